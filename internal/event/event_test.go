@@ -1,0 +1,77 @@
+package event
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestInternIsCaseInsensitive(t *testing.T) {
+	a := Intern("CommandLine")
+	if b := Intern("commandline"); a != b {
+		t.Fatalf("Intern(commandline) = %d, want %d", b, a)
+	}
+	if got := a.String(); got != "CommandLine" {
+		t.Fatalf("spelling = %q, want first spelling CommandLine", got)
+	}
+	if id := InternBytes([]byte("COMMANDLINE")); id != a {
+		t.Fatalf("InternBytes = %d, want %d", id, a)
+	}
+}
+
+func TestEventRepeatedFieldsAndReset(t *testing.T) {
+	var e Event
+	data := Intern("Data")
+	img := Intern("Image")
+	e.Add(data, "one")
+	e.Add(img, `C:\Windows\System32\CMD.exe`)
+	e.Add(data, "two")
+	var got []string
+	for i := e.Index(data); i >= 0; i = e.Next(i) {
+		got = append(got, e.Value(i))
+	}
+	if !reflect.DeepEqual(got, []string{"one", "two"}) {
+		t.Fatalf("values of Data = %q", got)
+	}
+	if i := e.Index(img); e.Lower(i) != `c:\windows\system32\cmd.exe` {
+		t.Fatalf("Lower = %q", e.Lower(i))
+	}
+	m := e.Map()
+	if !reflect.DeepEqual(m["Data"], []string{"one", "two"}) || m["Image"] != `C:\Windows\System32\CMD.exe` {
+		t.Fatalf("Map = %v", m)
+	}
+	c := e.Clone()
+	e.Reset()
+	if e.Has(data) || e.Len() != 0 {
+		t.Fatalf("Reset left fields behind")
+	}
+	if v, ok := c.Get(data); !ok || v != "one" {
+		t.Fatalf("clone lost its fields: %q %v", v, ok)
+	}
+	e.Add(img, "x")
+	if v, _ := e.Get(img); v != "x" || e.Has(data) {
+		t.Fatalf("after reuse Get(Image) = %q, Has(Data) = %v", v, e.Has(data))
+	}
+}
+
+func TestToLowerASCII(t *testing.T) {
+	for in, want := range map[string]string{"abc": "abc", "AbC": "abc", "ÄBC": "äbc", "": ""} {
+		if got := ToLowerASCII(in); got != want {
+			t.Errorf("ToLowerASCII(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func BenchmarkEventFill(b *testing.B) {
+	ids := []FieldID{Intern("Image"), Intern("CommandLine"), Intern("ParentImage"), Intern("User"), EventID, Channel}
+	var e Event
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Reset()
+		for _, id := range ids {
+			e.Add(id, "value")
+		}
+		if _, ok := e.Get(ids[3]); !ok {
+			b.Fatal("missing")
+		}
+	}
+}

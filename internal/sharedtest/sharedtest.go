@@ -1,0 +1,79 @@
+// Package sharedtest locates the read-only shared test data (Sigma rules and
+// regression logs, attack samples, health examples) that sits beside the
+// project as ../shared. Tests that need it fail loudly when it is missing.
+package sharedtest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Dir returns the shared data folder, or fails the test naming where it
+// looked. VIGIL_SHARED overrides the location.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := Find()
+	if err != nil {
+		tb.Fatalf("shared test data is missing: %v (set VIGIL_SHARED or place it at ../shared beside the repository)", err)
+	}
+	return dir
+}
+
+// Path joins elem onto Dir and fails the test if the result does not exist.
+func Path(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	p := filepath.Join(append([]string{Dir(tb)}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("shared test data is missing: %v", err)
+	}
+	return p
+}
+
+// Find returns the shared data folder without a testing.TB, for benchmarks
+// and tools.
+func Find() (string, error) {
+	if d := os.Getenv("VIGIL_SHARED"); d != "" {
+		return checkDir(d)
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	return checkDir(filepath.Join(root, "..", "shared"))
+}
+
+func checkDir(d string) (string, error) {
+	abs, err := filepath.Abs(d)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(abs, "sigma")); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+// moduleRoot walks up from the working directory to the folder holding the
+// main module's go.mod (a nested module such as bench/ is skipped).
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && isMainModule(data) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
+
+func isMainModule(gomod []byte) bool {
+	const want = "module github.com/vigilhealth/vigil\n"
+	return len(gomod) >= len(want) && string(gomod[:len(want)]) == want
+}
