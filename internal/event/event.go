@@ -5,7 +5,9 @@
 package event
 
 import (
+	"strings"
 	"time"
+	"unsafe"
 )
 
 // Well-known fields, named as the Sigma taxonomy and Windows' System element
@@ -59,6 +61,7 @@ type Event struct {
 	fields []Field
 	slots  []slot
 	gen    uint32
+	arena  []byte // backs values added with AddBytes; reused after Reset
 }
 
 // Reset empties e for reuse, keeping its storage.
@@ -69,6 +72,7 @@ func (e *Event) Reset() {
 	e.LogSource = LogSource{}
 	clear(e.fields) // drop string references so they can be collected
 	e.fields = e.fields[:0]
+	e.arena = e.arena[:0]
 	e.gen++
 	if e.gen == 0 { // wrapped: stale stamps could look current
 		clear(e.slots)
@@ -96,6 +100,41 @@ func (e *Event) Add(id FieldID, value string) {
 	}
 	e.fields[s.last-1].next = pos
 	s.last = pos
+}
+
+// AddBytes appends a copy of value for field id. The copy lives in the
+// event's own arena, so it stays valid until e is Reset, whatever the caller
+// later does with value; after Reset the arena is reused.
+func (e *Event) AddBytes(id FieldID, value []byte) {
+	e.Add(id, e.store(value))
+}
+
+// store copies b into the arena. When the arena is full a new one is
+// started rather than grown in place, so strings already handed out keep
+// pointing at memory that is not rewritten before Reset.
+func (e *Event) store(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(e.arena)-len(e.arena) < len(b) {
+		e.arena = make([]byte, 0, max(4096, 2*cap(e.arena), len(b)))
+	}
+	start := len(e.arena)
+	e.arena = append(e.arena, b...)
+	return unsafe.String(&e.arena[start], len(b))
+}
+
+// CopyFrom makes e a copy of src whose values live in e's arena, so that e
+// stays valid after src is reset. Reusing e makes copying allocation-free
+// once its arena has grown to fit.
+func (e *Event) CopyFrom(src *Event) {
+	e.Reset()
+	e.Time, e.Record, e.LogSource = src.Time, src.Record, src.LogSource
+	e.Source = src.Source // sources name inputs; they outlive their events
+	e.Host = e.store(unsafe.Slice(unsafe.StringData(src.Host), len(src.Host)))
+	for _, f := range src.fields {
+		e.AddBytes(f.ID, unsafe.Slice(unsafe.StringData(f.Value), len(f.Value)))
+	}
 }
 
 // Set adds a value for the named field.
@@ -165,10 +204,10 @@ func (e *Event) Lower(i int) string {
 
 // Clone returns a deep copy of e that its caller may keep.
 func (e *Event) Clone() *Event {
-	c := &Event{Time: e.Time, Source: e.Source, Record: e.Record, Host: e.Host, LogSource: e.LogSource}
+	c := &Event{Time: e.Time, Source: e.Source, Record: e.Record, Host: strings.Clone(e.Host), LogSource: e.LogSource}
 	c.fields = make([]Field, 0, len(e.fields))
 	for _, f := range e.fields {
-		c.Add(f.ID, f.Value)
+		c.Add(f.ID, strings.Clone(f.Value))
 	}
 	return c
 }

@@ -75,3 +75,21 @@ func BenchmarkEventFill(b *testing.B) {
 		}
 	}
 }
+
+func TestCopyFromOutlivesSource(t *testing.T) {
+	img := Intern("Image")
+	var src, dst Event
+	buf := []byte("C:\\a.exe")
+	src.AddBytes(img, buf)
+	src.Host = "ward-pc-01"
+	buf[0] = 'X' // AddBytes copied: the event must not see this
+	dst.CopyFrom(&src)
+	src.Reset()
+	src.AddBytes(img, []byte("overwrite-the-arena"))
+	if v, _ := dst.Get(img); v != "C:\\a.exe" || dst.Host != "ward-pc-01" {
+		t.Fatalf("copy changed with its source: Image=%q Host=%q", v, dst.Host)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { dst.CopyFrom(&src) }); allocs != 0 {
+		t.Fatalf("CopyFrom into a warm event allocates %v times", allocs)
+	}
+}
