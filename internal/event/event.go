@@ -213,7 +213,8 @@ func (e *Event) Clone() *Event {
 }
 
 // Map renders the fields as a map for output: a field with one value maps to
-// a string, a repeated field to a list of strings.
+// a string, a repeated field to a list of strings. The strings are copies,
+// so the map outlives the event.
 func (e *Event) Map() map[string]any {
 	m := make(map[string]any, len(e.fields))
 	for i, f := range e.fields {
@@ -221,12 +222,12 @@ func (e *Event) Map() map[string]any {
 			continue
 		}
 		if f.next == 0 {
-			m[f.ID.String()] = f.Value
+			m[f.ID.String()] = strings.Clone(f.Value)
 			continue
 		}
 		var vs []string
 		for j := i; j >= 0; j = e.Next(j) {
-			vs = append(vs, e.fields[j].Value)
+			vs = append(vs, strings.Clone(e.fields[j].Value))
 		}
 		m[f.ID.String()] = vs
 	}
