@@ -80,6 +80,36 @@ func (a *Automaton) Scan(text string, fn func(pattern, end int)) {
 	}
 }
 
+// ScanASCII is Scan for callers that fold non-ASCII text themselves: it
+// stops at the first byte of text that is not ASCII and reports whether it
+// reached the end. Occurrences before that byte have been reported; the
+// caller then scans its own folding of the whole text.
+func (a *Automaton) ScanASCII(text string, fn func(pattern, end int)) bool {
+	for _, p := range a.empty {
+		fn(int(p), 0)
+	}
+	dense := a.dense
+	s := uint32(0)
+	for i := 0; i < len(text); i++ {
+		b := text[i]
+		if b >= 0x80 {
+			return false
+		}
+		c := uint32(a.class[b])
+		var t uint32
+		if s < a.denseLen {
+			t = dense[s+c]
+		} else {
+			t = a.sparseStep(s, c)
+		}
+		s = t & idMask
+		if t&hitFlag != 0 {
+			a.report(s, i+1, fn)
+		}
+	}
+	return true
+}
+
 // Contains reports whether any pattern occurs in text.
 func (a *Automaton) Contains(text string) bool {
 	if len(a.empty) > 0 {

@@ -66,6 +66,12 @@ func check(t *testing.T, patterns []string, text string) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("budget %d, patterns %q, text %q:\n got %v\nwant %v", budget, patterns, text, got, want)
 		}
+		var ascii []hit
+		done := a.ScanASCII(text, func(p, end int) { ascii = append(ascii, hit{p, end}) })
+		slices.SortFunc(ascii, compareHits)
+		if done != isASCII(text) || done && !slices.Equal(ascii, want) {
+			t.Fatalf("budget %d, patterns %q, text %q: ScanASCII = %v, %v; want %v", budget, patterns, text, done, ascii, want)
+		}
 		if c := a.Contains(text); c != (len(want) > 0) {
 			t.Fatalf("budget %d, patterns %q, text %q: Contains = %v, want %v", budget, patterns, text, c, len(want) > 0)
 		}
@@ -176,4 +182,13 @@ func pathPatterns(n int) []string {
 		}
 	}
 	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

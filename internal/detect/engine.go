@@ -1,0 +1,229 @@
+package detect
+
+import (
+	"github.com/vigilhealth/vigil/internal/detect/ahocorasick"
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sigma"
+)
+
+// engine is the Matcher's index over detectors, which it names by position.
+type engine struct {
+	dets   []detector
+	always []bool // evaluate without a prefilter mark: no usable required literals
+
+	byClass []candidates // by Windows class id (classify.go)
+
+	// The prefilter: one automaton per field named by a literal, one for
+	// keyword literals (field 0), and the rules requiring each literal.
+	byField  []*fieldIndex // by FieldID; nil where no literal names the field
+	keywords *fieldIndex   // nil when no rule has keyword literals
+	litStart []int32       // rules requiring literal l: litRules[litStart[l]:litStart[l+1]]
+	litRules []int32
+}
+
+// candidates are the rules whose log source applies to one class of
+// events, in rule order.
+type candidates struct {
+	rules   []int32
+	scan    bool                  // some candidate depends on the prefilter
+	aliases func(ev *event.Event) // alias fields for the class, or nil
+}
+
+// fieldIndex is the automaton over one field's literals.
+type fieldIndex struct {
+	ac   *ahocorasick.Automaton
+	lits []int32 // automaton pattern -> literal id
+}
+
+func newEngine(dets []detector) *engine {
+	e := &engine{dets: dets, always: make([]bool, len(dets))}
+	e.indexLiterals()
+	e.byClass = make([]candidates, len(classes))
+	for id, c := range classes {
+		e.byClass[id] = e.candidatesFor(c.src)
+		e.byClass[id].aliases = c.aliases
+	}
+	return e
+}
+
+// indexLiterals numbers the distinct required literals, records which
+// rules need each, and builds the automata. A rule whose Required is nil
+// or empty, or has an empty literal (present in any value), is evaluated
+// without a mark: that is always correct, only slower.
+func (e *engine) indexLiterals() {
+	ids := map[sigma.Literal]int32{}
+	var texts []string
+	var fields []event.FieldID
+	var pairs [][2]int32 // (literal, rule)
+	for r, d := range e.dets {
+		if d == nil {
+			continue
+		}
+		req := d.Required()
+		if !usable(req) {
+			e.always[r] = true
+			continue
+		}
+		for _, l := range req {
+			l.Text = event.ToLowerASCII(l.Text)
+			id, ok := ids[l]
+			if !ok {
+				id = int32(len(texts))
+				ids[l] = id
+				texts = append(texts, l.Text)
+				fields = append(fields, l.Field)
+			}
+			pairs = append(pairs, [2]int32{id, int32(r)})
+		}
+	}
+	e.buildLiteralRules(len(texts), pairs)
+	e.buildAutomata(texts, fields)
+}
+
+func usable(req []sigma.Literal) bool {
+	if len(req) == 0 {
+		return false
+	}
+	for _, l := range req {
+		if l.Text == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// buildLiteralRules lays the (literal, rule) pairs out by literal, each
+// rule once per literal.
+func (e *engine) buildLiteralRules(nLits int, pairs [][2]int32) {
+	e.litStart = make([]int32, nLits+1)
+	for _, p := range pairs {
+		e.litStart[p[0]+1]++
+	}
+	for l := 0; l < nLits; l++ {
+		e.litStart[l+1] += e.litStart[l]
+	}
+	e.litRules = make([]int32, len(pairs))
+	fill := make([]int32, nLits)
+	copy(fill, e.litStart)
+	for _, p := range pairs {
+		l, r := p[0], p[1]
+		if fill[l] > e.litStart[l] && e.litRules[fill[l]-1] == r {
+			continue // the rule listed the literal twice
+		}
+		e.litRules[fill[l]] = r
+		fill[l]++
+	}
+	// Close the gaps left by duplicates.
+	out := int32(0)
+	for l := 0; l < nLits; l++ {
+		start := out
+		for j := e.litStart[l]; j < fill[l]; j++ {
+			e.litRules[out] = e.litRules[j]
+			out++
+		}
+		e.litStart[l] = start
+	}
+	e.litStart[nLits] = out
+	e.litRules = e.litRules[:out]
+}
+
+// buildAutomata builds one automaton per field over that field's literals.
+func (e *engine) buildAutomata(texts []string, fields []event.FieldID) {
+	byField := map[event.FieldID][]int32{}
+	maxField := event.FieldID(0)
+	for l, f := range fields {
+		byField[f] = append(byField[f], int32(l))
+		maxField = max(maxField, f)
+	}
+	e.byField = make([]*fieldIndex, maxField+1)
+	for f, lits := range byField {
+		pats := make([]string, len(lits))
+		for i, l := range lits {
+			pats[i] = texts[l]
+		}
+		fi := &fieldIndex{ac: ahocorasick.New(pats, ahocorasick.Options{}), lits: lits}
+		if f == 0 {
+			e.keywords = fi
+		} else {
+			e.byField[f] = fi
+		}
+	}
+}
+
+// candidatesFor lists the rules whose log source applies to src.
+func (e *engine) candidatesFor(src Sources) candidates {
+	var c candidates
+	for r, d := range e.dets {
+		if d != nil && src.Matches(d.Source()) {
+			c.rules = append(c.rules, int32(r))
+			c.scan = c.scan || !e.always[r]
+		}
+	}
+	return c
+}
+
+// match returns the positions of the detectors that match ev, in order,
+// in s.hits.
+func (e *engine) match(ev *event.Event, s *Scratch) []int32 {
+	if s.e != e {
+		panic("detect: Scratch used with a Matcher other than the one that made it")
+	}
+	s.hits = s.hits[:0]
+	var c *candidates
+	if declared(ev) {
+		c = s.declaredCandidates(ev.LogSource)
+	} else {
+		c = &e.byClass[windowsClass(ev)]
+		if c.aliases != nil {
+			c.aliases(ev)
+		}
+	}
+	if len(c.rules) == 0 {
+		return s.hits
+	}
+	if c.scan {
+		s.advance()
+		e.prefilter(ev, s)
+	}
+	for _, r := range c.rules {
+		if (e.always[r] || s.ruleMark[r] == s.gen) && e.dets[r].Match(ev) {
+			s.hits = append(s.hits, r)
+		}
+	}
+	return s.hits
+}
+
+// prefilter scans each value of ev once per automaton that applies to it
+// and marks in s the rules whose literals occur.
+func (e *engine) prefilter(ev *event.Event, s *Scratch) {
+	for i, n := 0, ev.Len(); i < n; i++ {
+		id, v := ev.Field(i)
+		if int(id) < len(e.byField) {
+			if fi := e.byField[id]; fi != nil {
+				s.scan(fi, ev, i, v)
+			}
+		}
+		if e.keywords != nil {
+			s.scan(e.keywords, ev, i, v)
+		}
+	}
+}
+
+func (e *engine) stats() Stats {
+	st := Stats{Rules: len(e.dets), Literals: len(e.litStart) - 1}
+	for _, a := range e.always {
+		if a {
+			st.Unconditional++
+		}
+	}
+	for _, fi := range append(e.byField, e.keywords) {
+		if fi == nil {
+			continue
+		}
+		as := fi.ac.Stats()
+		st.Automata++
+		st.States += as.States
+		st.AutomataBytes += as.MemoryBytes
+	}
+	return st
+}

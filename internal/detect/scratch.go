@@ -1,0 +1,93 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/vigilhealth/vigil/internal/event"
+)
+
+// Scratch is one goroutine's working memory for Matcher.Match. Marks are
+// reset between events by advancing a generation counter, not by clearing,
+// so an event costs nothing for the rules it does not touch.
+type Scratch struct {
+	e        *engine
+	gen      uint32
+	ruleMark []uint32 // rule r is marked for this event when ruleMark[r] == gen
+	litMark  []uint32 // literal l was seen in this event when litMark[l] == gen
+	lits     []int32  // pattern -> literal of the automaton being scanned
+	visit    func(pattern, end int)
+	hits     []int32
+
+	// declared caches the candidates of log sources that events declare,
+	// which are not known when the Matcher is built.
+	declared map[event.LogSource]*candidates
+}
+
+// maxDeclared bounds the declared log-source cache; when full it starts
+// over, so a stream of ever-new declarations cannot grow it without end.
+const maxDeclared = 256
+
+func newScratch(e *engine) *Scratch {
+	s := &Scratch{
+		e:        e,
+		ruleMark: make([]uint32, len(e.dets)),
+		litMark:  make([]uint32, len(e.litStart)-1),
+		declared: map[event.LogSource]*candidates{},
+	}
+	s.visit = s.onPattern // bound once: passing it to Scan then costs no allocation
+	return s
+}
+
+// advance starts a new event's marks.
+func (s *Scratch) advance() {
+	s.gen++
+	if s.gen == 0 { // wrapped: old stamps could look current
+		clear(s.ruleMark)
+		clear(s.litMark)
+		s.gen = 1
+	}
+}
+
+// scan runs fi's automaton over value i of ev. ASCII values are scanned as
+// they are (the automaton folds ASCII case); others are scanned in their
+// lower-cased form, which folds non-ASCII letters too.
+func (s *Scratch) scan(fi *fieldIndex, ev *event.Event, i int, v string) {
+	s.lits = fi.lits
+	if !fi.ac.ScanASCII(v, s.visit) {
+		fi.ac.Scan(ev.Lower(i), s.visit)
+	}
+}
+
+// onPattern marks the rules that require the literal a pattern stands for,
+// once per event.
+func (s *Scratch) onPattern(pattern, _ int) {
+	l := s.lits[pattern]
+	if s.litMark[l] == s.gen {
+		return
+	}
+	s.litMark[l] = s.gen
+	e := s.e
+	for _, r := range e.litRules[e.litStart[l]:e.litStart[l+1]] {
+		s.ruleMark[r] = s.gen
+	}
+}
+
+// declaredCandidates returns the candidates for a declared log source,
+// computing them on first sight.
+func (s *Scratch) declaredCandidates(ls event.LogSource) *candidates {
+	if c, ok := s.declared[ls]; ok {
+		return c
+	}
+	if len(s.declared) >= maxDeclared {
+		clear(s.declared)
+	}
+	key := event.LogSource{
+		Product:  strings.Clone(ls.Product),
+		Category: strings.Clone(ls.Category),
+		Service:  strings.Clone(ls.Service),
+	}
+	src := Sources{Product: ls.Product, Categories: nonEmpty(ls.Category), Services: nonEmpty(ls.Service)}
+	c := s.e.candidatesFor(src)
+	s.declared[key] = &c
+	return &c
+}
