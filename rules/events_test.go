@@ -1,0 +1,188 @@
+package rules_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sigma"
+)
+
+// sysmon is the Sysmon channel; most categories of the pack come from it.
+const sysmon = "Microsoft-Windows-Sysmon/Operational"
+
+// source is one channel and the event IDs on it (nil: any ID) that a Sigma
+// log source stands for.
+type source struct {
+	channel string
+	ids     []string
+}
+
+// logSources says which Windows events each log source of the pack covers,
+// following the Sigma taxonomy appendix. A rule whose log source is missing
+// here fails the metadata test: add the mapping when adding such a rule.
+var logSources = map[string][]source{
+	"category/process_creation": {{sysmon, []string{"1"}}, {"Security", []string{"4688"}}},
+	"category/registry_set":     {{sysmon, []string{"13"}}},
+	"category/file_event":       {{sysmon, []string{"11"}}},
+	"category/pipe_created":     {{sysmon, []string{"17", "18"}}},
+	"category/ps_script": {
+		{"Microsoft-Windows-PowerShell/Operational", []string{"4104"}},
+		{"PowerShellCore/Operational", []string{"4104"}},
+	},
+	"service/security":  {{"Security", nil}},
+	"service/system":    {{"System", nil}},
+	"service/windefend": {{"Microsoft-Windows-Windows Defender/Operational", nil}},
+}
+
+// logSourceKey names a rule's log source in logSources.
+func logSourceKey(ls sigma.LogSource) string {
+	if ls.Category != "" {
+		return "category/" + ls.Category
+	}
+	return "service/" + ls.Service
+}
+
+// fits reports whether ev comes from the rule's log source.
+func fits(r *sigma.Rule, ev *event.Event) bool {
+	if r.LogSource.Product != "windows" {
+		return false
+	}
+	channel, _ := ev.Get(event.Channel)
+	id, _ := ev.Get(event.EventID)
+	for _, s := range logSources[logSourceKey(r.LogSource)] {
+		if s.channel == channel && (s.ids == nil || slices.Contains(s.ids, id)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readEvents reads a JSON Lines file of flat Windows events.
+func readEvents(t *testing.T, path string) []*event.Event {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("read events: %v", err)
+	}
+	defer f.Close()
+	var evs []*event.Event
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		ev := new(event.Event)
+		if err := decodeFlat(sc.Bytes(), ev); err != nil {
+			t.Fatalf("%s:%d: %v", path, line, err)
+		}
+		ev.Source, ev.Record = path, uint64(line)
+		evs = append(evs, ev)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	if len(evs) == 0 {
+		t.Fatalf("%s holds no events", path)
+	}
+	return evs
+}
+
+// decodeFlat fills ev from one flat JSON object, keeping field order:
+// strings as they are, numbers as their decimal text, arrays as repeated
+// fields. TimeCreated also sets ev.Time, Computer ev.Host.
+func decodeFlat(data []byte, ev *event.Event) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return fmt.Errorf("want a JSON object at byte 0")
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("at byte %d: %w", dec.InputOffset(), err)
+		}
+		name := tok.(string)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("field %s at byte %d: %w", name, dec.InputOffset(), err)
+		}
+		if err := addValue(ev, name, v); err != nil {
+			return fmt.Errorf("field %s: %w", name, err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("at byte %d: %w", dec.InputOffset(), err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("trailing data after byte %d", dec.InputOffset())
+	}
+	return setMetadata(ev)
+}
+
+func addValue(ev *event.Event, name string, v any) error {
+	switch x := v.(type) {
+	case string:
+		ev.Set(name, x)
+	case json.Number:
+		ev.Set(name, x.String())
+	case bool:
+		ev.Set(name, strconv.FormatBool(x))
+	case nil:
+		ev.Set(name, "")
+	case []any:
+		for _, e := range x {
+			if err := addValue(ev, name, e); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("nested object: the test data must be flat")
+	}
+	return nil
+}
+
+func setMetadata(ev *event.Event) error {
+	ev.Host, _ = ev.Get(event.Computer)
+	if s, ok := ev.Get(event.TimeCreated); ok {
+		ts, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return fmt.Errorf("TimeCreated: %w", err)
+		}
+		ev.Time = ts.UTC()
+	}
+	return nil
+}
+
+// expected is a correlation's expected.json: how many correlation results
+// its sequence.jsonl must produce, and why.
+type expected struct {
+	Results int    `json:"results"`
+	Explain string `json:"explain"`
+}
+
+func readExpected(path string) (expected, error) {
+	var e expected
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return e, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return e, fmt.Errorf("%s: %w", path, err)
+	}
+	if e.Results < 0 || e.Explain == "" {
+		return e, fmt.Errorf("%s: results %d, explain %q: want a count and a reason", path, e.Results, e.Explain)
+	}
+	return e, nil
+}
