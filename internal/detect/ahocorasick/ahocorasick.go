@@ -63,12 +63,13 @@ func (a *Automaton) Scan(text string, fn func(pattern, end int)) {
 	for _, p := range a.empty {
 		fn(int(p), 0)
 	}
-	dense := a.dense
+	// Locals, so the loop does not reload them after each report call.
+	class, dense, denseLen := &a.class, a.dense, a.denseLen
 	s := uint32(0)
 	for i := 0; i < len(text); i++ {
-		c := uint32(a.class[text[i]])
+		c := uint32(class[text[i]])
 		var t uint32
-		if s < a.denseLen {
+		if s < denseLen {
 			t = dense[s+c]
 		} else {
 			t = a.sparseStep(s, c)
@@ -88,16 +89,16 @@ func (a *Automaton) ScanASCII(text string, fn func(pattern, end int)) bool {
 	for _, p := range a.empty {
 		fn(int(p), 0)
 	}
-	dense := a.dense
+	class, dense, denseLen := &a.class, a.dense, a.denseLen
 	s := uint32(0)
 	for i := 0; i < len(text); i++ {
 		b := text[i]
 		if b >= 0x80 {
 			return false
 		}
-		c := uint32(a.class[b])
+		c := uint32(class[b])
 		var t uint32
-		if s < a.denseLen {
+		if s < denseLen {
 			t = dense[s+c]
 		} else {
 			t = a.sparseStep(s, c)
