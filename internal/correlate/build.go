@@ -1,0 +1,253 @@
+package correlate
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sigma"
+)
+
+// builder resolves the correlations' references and orders them so that a
+// correlation comes after the correlations it reads.
+type builder struct {
+	rules  []*sigma.Rule
+	defs   []*sigma.Correlation
+	byID   map[string][]int // node by id; nodes are rules, then correlations
+	byName map[string][]int
+	refs   [][]int // per correlation, the node each Rules entry resolved to (-1 if none)
+	errs   []*Error
+	state  []uint8 // 0 unvisited, 1 on the stack, 2 done
+	stack  []int
+	order  []int
+}
+
+// New builds an Engine for corrs, whose references resolve among rules and
+// corrs. It returns a working Engine even when some correlations are
+// refused; the error joins one *Error per refused correlation.
+func New(rules []*sigma.Rule, corrs []*sigma.Correlation) (*Engine, error) {
+	b := &builder{
+		rules:  slices.DeleteFunc(slices.Clone(rules), func(r *sigma.Rule) bool { return r == nil }),
+		defs:   slices.DeleteFunc(slices.Clone(corrs), func(c *sigma.Correlation) bool { return c == nil }),
+		byID:   map[string][]int{},
+		byName: map[string][]int{},
+	}
+	b.index()
+	b.refs = make([][]int, len(b.defs))
+	b.errs = make([]*Error, len(b.defs))
+	for i := range b.defs {
+		b.errs[i] = b.check(i)
+	}
+	b.state = make([]uint8, len(b.defs))
+	for i := range b.defs {
+		b.visit(i)
+	}
+	e := newEngine()
+	for _, i := range b.order {
+		if err := e.addCorrelation(b, i); err != nil {
+			b.errs[i] = err
+		}
+	}
+	e.finish()
+	var errs []error
+	for _, err := range b.errs {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return e, errors.Join(errs...)
+}
+
+func (b *builder) index() {
+	add := func(m map[string][]int, key string, n int) {
+		if key != "" {
+			m[key] = append(m[key], n)
+		}
+	}
+	for i, r := range b.rules {
+		add(b.byID, r.ID, i)
+		add(b.byName, r.Name, i)
+	}
+	for i, c := range b.defs {
+		add(b.byID, c.ID, len(b.rules)+i)
+		add(b.byName, c.Name, len(b.rules)+i)
+	}
+}
+
+// corrNode returns the correlation index of node n, if n is a correlation.
+func (b *builder) corrNode(n int) (int, bool) {
+	if n >= len(b.rules) {
+		return n - len(b.rules), true
+	}
+	return 0, false
+}
+
+// check validates correlation i and resolves its references.
+func (b *builder) check(i int) *Error {
+	c := b.defs[i]
+	if err := validate(c); err != nil {
+		return err
+	}
+	b.refs[i] = make([]int, len(c.Rules))
+	var first *Error
+	for k, ref := range c.Rules {
+		n, err := b.resolve(ref)
+		b.refs[i][k] = n
+		if err != nil && first == nil {
+			first = refError(c, ref, err)
+		}
+	}
+	return first
+}
+
+// resolve finds the one rule or correlation with id ref, or else name ref.
+func (b *builder) resolve(ref string) (int, error) {
+	ns := b.byID[ref]
+	if len(ns) == 0 {
+		ns = b.byName[ref]
+	}
+	switch len(ns) {
+	case 0:
+		return -1, ErrUnknownRef
+	case 1:
+		return ns[0], nil
+	}
+	return -1, ErrAmbiguousRef
+}
+
+// validate checks what a correlation needs for its type.
+func validate(c *sigma.Correlation) *Error {
+	k, ok := kinds[c.Type]
+	switch {
+	case !ok:
+		return defError(c, "unknown correlation type %q", c.Type)
+	case c.Timespan <= 0:
+		return defError(c, "timespan must be positive, not %v", c.Timespan)
+	case len(c.Rules) == 0:
+		return defError(c, "no rules to correlate")
+	}
+	cond := newCondition(c.Condition, 0)
+	if cond.empty() && k != temporal && k != temporalOrdered {
+		return defError(c, "%s needs a condition (gt, gte, lt, lte, eq or neq)", c.Type)
+	}
+	if k.needsField() && c.Field == "" {
+		return defError(c, "%s needs a condition field", c.Type)
+	}
+	return nil
+}
+
+// visit orders correlation i after those it reads, refusing cycles and the
+// users of refused correlations.
+func (b *builder) visit(i int) {
+	switch b.state[i] {
+	case 2:
+		return
+	case 1:
+		for k := len(b.stack) - 1; k >= 0; k-- {
+			j := b.stack[k]
+			if b.errs[j] == nil {
+				b.errs[j] = &Error{Correlation: b.defs[j], Err: ErrCycle}
+			}
+			if j == i {
+				break
+			}
+		}
+		return
+	}
+	b.state[i] = 1
+	b.stack = append(b.stack, i)
+	for k, n := range b.refs[i] {
+		j, ok := b.corrNode(n)
+		if n < 0 || !ok {
+			continue
+		}
+		b.visit(j)
+		if b.errs[j] != nil && b.errs[i] == nil {
+			b.errs[i] = refError(b.defs[i], b.defs[i].Rules[k], ErrRefused)
+		}
+	}
+	b.stack = b.stack[:len(b.stack)-1]
+	b.state[i] = 2
+	if b.errs[i] == nil {
+		b.order = append(b.order, i)
+	}
+}
+
+// nodeNames returns the id and name of node n.
+func (b *builder) nodeNames(n int) (id, name string) {
+	if j, ok := b.corrNode(n); ok {
+		return b.defs[j].ID, b.defs[j].Name
+	}
+	return b.rules[n].ID, b.rules[n].Name
+}
+
+// fieldFor resolves a group-by entry or field of correlation c for the rule
+// referenced as ref (node n): the aliased field, or name itself.
+func (b *builder) fieldFor(c *sigma.Correlation, name, ref string, n int) string {
+	m, ok := c.Aliases[name]
+	if !ok {
+		return name
+	}
+	id, rname := b.nodeNames(n)
+	for _, key := range []string{ref, id, rname} {
+		if f, ok := m[key]; ok && key != "" {
+			return f
+		}
+	}
+	return name
+}
+
+// checkAliases refuses alias entries keyed by something that is not one of
+// the correlation's rules: such an entry would silently never apply.
+func (b *builder) checkAliases(i int) *Error {
+	c := b.defs[i]
+	for _, alias := range sortedKeys(c.Aliases) {
+		for _, key := range sortedKeys(c.Aliases[alias]) {
+			if !b.refersTo(i, key) {
+				return defError(c, "alias %q: %q is not one of the correlation's rules", alias, key)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) refersTo(i int, key string) bool {
+	for k, n := range b.refs[i] {
+		id, name := b.nodeNames(n)
+		if key == b.defs[i].Rules[k] || key == id || (name != "" && key == name) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkChained refuses a field that the inner correlation's results lack:
+// they carry only the inner group-by values.
+func checkChained(c *sigma.Correlation, what, field string, inner *sigma.Correlation) *Error {
+	for _, g := range inner.GroupBy {
+		if strings.EqualFold(g, field) {
+			return nil
+		}
+	}
+	return defError(c, "%s %q: the results of %s carry only its group-by fields %q",
+		what, field, describe(inner), inner.GroupBy)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// internAll interns each name.
+func internAll(names []string) []event.FieldID {
+	ids := make([]event.FieldID, len(names))
+	for i, n := range names {
+		ids[i] = event.Intern(n)
+	}
+	return ids
+}

@@ -1,0 +1,222 @@
+package correlate
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sigma"
+)
+
+// Observe feeds one match of a detection rule, in event-time order, and
+// returns the correlation results it completes, with those of windows that
+// its time closed. ev is borrowed for the call only: the engine copies what it
+// keeps. A rule no correlation references only moves time forward.
+func (e *Engine) Observe(rule *sigma.Rule, ev *event.Event) []Result {
+	if ev == nil {
+		return nil
+	}
+	t := e.timeOf(ev.Time)
+	out := e.advance(t, nil)
+	s := e.lookupRule(rule)
+	if s == nil {
+		return out
+	}
+	e.identify(ev, t)
+	for _, in := range s.feeds {
+		out = e.feedEvent(in, ev, t, out)
+	}
+	return out
+}
+
+// Advance moves event time forward to t without an event, closing the
+// windows that end before t, and returns what they decide.
+func (e *Engine) Advance(t time.Time) []Result {
+	if t.IsZero() {
+		return nil
+	}
+	return e.advance(t.UnixNano(), nil)
+}
+
+// Flush ends the input: it closes every open window, deciding those that
+// are decided at their close (lt, lte, eq, neq, value_avg,
+// value_percentile) as if no more events came, and returns the results. The
+// engine is empty afterwards and may be fed again.
+func (e *Engine) Flush() []Result {
+	var out []Result
+	for _, c := range e.corrs {
+		for w := c.head; w != nil; w = c.head {
+			out = e.close(c, w, out)
+		}
+	}
+	e.nextDue = math.MaxInt64
+	return out
+}
+
+// timeOf converts an event time to ns; an event without a time happens at
+// the latest time seen.
+func (e *Engine) timeOf(t time.Time) int64 {
+	if t.IsZero() {
+		return max(e.now, 0)
+	}
+	return t.UnixNano()
+}
+
+// identify starts a new base event unless ev is the one the previous
+// Observe saw (the same event matching another rule).
+func (e *Engine) identify(ev *event.Event, t int64) {
+	if ev == e.lastEv && t == e.lastAt && ev.Record == e.lastRec && ev.Source == e.lastSrc {
+		return
+	}
+	e.obs++
+	e.lastEv, e.lastAt, e.lastRec = ev, t, ev.Record
+	if ev.Source != e.lastSrc {
+		e.lastSrc = strings.Clone(ev.Source)
+	}
+}
+
+// advance moves the clock to t and closes the windows whose end has passed,
+// inner correlations first so that their results reach the outer ones.
+func (e *Engine) advance(t int64, out []Result) []Result {
+	e.now = max(e.now, t)
+	if e.now <= e.nextDue {
+		return out
+	}
+	next := int64(math.MaxInt64)
+	for _, c := range e.corrs {
+		for w := c.head; w != nil && w.deadline < e.now; w = c.head {
+			out = e.close(c, w, out)
+		}
+		if c.head != nil {
+			next = min(next, c.head.deadline)
+		}
+	}
+	e.nextDue = next
+	return out
+}
+
+// close ends window w: a window decided at its close is decided now.
+func (e *Engine) close(c *corr, w *window, out []Result) []Result {
+	e.drop(c, w)
+	if c.sliding || w.dead {
+		return out
+	}
+	v, ok := w.closedValue(c)
+	if !ok || !c.cond.holds(v) {
+		return out
+	}
+	return e.emit(c, w.closedResult(c, v), out)
+}
+
+// emit appends r and feeds it to the correlations that read c.
+func (e *Engine) emit(c *corr, r Result, out []Result) []Result {
+	out = append(out, r)
+	if c.self == nil {
+		return out
+	}
+	for _, in := range c.self.feeds {
+		out = e.feedResult(in, &r, out)
+	}
+	return out
+}
+
+// feedEvent adds a base event to its group's window of in's correlation.
+func (e *Engine) feedEvent(in *input, ev *event.Event, t int64, out []Result) []Result {
+	c := in.c
+	w := e.window(c, in, ev, t, true)
+	if w == nil {
+		return out
+	}
+	if !c.kind.perRule() {
+		if w.lastObs == e.obs {
+			return out // the same event, matched by another of the rules
+		}
+		w.lastObs = e.obs
+	}
+	it := entry{t: t, at: t, in: in, n: 1, items: 1, rec: ev.Record, src: e.lastSrc, obs: e.obs}
+	e.readField(in, ev, &it)
+	return e.add(c, w, it, out)
+}
+
+// feedResult adds an inner correlation's result, as an event whose fields
+// are its group-by values, to in's correlation.
+func (e *Engine) feedResult(in *input, r *Result, out []Result) []Result {
+	ev := &e.scratch
+	ev.Reset()
+	for k, v := range r.GroupBy {
+		ev.Set(k, v)
+	}
+	t := r.Time.UnixNano()
+	w := e.window(in.c, in, ev, t, false)
+	if w == nil {
+		return out
+	}
+	it := entry{t: t, at: t, in: in, n: r.EventCount, items: 1, more: slices.Clone(r.Events)}
+	e.readField(in, ev, &it)
+	return e.add(in.c, w, it, out)
+}
+
+// readField reads the correlation's field into it.
+func (e *Engine) readField(in *input, ev *event.Event, it *entry) {
+	k := in.c.kind
+	if !k.needsField() {
+		return
+	}
+	i := ev.Index(in.field)
+	if i < 0 {
+		it.ign = it.items
+		e.stats.Ignored++
+		return
+	}
+	v := ev.Value(i)
+	if k == valueCount {
+		it.key, it.hasKey = v, true // copied when the window keeps it
+		return
+	}
+	if x, ok := parseNumber(v); ok {
+		it.num, it.nums = x, 1
+		return
+	}
+	it.ign = it.items
+	e.stats.Ignored++
+}
+
+// add puts it into window w and returns what that decides.
+func (e *Engine) add(c *corr, w *window, it entry, out []Result) []Result {
+	if it.t < w.last {
+		it.t = w.last
+		e.stats.Late++
+	}
+	w.last = it.t
+	if !c.sliding {
+		w.accumulate(c, &it, e)
+		return out
+	}
+	cutoff := satAdd(it.t, -c.span)
+	w.evict(c, cutoff)
+	w.push(c, &it, e)
+	if v, ok := w.slidingValue(c, cutoff); ok && c.cond.holds(v) {
+		r := w.slidingResult(c, v, cutoff, it.t)
+		e.drop(c, w)
+		c.doneObs, c.doneKey = it.obs, w.key
+		return e.emit(c, r, out)
+	}
+	e.relink(c, w, satAdd(w.last, c.span))
+	return out
+}
+
+// satAdd adds without overflowing.
+func satAdd(a, b int64) int64 {
+	s := a + b
+	switch {
+	case b > 0 && s < a:
+		return math.MaxInt64
+	case b < 0 && s > a:
+		return math.MinInt64
+	}
+	return s
+}
+
+func toTime(ns int64) time.Time { return time.Unix(0, ns).UTC() }
