@@ -24,9 +24,18 @@ type engine struct {
 // candidates are the rules whose log source applies to one class of
 // events, in rule order.
 type candidates struct {
-	rules   []int32
-	scan    bool                  // some candidate depends on the prefilter
-	aliases func(ev *event.Event) // alias fields for the class, or nil
+	rules    []int32
+	scan     bool                  // some candidate depends on the prefilter
+	aliases  func(ev *event.Event) // alias fields for the class, or nil
+	fields   []uint64              // bit set of the fields the candidates' literals name
+	keywords bool                  // some candidate has a keyword literal (field 0)
+}
+
+// wants reports whether a candidate has a literal on field id, so that
+// the field's automaton must scan it.
+func (c *candidates) wants(id event.FieldID) bool {
+	w := int(id >> 6)
+	return w < len(c.fields) && c.fields[w]&(1<<(id&63)) != 0
 }
 
 // fieldIndex is the automaton over one field's literals.
@@ -150,13 +159,29 @@ func (e *engine) buildAutomata(texts []string, fields []event.FieldID) {
 	}
 }
 
-// candidatesFor lists the rules whose log source applies to src.
+// candidatesFor lists the rules whose log source applies to src, and the
+// fields their literals name: the prefilter scans only those.
 func (e *engine) candidatesFor(src Sources) candidates {
 	var c candidates
 	for r, d := range e.dets {
-		if d != nil && src.Matches(d.Source()) {
-			c.rules = append(c.rules, int32(r))
-			c.scan = c.scan || !e.always[r]
+		if d == nil || !src.Matches(d.Source()) {
+			continue
+		}
+		c.rules = append(c.rules, int32(r))
+		if e.always[r] {
+			continue
+		}
+		c.scan = true
+		for _, l := range d.Required() {
+			if l.Field == 0 {
+				c.keywords = true
+				continue
+			}
+			w := int(l.Field >> 6)
+			if w >= len(c.fields) {
+				c.fields = append(c.fields, make([]uint64, w+1-len(c.fields))...)
+			}
+			c.fields[w] |= 1 << (l.Field & 63)
 		}
 	}
 	return c
@@ -183,7 +208,7 @@ func (e *engine) match(ev *event.Event, s *Scratch) []int32 {
 	}
 	if c.scan {
 		s.advance()
-		e.prefilter(ev, s)
+		e.prefilter(ev, s, c)
 	}
 	for _, r := range c.rules {
 		if (e.always[r] || s.ruleMark[r] == s.gen) && e.dets[r].Match(ev) {
@@ -194,16 +219,15 @@ func (e *engine) match(ev *event.Event, s *Scratch) []int32 {
 }
 
 // prefilter scans each value of ev once per automaton that applies to it
-// and marks in s the rules whose literals occur.
-func (e *engine) prefilter(ev *event.Event, s *Scratch) {
+// and that c's candidates need, and marks in s the rules whose literals
+// occur.
+func (e *engine) prefilter(ev *event.Event, s *Scratch, c *candidates) {
 	for i, n := 0, ev.Len(); i < n; i++ {
 		id, v := ev.Field(i)
-		if int(id) < len(e.byField) {
-			if fi := e.byField[id]; fi != nil {
-				s.scan(fi, ev, i, v)
-			}
+		if c.wants(id) { // then byField has the field's automaton
+			s.scan(e.byField[id], ev, i, v)
 		}
-		if e.keywords != nil {
+		if c.keywords {
 			s.scan(e.keywords, ev, i, v)
 		}
 	}

@@ -171,8 +171,10 @@ func checkMarks(t *testing.T, dets []detector, e *engine, s *Scratch, ev *event.
 	if !scanned(e, s, ev) {
 		return
 	}
-	for r, d := range dets {
-		if d == nil || e.always[r] {
+	c := candidatesOf(e, s, ev)
+	for _, r := range c.rules {
+		d := dets[r]
+		if e.always[r] {
 			continue
 		}
 		want := literalsOccur(ev, d.Required())
@@ -182,11 +184,13 @@ func checkMarks(t *testing.T, dets []detector, e *engine, s *Scratch, ev *event.
 	}
 }
 
-func scanned(e *engine, s *Scratch, ev *event.Event) bool {
+func scanned(e *engine, s *Scratch, ev *event.Event) bool { return candidatesOf(e, s, ev).scan }
+
+func candidatesOf(e *engine, s *Scratch, ev *event.Event) *candidates {
 	if declared(ev) {
-		return s.declaredCandidates(ev.LogSource).scan
+		return s.declaredCandidates(ev.LogSource)
 	}
-	return e.byClass[windowsClass(ev)].scan
+	return &e.byClass[windowsClass(ev)]
 }
 
 func TestScratchGenerationWrap(t *testing.T) {

@@ -102,3 +102,16 @@ func scanLogSource(data []byte) sigma.LogSource {
 	}
 	return ls
 }
+
+// sharedSigmaHQPaths is sigmaHQPaths for code without a testing.TB.
+func sharedSigmaHQPaths() ([]string, error) {
+	dir, err := sharedtest.Find()
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, d := range sigmaHQDirs {
+		paths = append(paths, filepath.Join(dir, "sigma", d))
+	}
+	return paths, nil
+}
