@@ -39,6 +39,11 @@ type Rule struct {
 	LogSource LogSource
 	Fields    []string // the rule's "fields" list, for output
 
+	// CorrelationOnly is set when correlation rules reference this rule and
+	// none of them sets generate: its matches feed those correlations and
+	// raise no alert of their own (correlation specification, "Generate").
+	CorrelationOnly bool
+
 	match    matcher // compiled condition (filters already folded in)
 	required []Literal
 }
@@ -73,11 +78,14 @@ type Range struct {
 // Correlation is a parsed and validated Sigma correlation rule.
 type Correlation struct {
 	Meta
-	Type      CorrelationType
-	Rules     []string // referenced rules (id or name), as written
-	GroupBy   []string
-	Timespan  time.Duration
-	Field     string // value_count, value_sum, value_avg, value_percentile
+	Type     CorrelationType
+	Rules    []string // referenced rules (id or name), as written
+	GroupBy  []string
+	Timespan time.Duration
+	Field    string // value_count, value_sum, value_avg, value_percentile
+	// Fields lists every field of condition.field when it is a list (the
+	// fields are combined with AND); Field is its first entry.
+	Fields    []string
 	Condition Range
 	// Aliases maps alias name -> referenced rule name or id -> event field.
 	Aliases  map[string]map[string]string
@@ -88,7 +96,12 @@ type Correlation struct {
 type Set struct {
 	Rules        []*Rule
 	Correlations []*Correlation
+	Filters      []*Filter // filters loaded, already folded into Rules
 	Refused      []Refusal
+	Documents    int // YAML documents seen, loaded or refused
+
+	rulesByRef map[string]*Rule
+	corrsByRef map[string]*Correlation
 }
 
 // Refusal says why one rule document did not load.
