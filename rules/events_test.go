@@ -164,10 +164,12 @@ func setMetadata(ev *event.Event) error {
 }
 
 // expected is a correlation's expected.json: how many correlation results
-// its sequence.jsonl must produce, and why.
+// its sequence.jsonl must produce, why, and the group-by values of each
+// result in the order they are emitted.
 type expected struct {
-	Results int    `json:"results"`
-	Explain string `json:"explain"`
+	Results int                 `json:"results"`
+	Explain string              `json:"explain"`
+	Groups  []map[string]string `json:"groups"`
 }
 
 func readExpected(path string) (expected, error) {
@@ -181,8 +183,9 @@ func readExpected(path string) (expected, error) {
 	if err := dec.Decode(&e); err != nil {
 		return e, fmt.Errorf("%s: %w", path, err)
 	}
-	if e.Results < 0 || e.Explain == "" {
-		return e, fmt.Errorf("%s: results %d, explain %q: want a count and a reason", path, e.Results, e.Explain)
+	if e.Results < 0 || e.Explain == "" || len(e.Groups) != e.Results {
+		return e, fmt.Errorf("%s: results %d, explain %q, %d groups: want a count, a reason and a group per result",
+			path, e.Results, e.Explain, len(e.Groups))
 	}
 	return e, nil
 }
