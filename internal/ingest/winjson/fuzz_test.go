@@ -1,0 +1,103 @@
+package winjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
+)
+
+// FuzzDecode checks Decode against encoding/json: it accepts exactly the
+// valid JSON objects (within the nesting limit), fails with a
+// *SyntaxError inside the input otherwise, and reads top-level strings as
+// encoding/json does.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a":"b"}`, `{"a":[1,2,{"b":null}],"c":true,"d":-1.5e3}`, `{"a":"\ud83d\ude00\u00e9\n"}`,
+		`{"Keywords":-9223372036854775808,"Hostname":"x"}`, `{"logsource":{"product":"p"}}`,
+		`{"Event":{"System":{"EventID":{"#text":1}},"EventData":{"Data":[{"@Name":"a","#text":"b"}]},"UserData":{"W":{"H":"1","H_1":"2"}}}}`,
+		`{"a":}`, `{"a":"\x"}`, `[`, `{"a":1}x`,
+	} {
+		f.Add([]byte(s))
+	}
+	dir := sharedtest.Path(f, "health-examples", "winjson")
+	for _, name := range []string{"sigma-regression_sysmon-1.json", "winlogbeat_security_4719.evtx.golden.json"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(bytes.TrimPrefix(bytes.TrimSpace(data), []byte("[")))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ev event.Event
+		err := Decode(data, &ev)
+		valid := json.Valid(data) && bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) && nesting(data) <= maxDepth
+		if (err == nil) != valid {
+			t.Fatalf("Decode(%q) = %v, but valid object = %v", data, err, valid)
+		}
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(data) || ev.Len() != 0 {
+				t.Fatalf("Decode(%q) = %#v with %d fields", data, err, ev.Len())
+			}
+			return
+		}
+		if utf8.Valid(data) {
+			compareTopStrings(t, data, &ev)
+		}
+	})
+}
+
+// nesting returns the deepest nesting of objects and arrays in valid JSON.
+func nesting(data []byte) int {
+	depth, deepest, inStr := 0, 0, false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case inStr && c == '\\':
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// compareTopStrings checks that each top-level string member that keeps its
+// name is among the values of its field.
+func compareTopStrings(t *testing.T, data []byte, ev *event.Event) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := tok.(string)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		s, ok := v.(string)
+		if !ok || key == "Event" || key == "logsource" || rename(key) != key {
+			continue
+		}
+		if got := values(ev, key); !slices.Contains(got, s) {
+			t.Fatalf("%q: field %q = %q, want it to hold %q", data, key, got, s)
+		}
+	}
+}

@@ -1,0 +1,458 @@
+package winjson
+
+import (
+	"bytes"
+
+	"github.com/vigilhealth/vigil/internal/event"
+)
+
+// This file reads the evtx_dump layout: the Windows event XML rendered to
+// JSON, where an element is a scalar (its text), null (empty), an array
+// (repeated elements) or an object holding "#attributes", "#text" and child
+// elements. Attributes may also come as "@Name" members (xmltodict) or as a
+// sibling "Element_attributes" object (evtx_dump --separate-json-attributes).
+
+var (
+	dataID    = event.Intern("Data")
+	messageID = event.Intern("Message")
+)
+
+// System elements whose values live in attributes.
+type sysElem uint8
+
+const (
+	sysOther sysElem = iota
+	sysProvider
+	sysTimeCreated
+	sysCorrelation
+	sysExecution
+	sysSecurity
+)
+
+func sysElemOf(name []byte) sysElem {
+	switch string(name) {
+	case "Provider":
+		return sysProvider
+	case "TimeCreated":
+		return sysTimeCreated
+	case "Correlation":
+		return sysCorrelation
+	case "Execution":
+		return sysExecution
+	case "Security":
+		return sysSecurity
+	}
+	return sysOther
+}
+
+// Field names for System attributes, as the field-naming contract has them.
+var (
+	providerGUID      = event.Intern("Provider_Guid")
+	eventSourceName   = event.Intern("EventSourceName")
+	activityID        = event.Intern("ActivityID")
+	relatedActivityID = event.Intern("RelatedActivityID")
+	processID         = event.Intern("ProcessID")
+	threadID          = event.Intern("ThreadID")
+	userID            = event.Intern("UserID")
+)
+
+// sysAttrID names the field for attribute attr of System element e, or 0
+// for attributes the contract leaves out (EventID's Qualifiers, for one).
+func sysAttrID(e sysElem, attr []byte) event.FieldID {
+	a := string(attr)
+	switch e {
+	case sysProvider:
+		switch a {
+		case "Name":
+			return event.Provider
+		case "Guid":
+			return providerGUID
+		case "EventSourceName":
+			return eventSourceName
+		}
+	case sysTimeCreated:
+		if a == "SystemTime" {
+			return event.TimeCreated
+		}
+	case sysCorrelation:
+		switch a {
+		case "ActivityID":
+			return activityID
+		case "RelatedActivityID":
+			return relatedActivityID
+		}
+	case sysExecution:
+		switch a {
+		case "ProcessID":
+			return processID
+		case "ThreadID":
+			return threadID
+		}
+	case sysSecurity:
+		if a == "UserID" {
+			return userID
+		}
+	}
+	return 0
+}
+
+// mainAttr is the field a System element's scalar stands for when a
+// producer wrote the element as a plain value ("Provider": "Name").
+func mainAttr(e sysElem) event.FieldID {
+	switch e {
+	case sysProvider:
+		return event.Provider
+	case sysTimeCreated:
+		return event.TimeCreated
+	case sysSecurity:
+		return userID
+	}
+	return 0
+}
+
+func isAttrKey(key []byte) bool {
+	return string(key) == "#attributes" || isAt(key) || bytes.HasSuffix(key, []byte("_attributes"))
+}
+
+// isAt reports an "@Name" attribute key, as xmltodict writes them.
+func isAt(key []byte) bool { return len(key) > 0 && key[0] == '@' }
+
+// evtxEvent reads the object under "Event".
+func (d *decoder) evtxEvent() {
+	s := &d.s
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		key := d.nextKey()
+		switch string(key) {
+		case "System":
+			d.system()
+		case "EventData":
+			d.eventData()
+		case "UserData":
+			d.element(0)
+		case "RenderingInfo":
+			d.rendering()
+		default:
+			if isAttrKey(key) {
+				s.skip()
+				continue
+			}
+			d.path = append(append(d.path[:0], "Event."...), key...)
+			d.flatValue()
+		}
+	}
+}
+
+// system reads the System element.
+func (d *decoder) system() {
+	s := &d.s
+	if s.peek() != '{' {
+		s.skip()
+		return
+	}
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		key := d.nextKey()
+		if elem, ok := bytes.CutSuffix(key, []byte("_attributes")); ok {
+			d.sysAttrs(sysElemOf(elem))
+			continue
+		}
+		if e := sysElemOf(key); e != sysOther {
+			d.sysAttrElement(e)
+			continue
+		}
+		if isAttrKey(key) {
+			s.skip()
+			continue
+		}
+		d.text(d.plainID(key), false)
+	}
+}
+
+// sysAttrElement reads a System element whose fields are its attributes.
+func (d *decoder) sysAttrElement(e sysElem) {
+	s := &d.s
+	if s.peek() != '{' {
+		if id := mainAttr(e); id != 0 && d.scalar(id, toField, false) {
+			return
+		}
+		s.skip()
+		return
+	}
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		key := d.nextKey()
+		switch {
+		case string(key) == "#attributes":
+			d.sysAttrs(e)
+		case isAt(key):
+			d.sysAttr(sysAttrID(e, key[1:]))
+		default:
+			s.skip()
+		}
+	}
+}
+
+// sysAttrs reads an attributes object of System element e.
+func (d *decoder) sysAttrs(e sysElem) {
+	s := &d.s
+	if s.peek() != '{' {
+		s.skip()
+		return
+	}
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		d.sysAttr(sysAttrID(e, d.nextKey()))
+	}
+}
+
+// sysAttr reads one attribute value into field id, or skips it when id is 0.
+func (d *decoder) sysAttr(id event.FieldID) {
+	if id == 0 || !d.scalar(id, toField, false) {
+		d.s.skip()
+	}
+}
+
+// text reads an element's text into field id: a scalar, the "#text" of an
+// object, or each of an array. Attributes and children are left out.
+func (d *decoder) text(id event.FieldID, nullAsEmpty bool) {
+	s := &d.s
+	switch s.peek() {
+	case '[':
+		s.enter('[')
+		for first := true; s.more(']', &first); {
+			d.text(id, nullAsEmpty)
+		}
+	case '{':
+		s.enter('{')
+		for first := true; s.more('}', &first); {
+			if string(d.nextKey()) == "#text" {
+				d.text(id, nullAsEmpty)
+			} else {
+				s.skip()
+			}
+		}
+	default:
+		d.scalar(id, toField, nullAsEmpty)
+	}
+}
+
+// eventData reads EventData: named Data elements (evtx_dump turns
+// <Data Name="X"> into member X) and unnamed ones under "Data".
+func (d *decoder) eventData() {
+	s := &d.s
+	if s.peek() != '{' {
+		s.skip()
+		return
+	}
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		key := d.nextKey()
+		switch {
+		case isAttrKey(key):
+			s.skip()
+		case string(key) == "Data":
+			d.data()
+		default:
+			d.element(d.plainID(key))
+		}
+	}
+}
+
+// data reads the value of a "Data" member: one element or an array of them.
+func (d *decoder) data() {
+	s := &d.s
+	switch s.peek() {
+	case '[':
+		s.enter('[')
+		for first := true; s.more(']', &first); {
+			d.data()
+		}
+	case '{':
+		d.dataObject()
+	default:
+		d.scalar(dataID, toField, true)
+	}
+}
+
+// dataObject reads a Data element with attributes: its Name attribute, when
+// present, names the field; its text may come before the name, so the
+// queued values are renamed at the end.
+func (d *decoder) dataObject() {
+	s := &d.s
+	s.enter('{')
+	start := len(d.pend)
+	var name event.FieldID
+	hasText := false
+	for first := true; s.more('}', &first); {
+		key := d.nextKey()
+		switch string(key) {
+		case "#attributes":
+			if id := d.nameAttr(); id != 0 {
+				name = id
+			}
+		case "@Name":
+			if s.peek() == '"' {
+				name = d.plainID(d.keyText(s.str()))
+			} else {
+				s.skip()
+			}
+		case "#text":
+			d.text(dataID, true)
+			hasText = true
+		default:
+			s.skip()
+		}
+	}
+	if !hasText {
+		d.emit(dataID, toField, nil, false)
+	}
+	if name != 0 {
+		for i := start; i < len(d.pend); i++ {
+			d.pend[i].id = name
+		}
+	}
+}
+
+// nameAttr reads an attributes object and returns the field named by its
+// Name attribute, or 0.
+func (d *decoder) nameAttr() event.FieldID {
+	s := &d.s
+	if s.peek() != '{' {
+		s.skip()
+		return 0
+	}
+	var id event.FieldID
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		if string(d.nextKey()) == "Name" && s.peek() == '"' {
+			id = d.plainID(d.keyText(s.str()))
+			continue
+		}
+		s.skip()
+	}
+	return id
+}
+
+// element reads an element of EventData or UserData named id: its text is
+// field id (empty for null, as <X/> is), its attributes are fields named
+// after them, and its child elements are read the same way. The UserData
+// wrapper passes id 0: it has no text of its own.
+func (d *decoder) element(id event.FieldID) {
+	s := &d.s
+	switch s.peek() {
+	case '{':
+		d.elementObject(id)
+	case '[':
+		s.enter('[')
+		for first := true; s.more(']', &first); {
+			d.element(id)
+		}
+	default:
+		if id == 0 {
+			s.skip()
+			return
+		}
+		d.scalar(id, toField, true)
+	}
+}
+
+func (d *decoder) elementObject(id event.FieldID) {
+	s := &d.s
+	s.enter('{')
+	start := len(d.pend)
+	content := false
+	for first := true; s.more('}', &first); {
+		key := d.nextKey()
+		switch {
+		case string(key) == "#attributes" || bytes.HasSuffix(key, []byte("_attributes")):
+			d.attributes()
+		case isAt(key):
+			d.attribute(key[1:])
+		case string(key) == "#text":
+			content = true
+			if id == 0 {
+				s.skip()
+			} else {
+				d.text(id, true)
+			}
+		default:
+			content = true
+			d.element(d.childID(key, start))
+		}
+	}
+	if !content && len(d.pend) == start && id != 0 {
+		d.emit(id, toField, nil, false) // an empty element
+	}
+}
+
+// attributes reads an attributes object; each attribute but the XML
+// namespace declarations becomes a field named after it.
+func (d *decoder) attributes() {
+	s := &d.s
+	if s.peek() != '{' {
+		s.skip()
+		return
+	}
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		d.attribute(d.nextKey())
+	}
+}
+
+func (d *decoder) attribute(name []byte) {
+	if string(name) == "xmlns" || bytes.HasPrefix(name, []byte("xmlns:")) {
+		d.s.skip()
+		return
+	}
+	if !d.scalar(d.plainID(name), toField, true) {
+		d.s.skip()
+	}
+}
+
+// childID names a child element. evtx_dump renames repeated siblings
+// Header, Header_1, Header_2...; when the base name has already been seen
+// in this element the child becomes another value of it, as in the XML.
+func (d *decoder) childID(key []byte, start int) event.FieldID {
+	if base, ok := dupBase(key); ok {
+		bid := d.plainID(base)
+		for _, p := range d.pend[start:] {
+			if p.id == bid {
+				return bid
+			}
+		}
+	}
+	return d.plainID(key)
+}
+
+// dupBase splits "Name_12" into "Name".
+func dupBase(key []byte) ([]byte, bool) {
+	i := bytes.LastIndexByte(key, '_')
+	if i <= 0 || i == len(key)-1 {
+		return nil, false
+	}
+	for _, c := range key[i+1:] {
+		if c < '0' || c > '9' {
+			return nil, false
+		}
+	}
+	return key[:i], true
+}
+
+// rendering reads RenderingInfo, which forwarded events carry; only the
+// rendered Message is kept, the rest repeats System in words.
+func (d *decoder) rendering() {
+	s := &d.s
+	if s.peek() != '{' {
+		s.skip()
+		return
+	}
+	s.enter('{')
+	for first := true; s.more('}', &first); {
+		if string(d.nextKey()) == "Message" {
+			d.text(messageID, false)
+			continue
+		}
+		s.skip()
+	}
+}
