@@ -85,7 +85,7 @@ func (w *window) closedResult(c *corr, v float64) Result {
 		Value:       v,
 		Events:      w.refs,
 		EventCount:  w.events,
-		Ignored:     w.ignored,
+		Ignored:     int(w.ignored),
 		Suppressed:  c.suppressed,
 	}
 }

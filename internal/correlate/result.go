@@ -35,7 +35,8 @@ type Result struct {
 	// GroupBy maps each group-by entry of the correlation, as written (a
 	// field or an alias), to the group's value.
 	GroupBy map[string]string
-	// First and Last are the times of the first and the last event counted.
+	// First and Last are the times of the first and the last event counted
+	// (for a chain, of the inner results).
 	First, Last time.Time
 	// Time is when the result was decided: the event that completed it, or
 	// the end of a window decided when it closed.
@@ -48,8 +49,8 @@ type Result struct {
 	// their full number.
 	Events     []EventRef
 	EventCount int
-	// Ignored counts the events in the window left out of Value because Field
-	// was missing or not a number.
+	// Ignored counts the events in the window (for a chain, the inner
+	// results) left out of Value because Field was missing or not a number.
 	Ignored int
 	// Suppressed is set when the correlation only feeds other correlations,
 	// none of which sets generate: true; it should not be reported on its own.

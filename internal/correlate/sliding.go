@@ -206,15 +206,15 @@ func (w *window) slidingResult(c *corr, v float64, cutoff, at int64) Result {
 	}
 	r := Result{
 		Correlation: c.def, GroupBy: w.groupBy(c), Value: v,
-		Last: toTime(at), Time: toTime(at), Suppressed: c.suppressed,
+		First: toTime(at), Last: toTime(at), Time: toTime(at), Suppressed: c.suppressed,
 	}
 	for i := range ents {
 		en := &ents[i]
 		if i == 0 {
-			r.First = toTime(en.t)
+			r.First = toTime(en.t) // else a condition met by nothing (gte: 0)
 		}
 		r.EventCount += en.n
-		r.Ignored += en.ign
+		r.Ignored += int(en.ign)
 		r.Events = appendRef(r.Events, en)
 	}
 	return r

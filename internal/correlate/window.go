@@ -2,25 +2,23 @@ package correlate
 
 import (
 	"encoding/binary"
-	"strings"
 
 	"github.com/vigilhealth/vigil/internal/event"
 )
 
 // window is the state of one group of one correlation.
 type window struct {
-	key        string   // the group-by values, length-prefixed
-	vals       []string // the group-by values
-	prev, next *window  // in the correlation's list, by deadline
-	deadline   int64    // the sweep closes the window once time passes it
-	open, last int64    // time of the first and the latest event
-	lastObs    uint64   // the latest base event added
+	key        string  // the group-by values, each preceded by its length (uvarint)
+	prev, next *window // in the correlation's list, by deadline
+	deadline   int64   // the sweep closes the window once time passes it
+	open, last int64   // time of the first and the latest event
+	lastObs    uint64  // the latest base event added
 
-	items   int // events of the correlation (an inner result is one)
-	events  int // base events
-	ignored int // base events left out of the value
+	events  int   // base events
+	items   int32 // events of the correlation (an inner result is one)
+	ignored int32 // events of the correlation left out of the value
+	nums    int32 // numbers in sum
 	sum     float64
-	nums    int // numbers in sum
 
 	ents     []entry          // sliding count and sum windows: live entries from head, oldest first
 	head     int              // first live entry
@@ -39,12 +37,12 @@ type entry struct {
 	at     int64  // time as observed, for its reference
 	in     *input // the rule or correlation it came from
 	n      int    // base events it stands for
-	items  int    // events of the correlation it stands for
-	ign    int    // base events left out of the value
-	nums   int    // numbers in num
+	items  int32  // events of the correlation it stands for
+	ign    int32  // events of the correlation left out of the value
+	nums   int32  // numbers in num
+	hasKey bool
 	num    float64
 	key    string // value_count value
-	hasKey bool
 	rec    uint64
 	src    string
 	obs    uint64     // base event identity; 0 for an inner result
@@ -78,11 +76,7 @@ func (e *Engine) window(c *corr, in *input, ev *event.Event, t int64, base bool)
 	if base && c.doneObs == e.obs && c.doneKey == string(buf) {
 		return nil // this event completed the group's previous window
 	}
-	w := &window{key: string(buf), open: t, last: t, vals: make([]string, len(in.groupBy))}
-	for g, id := range in.groupBy {
-		v, _ := ev.Get(id)
-		w.vals[g] = strings.Clone(v)
-	}
+	w := &window{key: string(buf), open: t, last: t}
 	switch c.kind {
 	case temporal:
 		w.rules = make([]slot, c.npos)
@@ -153,11 +147,14 @@ func (e *Engine) drop(c *corr, w *window) {
 	e.stats.Windows--
 }
 
-// groupBy renders w's group for a result.
+// groupBy renders w's group for a result, reading the values from its key.
 func (w *window) groupBy(c *corr) map[string]string {
-	m := make(map[string]string, len(w.vals))
-	for g, name := range c.def.GroupBy {
-		m[name] = w.vals[g]
+	m := make(map[string]string, len(c.def.GroupBy))
+	rest := w.key
+	for _, name := range c.def.GroupBy {
+		n, k := binary.Uvarint([]byte(rest[:min(len(rest), binary.MaxVarintLen64)]))
+		rest = rest[k:]
+		m[name], rest = rest[:n], rest[n:]
 	}
 	return m
 }
