@@ -1,8 +1,11 @@
 package detect
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/vigilhealth/vigil/internal/event"
 )
@@ -30,10 +33,14 @@ import (
 // CurrentDirectory, hashes or OriginalFileName, so rules on those cannot
 // match it. Its own ProcessId field is the creator's id; it is not renamed.
 //
-// Defender detections (antivirus), onto the taxonomy's antivirus names:
+// Windows Defender (service windefend) names its fields with spaces
+// ("Threat Name", "Process Name"); SigmaHQ's windefend rules write them
+// without ("ThreatName", "ProcessName"), so every Defender field whose name
+// has spaces is also added without them. Its detection events (category
+// antivirus) also get the taxonomy's antivirus names:
 //
 //	added field  taken from
-//	Signature    Threat Name
+//	Signature    Threat Name (or ThreatName)
 //	Filename     Path, without Defender's "file:_" prefix
 
 // AddAliases adds to ev the alias fields its log source calls for (see
@@ -49,11 +56,14 @@ func AddAliases(ev *event.Event) {
 	}
 }
 
-// aliasesFor names and returns the alias function for a channel's event id.
+// aliasesFor names and returns the alias function for a channel's event
+// id (noEventID: any other event of the channel).
 func aliasesFor(channel string, id uint32) (string, func(*event.Event)) {
 	switch {
 	case channel == chSecurity && id == 4688:
 		return "4688", alias4688
+	case channel == chDefender && slices.Contains(defenderDetections, id):
+		return "defender-detection", aliasDefenderDetection
 	case channel == chDefender:
 		return "defender", aliasDefender
 	}
@@ -82,6 +92,7 @@ var (
 	fMandatoryLabel    = event.Intern("MandatoryLabel")
 	fSignature         = event.Intern("Signature")
 	fThreatName        = event.Intern("Threat Name")
+	fThreatNameJoined  = event.Intern("ThreatName")
 	fFilename          = event.Intern("Filename")
 	fPath              = event.Intern("Path")
 )
@@ -182,11 +193,62 @@ func integrityLevel(sid string) string {
 	return ""
 }
 
+// aliasDefender adds, for each Defender field whose name has spaces
+// ("Threat Name"), the same field without them ("ThreatName"): the names
+// SigmaHQ's windefend rules use.
 func aliasDefender(ev *event.Event) {
+	n := ev.Len()
+	for i := 0; i < n; i++ {
+		id, v := ev.Field(i)
+		to := spacelessAlias(id)
+		if to == 0 {
+			continue
+		}
+		if j := ev.Index(to); j >= 0 && j < n {
+			continue // the event has it itself
+		}
+		ev.Add(to, v)
+	}
+}
+
+func aliasDefenderDetection(ev *event.Event) {
+	aliasDefender(ev)
 	copyField(ev, fSignature, fThreatName)
+	copyField(ev, fSignature, fThreatNameJoined)
 	if !ev.Has(fFilename) {
 		if v, ok := ev.Get(fPath); ok {
 			ev.Add(fFilename, strings.TrimPrefix(v, "file:_"))
 		}
 	}
 }
+
+// spacelessAlias returns the id of id's name with its spaces removed, or
+// 0 when the name has none. Results are cached in a copy-on-write table:
+// reads take no lock; a Defender event has few distinct fields.
+func spacelessAlias(id event.FieldID) event.FieldID {
+	if t := *spaceless.table.Load(); int(id) < len(t) && t[id] != 0 {
+		return t[id] - 1
+	}
+	spaceless.mu.Lock()
+	defer spaceless.mu.Unlock()
+	old := *spaceless.table.Load()
+	if int(id) < len(old) && old[id] != 0 {
+		return old[id] - 1
+	}
+	alias := event.FieldID(0)
+	if name := id.String(); strings.Contains(name, " ") {
+		alias = event.Intern(strings.ReplaceAll(name, " ", ""))
+	}
+	t := make([]event.FieldID, max(len(old), int(id)+1))
+	copy(t, old)
+	t[id] = alias + 1 // 0 stays "not computed yet"
+	spaceless.table.Store(&t)
+	return alias
+}
+
+var spaceless struct {
+	mu    sync.Mutex
+	table atomic.Pointer[[]event.FieldID] // by FieldID: alias+1, 0 when not computed
+}
+
+func init() { spaceless.table.Store(new([]event.FieldID)) }

@@ -52,7 +52,13 @@ func TestAliases(t *testing.T) {
 			name: "defender detection",
 			ev: withFields(winEvent(chDefender, "", "1116"),
 				"Threat Name", "HackTool:Win32/Mimikatz", "Path", `file:_C:\tools\m.exe`),
-			fields: map[string]string{"Signature": "HackTool:Win32/Mimikatz", "Filename": `C:\tools\m.exe`},
+			fields: map[string]string{"Signature": "HackTool:Win32/Mimikatz", "Filename": `C:\tools\m.exe`, "ThreatName": "HackTool:Win32/Mimikatz"},
+		},
+		{
+			name: "defender other event: names without spaces",
+			ev: withFields(winEvent(chDefender, "", "5007"),
+				"New Value", `HKLM\x = 1`, "Old Value", "0", "ProcessName", "kept", "Process Name", "dropped"),
+			fields: map[string]string{"NewValue": `HKLM\x = 1`, "OldValue": "0", "ProcessName": "kept", "Signature": ""},
 		},
 		{
 			name:   "declared log source untouched",

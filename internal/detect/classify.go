@@ -214,7 +214,8 @@ func buildTables() {
 	}
 	for _, ch := range chanOrder {
 		t := &eventTable{byEvent: map[uint32]int32{}}
-		t.any = b.intern(Sources{Product: "windows", Services: services[ch]}, nil, "")
+		name, fn := aliasesFor(ch, noEventID)
+		t.any = b.intern(Sources{Product: "windows", Services: services[ch]}, fn, name)
 		for _, id := range slices.Sorted(maps.Keys(cats[ch])) {
 			cs := cats[ch][id]
 			src := Sources{Product: "windows", Categories: cs, Services: services[ch]}

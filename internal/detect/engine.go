@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"slices"
+
 	"github.com/vigilhealth/vigil/internal/detect/ahocorasick"
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/sigma"
@@ -22,13 +24,21 @@ type engine struct {
 }
 
 // candidates are the rules whose log source applies to one class of
-// events, in rule order.
+// events: those evaluated on every such event, in rule order, and those
+// evaluated when the prefilter marks them, as a bit set.
 type candidates struct {
-	rules    []int32
-	scan     bool                  // some candidate depends on the prefilter
+	always   []int32
+	member   []uint64              // bit set of the candidates that depend on the prefilter
+	scan     bool                  // member is not empty
 	aliases  func(ev *event.Event) // alias fields for the class, or nil
-	fields   []uint64              // bit set of the fields the candidates' literals name
-	keywords bool                  // some candidate has a keyword literal (field 0)
+	fields   []uint64              // bit set of the fields the members' literals name
+	keywords bool                  // a member has a keyword literal (field 0)
+}
+
+// has reports whether rule r is a candidate that depends on the prefilter.
+func (c *candidates) has(r int32) bool {
+	w := int(r >> 6)
+	return w < len(c.member) && c.member[w]&(1<<(r&63)) != 0
 }
 
 // wants reports whether a candidate has a literal on field id, so that
@@ -167,24 +177,29 @@ func (e *engine) candidatesFor(src Sources) candidates {
 		if d == nil || !src.Matches(d.Source()) {
 			continue
 		}
-		c.rules = append(c.rules, int32(r))
 		if e.always[r] {
+			c.always = append(c.always, int32(r))
 			continue
 		}
 		c.scan = true
+		setBit(&c.member, r)
 		for _, l := range d.Required() {
 			if l.Field == 0 {
 				c.keywords = true
-				continue
+			} else {
+				setBit(&c.fields, int(l.Field))
 			}
-			w := int(l.Field >> 6)
-			if w >= len(c.fields) {
-				c.fields = append(c.fields, make([]uint64, w+1-len(c.fields))...)
-			}
-			c.fields[w] |= 1 << (l.Field & 63)
 		}
 	}
 	return c
+}
+
+func setBit(set *[]uint64, i int) {
+	w := i >> 6
+	if w >= len(*set) {
+		*set = append(*set, make([]uint64, w+1-len(*set))...)
+	}
+	(*set)[w] |= 1 << (i & 63)
 }
 
 // match returns the positions of the detectors that match ev, in order,
@@ -203,15 +218,34 @@ func (e *engine) match(ev *event.Event, s *Scratch) []int32 {
 			c.aliases(ev)
 		}
 	}
-	if len(c.rules) == 0 {
+	if !c.scan {
+		for _, r := range c.always {
+			if e.dets[r].Match(ev) {
+				s.hits = append(s.hits, r)
+			}
+		}
 		return s.hits
 	}
-	if c.scan {
-		s.advance()
-		e.prefilter(ev, s, c)
+	s.advance()
+	e.prefilter(ev, s, c)
+	// The marked rules of this class, in rule order, merged with the
+	// unconditional ones: a handful per event, however many candidates.
+	s.cands = s.cands[:0]
+	for _, r := range s.marked {
+		if c.has(r) {
+			s.cands = append(s.cands, r)
+		}
 	}
-	for _, r := range c.rules {
-		if (e.always[r] || s.ruleMark[r] == s.gen) && e.dets[r].Match(ev) {
+	slices.Sort(s.cands)
+	always, marked := c.always, s.cands
+	for len(always) > 0 || len(marked) > 0 {
+		var r int32
+		if len(marked) == 0 || len(always) > 0 && always[0] < marked[0] {
+			r, always = always[0], always[1:]
+		} else {
+			r, marked = marked[0], marked[1:]
+		}
+		if e.dets[r].Match(ev) {
 			s.hits = append(s.hits, r)
 		}
 	}

@@ -172,9 +172,8 @@ func checkMarks(t *testing.T, dets []detector, e *engine, s *Scratch, ev *event.
 		return
 	}
 	c := candidatesOf(e, s, ev)
-	for _, r := range c.rules {
-		d := dets[r]
-		if e.always[r] {
+	for r, d := range dets {
+		if !c.has(int32(r)) {
 			continue
 		}
 		want := literalsOccur(ev, d.Required())

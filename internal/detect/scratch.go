@@ -16,6 +16,8 @@ type Scratch struct {
 	litMark  []uint32 // literal l was seen in this event when litMark[l] == gen
 	lits     []int32  // pattern -> literal of the automaton being scanned
 	visit    func(pattern, end int)
+	marked   []int32 // rules marked for this event, in marking order
+	cands    []int32 // marked candidates of the event's class, sorted
 	hits     []int32
 
 	// declared caches the candidates of log sources that events declare,
@@ -40,6 +42,7 @@ func newScratch(e *engine) *Scratch {
 
 // advance starts a new event's marks.
 func (s *Scratch) advance() {
+	s.marked = s.marked[:0]
 	s.gen++
 	if s.gen == 0 { // wrapped: old stamps could look current
 		clear(s.ruleMark)
@@ -68,7 +71,10 @@ func (s *Scratch) onPattern(pattern, _ int) {
 	s.litMark[l] = s.gen
 	e := s.e
 	for _, r := range e.litRules[e.litStart[l]:e.litStart[l+1]] {
-		s.ruleMark[r] = s.gen
+		if s.ruleMark[r] != s.gen {
+			s.ruleMark[r] = s.gen
+			s.marked = append(s.marked, r)
+		}
 	}
 }
 
