@@ -169,9 +169,9 @@ func (l *loader) finish() *Set {
 	return s
 }
 
-// refKey normalises a reference: ids are compared without regard to case
-// (UUIDs are written both ways), names exactly.
-func idKey(id string) string { return "id:" + strings.ToLower(id) }
+// idKey and nameKey key the reference indexes: ids are compared without
+// regard to case (UUIDs are written both ways), names exactly.
+func idKey(id string) string  { return "id:" + strings.ToLower(id) }
 func nameKey(n string) string { return "name:" + n }
 
 // indexRules registers rule ids and names, refusing a rule whose id or name

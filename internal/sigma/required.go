@@ -28,6 +28,10 @@ func betterLiterals(a, b []Literal) bool {
 	return len(a) < len(b)
 }
 
+// maxImplicationCheck bounds the list length for which minimalLiterals
+// looks for literals implied by shorter ones.
+const maxImplicationCheck = 256
+
 // minimalLiterals removes duplicates and every literal implied by a shorter
 // one: an event containing "cmd.exe" contains "cmd", so {"cmd", "cmd.exe"}
 // needs only "cmd". A keyword literal (Field 0) implies the same text in any
@@ -46,8 +50,13 @@ func minimalLiterals(ls []Literal) []Literal {
 		return ls[i].Field < ls[j].Field
 	})
 	out := make([]Literal, 0, len(ls))
-	for _, l := range ls {
-		if !impliedBy(l, out) {
+	for i, l := range ls {
+		if i > 0 && l == ls[i-1] {
+			continue
+		}
+		// the implication check is quadratic; long lists keep only
+		// distinct literals, which is as sound and a little less tight
+		if len(ls) > maxImplicationCheck || !impliedBy(l, out) {
 			out = append(out, l)
 		}
 	}

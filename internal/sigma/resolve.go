@@ -67,11 +67,14 @@ func (l *loader) resolveCorrelations(corrs []*Correlation) []*Correlation {
 	for _, c := range claimed {
 		if visit(c) {
 			kept = append(kept, c)
-			continue
 		}
-		delete(s.corrsByRef, idKey(c.ID))
-		delete(s.corrsByRef, nameKey(c.Name))
-		l.refuse(Refusal{Path: c.Path, Line: c.Line, Err: errs[c]})
+	}
+	for _, c := range claimed {
+		if state[c] == broken {
+			delete(s.corrsByRef, idKey(c.ID))
+			delete(s.corrsByRef, nameKey(c.Name))
+			l.refuse(Refusal{Path: c.Path, Line: c.Line, Err: errs[c]})
+		}
 	}
 	markCorrelationOnly(s, kept)
 	return kept
