@@ -12,15 +12,15 @@ import (
 // builder resolves the correlations' references and orders them so that a
 // correlation comes after the correlations it reads.
 type builder struct {
-	rules  []*sigma.Rule
-	defs   []*sigma.Correlation
-	byID   map[string][]int // node by id; nodes are rules, then correlations
-	byName map[string][]int
-	refs   [][]int // per correlation, the node each Rules entry resolved to (-1 if none)
-	errs   []*Error
-	state  []uint8 // 0 unvisited, 1 on the stack, 2 done
-	stack  []int
-	order  []int
+	rules []*sigma.Rule
+	defs  []*sigma.Correlation
+	// refs finds nodes (rules, then correlations) by idKey and nameKey.
+	byRef map[string][]int
+	refs  [][]int // per correlation, the node each Rules entry resolved to (-1 if none)
+	errs  []*Error
+	state []uint8 // 0 unvisited, 1 on the stack, 2 done
+	stack []int
+	order []int
 }
 
 // New builds an Engine for corrs, whose references resolve among rules and
@@ -28,10 +28,9 @@ type builder struct {
 // refused; the error joins one *Error per refused correlation.
 func New(rules []*sigma.Rule, corrs []*sigma.Correlation) (*Engine, error) {
 	b := &builder{
-		rules:  slices.DeleteFunc(slices.Clone(rules), func(r *sigma.Rule) bool { return r == nil }),
-		defs:   slices.DeleteFunc(slices.Clone(corrs), func(c *sigma.Correlation) bool { return c == nil }),
-		byID:   map[string][]int{},
-		byName: map[string][]int{},
+		rules: slices.DeleteFunc(slices.Clone(rules), func(r *sigma.Rule) bool { return r == nil }),
+		defs:  slices.DeleteFunc(slices.Clone(corrs), func(c *sigma.Correlation) bool { return c == nil }),
+		byRef: map[string][]int{},
 	}
 	b.index()
 	b.refs = make([][]int, len(b.defs))
@@ -60,20 +59,26 @@ func New(rules []*sigma.Rule, corrs []*sigma.Correlation) (*Engine, error) {
 }
 
 func (b *builder) index() {
-	add := func(m map[string][]int, key string, n int) {
-		if key != "" {
-			m[key] = append(m[key], n)
+	add := func(m sigma.Meta, n int) {
+		if m.ID != "" {
+			b.byRef[idKey(m.ID)] = append(b.byRef[idKey(m.ID)], n)
+		}
+		if m.Name != "" {
+			b.byRef[nameKey(m.Name)] = append(b.byRef[nameKey(m.Name)], n)
 		}
 	}
 	for i, r := range b.rules {
-		add(b.byID, r.ID, i)
-		add(b.byName, r.Name, i)
+		add(r.Meta, i)
 	}
 	for i, c := range b.defs {
-		add(b.byID, c.ID, len(b.rules)+i)
-		add(b.byName, c.Name, len(b.rules)+i)
+		add(c.Meta, len(b.rules)+i)
 	}
 }
+
+// idKey and nameKey key references as internal/sigma resolves them: ids
+// case-insensitively, names exactly.
+func idKey(id string) string  { return "id:" + strings.ToLower(id) }
+func nameKey(n string) string { return "name:" + n }
 
 // corrNode returns the correlation index of node n, if n is a correlation.
 func (b *builder) corrNode(n int) (int, bool) {
@@ -101,19 +106,25 @@ func (b *builder) check(i int) *Error {
 	return first
 }
 
-// resolve finds the one rule or correlation with id ref, or else name ref.
+// resolve finds what ref names, in the order internal/sigma looks: a rule
+// by name, a rule by id, a correlation by name, a correlation by id.
 func (b *builder) resolve(ref string) (int, error) {
-	ns := b.byID[ref]
-	if len(ns) == 0 {
-		ns = b.byName[ref]
+	for _, corr := range []bool{false, true} {
+		for _, key := range []string{nameKey(ref), idKey(ref)} {
+			ns := slices.DeleteFunc(slices.Clone(b.byRef[key]), func(n int) bool {
+				_, isCorr := b.corrNode(n)
+				return isCorr != corr
+			})
+			switch len(ns) {
+			case 0:
+				continue
+			case 1:
+				return ns[0], nil
+			}
+			return -1, ErrAmbiguousRef
+		}
 	}
-	switch len(ns) {
-	case 0:
-		return -1, ErrUnknownRef
-	case 1:
-		return ns[0], nil
-	}
-	return -1, ErrAmbiguousRef
+	return -1, ErrUnknownRef
 }
 
 // validate checks what a correlation needs for its type.
@@ -131,8 +142,22 @@ func validate(c *sigma.Correlation) *Error {
 	if cond.empty() && k != temporal && k != temporalOrdered {
 		return defError(c, "%s needs a condition (gt, gte, lt, lte, eq or neq)", c.Type)
 	}
-	if k.needsField() && c.Field == "" {
+	if fs := valueFields(c); k.needsField() && (len(fs) == 0 || slices.Contains(fs, "")) {
 		return defError(c, "%s needs a condition field", c.Type)
+	}
+	if fs := valueFields(c); k.numeric() && len(fs) > 1 {
+		return defError(c, "%s aggregates one number; condition field lists %d fields %q", c.Type, len(fs), fs)
+	}
+	return nil
+}
+
+// valueFields is the condition's field list: Fields, or else Field.
+func valueFields(c *sigma.Correlation) []string {
+	if len(c.Fields) > 0 {
+		return c.Fields
+	}
+	if c.Field != "" {
+		return []string{c.Field}
 	}
 	return nil
 }
@@ -174,14 +199,6 @@ func (b *builder) visit(i int) {
 	}
 }
 
-// nodeNames returns the id and name of node n.
-func (b *builder) nodeNames(n int) (id, name string) {
-	if j, ok := b.corrNode(n); ok {
-		return b.defs[j].ID, b.defs[j].Name
-	}
-	return b.rules[n].ID, b.rules[n].Name
-}
-
 // fieldFor resolves a group-by entry or field of correlation c for the rule
 // referenced as ref (node n): the aliased field, or name itself.
 func (b *builder) fieldFor(c *sigma.Correlation, name, ref string, n int) string {
@@ -189,10 +206,12 @@ func (b *builder) fieldFor(c *sigma.Correlation, name, ref string, n int) string
 	if !ok {
 		return name
 	}
-	id, rname := b.nodeNames(n)
-	for _, key := range []string{ref, id, rname} {
-		if f, ok := m[key]; ok && key != "" {
-			return f
+	if f, ok := m[ref]; ok {
+		return f
+	}
+	for _, key := range sortedKeys(m) {
+		if k, err := b.resolve(key); err == nil && k == n {
+			return m[key]
 		}
 	}
 	return name
@@ -213,9 +232,9 @@ func (b *builder) checkAliases(i int) *Error {
 }
 
 func (b *builder) refersTo(i int, key string) bool {
+	target, err := b.resolve(key)
 	for k, n := range b.refs[i] {
-		id, name := b.nodeNames(n)
-		if key == b.defs[i].Rules[k] || key == id || (name != "" && key == name) {
+		if key == b.defs[i].Rules[k] || (err == nil && n == target) {
 			return true
 		}
 	}

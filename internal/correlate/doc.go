@@ -5,8 +5,10 @@
 //
 // # Inputs
 //
-// New resolves every correlation's rules by id, then by name, among the
-// detection rules and the correlations it is given. A reference to a
+// New resolves every correlation's rules among the detection rules and
+// correlations it is given, as internal/sigma does: a rule by name, a rule by
+// id (ids compare without case), a correlation by name, a correlation by id.
+// A reference to a
 // correlation makes a chain: the inner correlation's results act as events of
 // that correlation, whose fields are the inner result's group-by values (so an
 // outer correlation can group by, and count, only what the inner one groups
@@ -20,7 +22,8 @@
 // An alias in group-by (or in field) is replaced, per referenced rule, by the
 // field its aliases entry names for that rule (the entry may be keyed by the
 // rule's name, its id, or the reference as written); a rule without an entry
-// uses the alias as a field name. A field with several values gives its
+// uses the alias as a field name. New refuses an aliases entry for a rule
+// the correlation does not reference. A field with several values gives its
 // first. An event that lacks a group-by field is left out of that
 // correlation (as SQL's GROUP BY and SIEM "stats by" leave out nulls) and
 // counted in Stats.MissingGroupBy.
@@ -29,7 +32,8 @@
 //
 //   - event_count: the events in the window.
 //   - value_count: the distinct values of Field in the window (compared as
-//     written, case-sensitive).
+//     written, case-sensitive); with several fields (Fields), the distinct
+//     combinations of their values.
 //   - temporal: the distinct referenced rules that matched in the window.
 //   - temporal_ordered: the length of the longest prefix of the rules, in the
 //     order listed, matched by events in that order within the window (a rule

@@ -29,6 +29,7 @@ type Engine struct {
 	lastSrc string
 
 	keyBuf  []byte
+	valBuf  []byte
 	scratch event.Event // an inner result as an event of its correlation
 	stats   Stats
 }
@@ -71,7 +72,7 @@ type input struct {
 	pos     []int // positions in the correlation's rules, ascending (temporal_ordered)
 	ruleID  string
 	groupBy []event.FieldID
-	field   event.FieldID
+	fields  []event.FieldID // the condition's field, or fields ANDed (value_count)
 	chained bool
 }
 
@@ -152,13 +153,15 @@ func (e *Engine) newInput(b *builder, c *corr, ref string, n int) (*input, *Erro
 	}
 	in.groupBy = internAll(names)
 	if c.kind.needsField() {
-		f := b.fieldFor(def, def.Field, ref, n)
-		if inner != nil {
-			if err := checkChained(def, "field", f, inner); err != nil {
-				return nil, err
+		for _, name := range valueFields(def) {
+			f := b.fieldFor(def, name, ref, n)
+			if inner != nil {
+				if err := checkChained(def, "field", f, inner); err != nil {
+					return nil, err
+				}
 			}
+			in.fields = append(in.fields, event.Intern(f))
 		}
-		in.field = event.Intern(f)
 	}
 	return in, nil
 }
@@ -177,10 +180,10 @@ func (e *Engine) sourceFor(b *builder, n int) *source {
 		s.rule = r
 		e.byRule[r] = s
 		if r.ID != "" {
-			if _, dup := e.byID[r.ID]; dup {
-				e.byID[r.ID] = nil // ambiguous: only the pointer finds these rules
+			if _, dup := e.byID[idKey(r.ID)]; dup {
+				e.byID[idKey(r.ID)] = nil // ambiguous: only the pointer finds these rules
 			} else {
-				e.byID[r.ID] = s
+				e.byID[idKey(r.ID)] = s
 			}
 		}
 	}
@@ -218,7 +221,7 @@ func (e *Engine) lookupRule(rule *sigma.Rule) *source {
 		return s
 	}
 	if rule.ID != "" {
-		return e.byID[rule.ID]
+		return e.byID[idKey(rule.ID)]
 	}
 	return nil
 }

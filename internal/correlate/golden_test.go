@@ -384,6 +384,23 @@ var scenarios = map[string]scenario{
 			"45m x Host=c",
 		},
 	},
+	// value_count over two fields ANDed: distinct user and domain pairs. The
+	// rule is referenced by its id in capitals (ids compare without case).
+	"value_count_fields": {
+		rules: []*sigma.Rule{rule("login", "id-login")},
+		corrs: []*sigma.Correlation{{
+			Meta: sigma.Meta{Title: "Many accounts from one workstation"}, Type: sigma.ValueCount, Rules: []string{"ID-LOGIN"},
+			GroupBy: []string{"Workstation"}, Timespan: time.Hour,
+			Field: "TargetUserName", Fields: []string{"TargetUserName", "TargetDomainName"}, Condition: sigma.Range{GTE: num(3)},
+		}},
+		steps: []string{
+			"0s login Workstation=ws1 TargetUserName=alice TargetDomainName=CORP",
+			"1m login Workstation=ws1 TargetUserName=alice TargetDomainName=LAB",
+			"2m login Workstation=ws1 TargetUserName=alice TargetDomainName=CORP",
+			"3m login Workstation=ws1 TargetUserName=bob",
+			"4m login Workstation=ws1 TargetUserName=bob TargetDomainName=CORP",
+		},
+	},
 	// Correlations New refuses, and the one it keeps.
 	"refused": {
 		rules: []*sigma.Rule{rule("a", "id-a"), rule("dup", "id-d"), rule("dup", "id-e")},
@@ -397,6 +414,8 @@ var scenarios = map[string]scenario{
 				GroupBy: []string{"ip"}, Aliases: map[string]map[string]string{"ip": {"typo": "source.ip"}}},
 			{Meta: sigma.Meta{Title: "No condition"}, Type: sigma.EventCount, Rules: []string{"a"}, Timespan: time.Minute},
 			{Meta: sigma.Meta{Title: "No field"}, Type: sigma.ValueSum, Rules: []string{"a"}, Timespan: time.Minute, Condition: sigma.Range{GT: num(1)}},
+			{Meta: sigma.Meta{Title: "Two numbers"}, Type: sigma.ValueAvg, Rules: []string{"a"}, Timespan: time.Minute, Condition: sigma.Range{GT: num(1)},
+				Field: "x", Fields: []string{"x", "y"}},
 			{Meta: sigma.Meta{Title: "No timespan"}, Type: sigma.EventCount, Rules: []string{"a"}, Condition: sigma.Range{GT: num(1)}},
 			{Meta: sigma.Meta{Title: "Unknown type"}, Type: "value_median", Rules: []string{"a"}, Timespan: time.Minute},
 			{Meta: sigma.Meta{Title: "Kept"}, Type: sigma.EventCount, Rules: []string{"id-a"}, Timespan: time.Minute, Condition: sigma.Range{GTE: num(2)}},

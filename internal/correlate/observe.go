@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -158,29 +159,44 @@ func (e *Engine) feedResult(in *input, r *Result, out []Result) []Result {
 	return e.add(in.c, w, it, out)
 }
 
-// readField reads the correlation's field into it.
+// readField reads the correlation's field (or fields) into it.
 func (e *Engine) readField(in *input, ev *event.Event, it *entry) {
 	k := in.c.kind
 	if !k.needsField() {
 		return
 	}
-	i := ev.Index(in.field)
-	if i < 0 {
-		it.ign = it.items
-		e.stats.Ignored++
-		return
-	}
-	v := ev.Value(i)
-	if k == valueCount {
+	v, ok := e.fieldValue(in, ev)
+	switch {
+	case ok && k == valueCount:
 		it.key, it.hasKey = v, true // copied when the window keeps it
 		return
-	}
-	if x, ok := parseNumber(v); ok {
-		it.num, it.nums = x, 1
-		return
+	case ok:
+		if x, isNum := parseNumber(v); isNum {
+			it.num, it.nums = x, 1
+			return
+		}
 	}
 	it.ign = it.items
 	e.stats.Ignored++
+}
+
+// fieldValue is the first value of in's field or, for several fields, the
+// combination of their first values; ok is false when one is missing.
+func (e *Engine) fieldValue(in *input, ev *event.Event) (string, bool) {
+	if len(in.fields) == 1 {
+		return ev.Get(in.fields[0])
+	}
+	buf := e.valBuf[:0]
+	for _, id := range in.fields {
+		v, ok := ev.Get(id)
+		if !ok {
+			return "", false
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(v)))
+		buf = append(buf, v...)
+	}
+	e.valBuf = buf
+	return string(buf), true
 }
 
 // add puts it into window w and returns what that decides.
