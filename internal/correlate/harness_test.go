@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -26,11 +27,14 @@ var t0 = time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
 //	<offset> advance                                Advance to t0+offset
 //	flush                                           Flush
 //
-// The golden file echoes each step and the results it returned.
+// With match set, an event step names no rules: the event goes to every rule
+// whose detection matches it. The golden file echoes each step and the
+// results it returned.
 type scenario struct {
 	rules []*sigma.Rule
 	corrs []*sigma.Correlation
 	steps []string
+	match bool
 }
 
 func rule(name, id string) *sigma.Rule {
@@ -78,7 +82,7 @@ func (s *scenario) run(t *testing.T) string {
 		}
 	}
 	for _, r := range s.rules {
-		fmt.Fprintf(&b, "rule %s: referenced=%v suppressed=%v\n", r.Name, e.Referenced(r), e.Suppressed(r))
+		fmt.Fprintf(&b, "rule %s: referenced=%v suppressed=%v\n", cmp.Or(r.Name, r.ID), e.Referenced(r), e.Suppressed(r))
 	}
 	for _, c := range s.corrs {
 		fmt.Fprintf(&b, "correlation %q: suppressed=%v\n", c.Title, e.SuppressedCorrelation(c))
@@ -120,9 +124,13 @@ func (s *scenario) play(t *testing.T, e *Engine, ev *event.Event, byName map[str
 	if f[1] == "advance" {
 		return e.Advance(at)
 	}
+	kvs := f[2:]
+	if s.match {
+		kvs = f[1:]
+	}
 	ev.Reset()
 	ev.Time, ev.Source, ev.Record = at, "test.evtx", uint64(record)
-	for _, kv := range f[2:] {
+	for _, kv := range kvs {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			t.Fatalf("step %d %q: %q is not field=value", record, step, kv)
@@ -130,14 +138,36 @@ func (s *scenario) play(t *testing.T, e *Engine, ev *event.Event, byName map[str
 		ev.Set(k, v)
 	}
 	var out []Result
-	for _, name := range strings.Split(f[1], ",") {
-		r := byName[name]
-		if r == nil {
-			t.Fatalf("step %d %q: no rule named %q", record, step, name)
-		}
+	for _, r := range s.matching(t, ev, byName, f[1]) {
 		out = append(out, e.Observe(r, ev)...)
 	}
 	return out
+}
+
+// matching returns the rules an event step names, or with match set those
+// whose detection matches ev.
+func (s *scenario) matching(t *testing.T, ev *event.Event, byName map[string]*sigma.Rule, names string) []*sigma.Rule {
+	t.Helper()
+	var rules []*sigma.Rule
+	if s.match {
+		for _, r := range s.rules {
+			if r.Match(ev) {
+				rules = append(rules, r)
+			}
+		}
+		if len(rules) == 0 {
+			t.Fatalf("event %v matches no rule", ev.Map())
+		}
+		return rules
+	}
+	for _, name := range strings.Split(names, ",") {
+		r := byName[name]
+		if r == nil {
+			t.Fatalf("no rule named %q", name)
+		}
+		rules = append(rules, r)
+	}
+	return rules
 }
 
 // checkResult asserts what every result must satisfy.
