@@ -5,14 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"slices"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/ingest/winjson"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
@@ -66,7 +64,8 @@ func fits(r *sigma.Rule, ev *event.Event) bool {
 	return false
 }
 
-// readEvents reads a JSON Lines file of flat Windows events.
+// readEvents reads a JSON Lines file of flat Windows events with the
+// project's Windows JSON decoder, as Vigil reads them in production.
 func readEvents(t *testing.T, path string) []*event.Event {
 	t.Helper()
 	f, err := os.Open(path)
@@ -82,9 +81,11 @@ func readEvents(t *testing.T, path string) []*event.Event {
 			continue
 		}
 		ev := new(event.Event)
-		if err := decodeFlat(sc.Bytes(), ev); err != nil {
+		if err := winjson.Decode(sc.Bytes(), ev); err != nil {
 			t.Fatalf("%s:%d: %v", path, line, err)
 		}
+		// Name events by file and line in messages (winjson set Record from
+		// EventRecordID, which the events keep as a field).
 		ev.Source, ev.Record = path, uint64(line)
 		evs = append(evs, ev)
 	}
@@ -95,72 +96,6 @@ func readEvents(t *testing.T, path string) []*event.Event {
 		t.Fatalf("%s holds no events", path)
 	}
 	return evs
-}
-
-// decodeFlat fills ev from one flat JSON object, keeping field order:
-// strings as they are, numbers as their decimal text, arrays as repeated
-// fields. TimeCreated also sets ev.Time, Computer ev.Host.
-func decodeFlat(data []byte, ev *event.Event) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fmt.Errorf("want a JSON object at byte 0")
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("at byte %d: %w", dec.InputOffset(), err)
-		}
-		name := tok.(string)
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return fmt.Errorf("field %s at byte %d: %w", name, dec.InputOffset(), err)
-		}
-		if err := addValue(ev, name, v); err != nil {
-			return fmt.Errorf("field %s: %w", name, err)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return fmt.Errorf("at byte %d: %w", dec.InputOffset(), err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("trailing data after byte %d", dec.InputOffset())
-	}
-	return setMetadata(ev)
-}
-
-func addValue(ev *event.Event, name string, v any) error {
-	switch x := v.(type) {
-	case string:
-		ev.Set(name, x)
-	case json.Number:
-		ev.Set(name, x.String())
-	case bool:
-		ev.Set(name, strconv.FormatBool(x))
-	case nil:
-		ev.Set(name, "")
-	case []any:
-		for _, e := range x {
-			if err := addValue(ev, name, e); err != nil {
-				return err
-			}
-		}
-	default:
-		return fmt.Errorf("nested object: the test data must be flat")
-	}
-	return nil
-}
-
-func setMetadata(ev *event.Event) error {
-	ev.Host, _ = ev.Get(event.Computer)
-	if s, ok := ev.Get(event.TimeCreated); ok {
-		ts, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return fmt.Errorf("TimeCreated: %w", err)
-		}
-		ev.Time = ts.UTC()
-	}
-	return nil
 }
 
 // expected is a correlation's expected.json: how many correlation results
