@@ -307,3 +307,26 @@ func closest(name string, names []string) string {
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
+
+// String renders c with explicit grouping, e.g. "(or (and a (not b)) c)".
+func (c *cond) String() string {
+	switch c.op {
+	case opIdent:
+		return c.name
+	case opOf:
+		q, target := "1", c.name
+		if c.all {
+			q = "all"
+		}
+		if target == "" {
+			target = "them"
+		}
+		return "(" + q + " of " + target + ")"
+	}
+	parts := make([]string, 0, len(c.kids)+1)
+	parts = append(parts, [...]string{opAnd: "and", opOr: "or", opNot: "not"}[c.op])
+	for _, k := range c.kids {
+		parts = append(parts, k.String())
+	}
+	return "(" + strings.Join(parts, " ") + ")"
+}

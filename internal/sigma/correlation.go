@@ -44,25 +44,26 @@ func parseCorrelation(d document, f fields) (*Correlation, error) {
 		}
 	}
 	cf := newFields(ps)
+	secLine := f.keyLine("correlation")
 	c := &Correlation{Meta: meta}
 	typ, err := cf.oneOf("type", correlationTypes)
 	if err != nil {
 		return nil, err
 	}
 	if typ == "" {
-		return nil, errorf(sec.Line, joinPath(where, "type"), "is missing (one of %s)", strings.Join(correlationTypes, ", "))
+		return nil, errorf(secLine, joinPath(where, "type"), "is missing (one of %s)", strings.Join(correlationTypes, ", "))
 	}
 	c.Type = CorrelationType(typ)
-	if c.Rules, err = requiredList(cf, sec, where, "rules", 1); err != nil {
+	if c.Rules, err = requiredList(cf, secLine, where, "rules", 1); err != nil {
 		return nil, err
 	}
 	if c.GroupBy, err = cf.list("group-by", true, true, 0); err != nil {
 		return nil, err
 	}
 	if !cf.has("group-by") {
-		return nil, errorf(sec.Line, joinPath(where, "group-by"), "is missing (an empty list groups all events together)")
+		return nil, errorf(secLine, joinPath(where, "group-by"), "is missing (an empty list groups all events together)")
 	}
-	if c.Timespan, err = parseTimespan(cf, sec, where); err != nil {
+	if c.Timespan, err = parseTimespan(cf, secLine, where); err != nil {
 		return nil, err
 	}
 	if c.Aliases, err = parseAliases(cf); err != nil {
@@ -71,33 +72,33 @@ func parseCorrelation(d document, f fields) (*Correlation, error) {
 	if c.Generate, err = parseGenerate(f, cf); err != nil {
 		return nil, err
 	}
-	if err := parseCorrCondition(c, cf, sec, where); err != nil {
+	if err := parseCorrCondition(c, cf, secLine, where); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // requiredList reads a mandatory, non-empty list of strings.
-func requiredList(f fields, sec *yaml.Node, where, key string, minLen int) ([]string, error) {
+func requiredList(f fields, secLine int, where, key string, minLen int) ([]string, error) {
 	list, err := f.list(key, true, true, minLen)
 	if err != nil {
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, errorf(sec.Line, joinPath(where, key), "is missing or empty")
+		return nil, errorf(secLine, joinPath(where, key), "is missing or empty")
 	}
 	return list, nil
 }
 
 // parseTimespan reads "number + unit" with unit s, m, h or d.
-func parseTimespan(f fields, sec *yaml.Node, where string) (time.Duration, error) {
+func parseTimespan(f fields, secLine int, where string) (time.Duration, error) {
 	s, err := f.str("timespan", 0)
 	if err != nil {
 		return 0, err
 	}
 	n, at := f.node("timespan")
 	if s == "" {
-		return 0, errorf(sec.Line, joinPath(where, "timespan"), "is missing (e.g. 30s, 5m, 1h, 2d)")
+		return 0, errorf(secLine, joinPath(where, "timespan"), "is missing (e.g. 30s, 5m, 1h, 2d)")
 	}
 	m := timespanPattern.FindStringSubmatch(s)
 	if m == nil || len(s) > 10 {
@@ -163,7 +164,7 @@ func parseGenerate(top, sec fields) (bool, error) {
 // parseCorrCondition reads the condition: bounds (gt, gte, lt, lte, eq,
 // neq) that must all hold, and for the value_* types the field whose
 // values are counted or aggregated.
-func parseCorrCondition(c *Correlation, f fields, sec *yaml.Node, where string) error {
+func parseCorrCondition(c *Correlation, f fields, secLine int, where string) error {
 	valueType := strings.HasPrefix(string(c.Type), "value_")
 	temporal := c.Type == Temporal || c.Type == TemporalOrdered
 	n, cwhere := f.node("condition")
@@ -173,7 +174,7 @@ func parseCorrCondition(c *Correlation, f fields, sec *yaml.Node, where string) 
 			c.Condition.GTE = &all
 			return nil
 		}
-		return errorf(sec.Line, joinPath(where, "condition"), "is missing (e.g. gte: 10)")
+		return errorf(secLine, joinPath(where, "condition"), "is missing (e.g. gte: 10)")
 	}
 	ps, err := pairs(n, cwhere)
 	if err != nil {

@@ -120,7 +120,7 @@ func (c *compiler) item(where string, keyNode *yaml.Node, key string, val *yaml.
 		return nullItem{field: field}, nil
 	}
 	if mods.all && len(values) < 2 {
-		return nil, bad(val, "the all modifier needs a list of two or more values")
+		return nil, bad(keyNode, "the all modifier needs a list of two or more values")
 	}
 	if mods.kind == "exists" {
 		b, ok := boolValue(values[0])
@@ -363,10 +363,10 @@ func (c *compiler) step(name string, in []pattern, v *yaml.Node, bad badFunc) ([
 				out = append(out, literalPattern(base64.StdEncoding.EncodeToString([]byte(p.text()))))
 				continue
 			}
-			vs := base64Variants(p.text())
-			if len(vs) == 0 {
-				return nil, bad(v, "%q is too short for base64offset", v.Value)
+			if len(p.text()) < 2 {
+				return nil, bad(v, "%q is too short for base64offset: a single byte has no stable encoding at every offset", v.Value)
 			}
+			vs := base64Variants(p.text())
 			for _, s := range vs {
 				out = append(out, literalPattern(s))
 			}

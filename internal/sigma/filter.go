@@ -35,9 +35,10 @@ func parseFilter(d document, f fields, c *compiler) (*Filter, error) {
 		return nil, err
 	}
 	ff := newFields(ps)
+	secLine := f.keyLine("filter")
 	rn, rwhere := ff.node("rules")
 	if rn == nil {
-		return nil, errorf(sec.Line, joinPath(where, "rules"), "is missing: a filter names the rules it applies to")
+		return nil, errorf(secLine, joinPath(where, "rules"), "is missing: a filter names the rules it applies to")
 	}
 	var rules []string
 	if rules, err = ff.list("rules", true, true, 1); err != nil {
@@ -46,7 +47,7 @@ func parseFilter(d document, f fields, c *compiler) (*Filter, error) {
 	if len(rules) == 0 {
 		return nil, errorf(rn.Line, rwhere, "names no rule")
 	}
-	m, err := compileDetection(where, sec, ps, "condition", c, "rules")
+	m, err := compileDetection(where, secLine, ps, "condition", c, "rules")
 	if err != nil {
 		return nil, err
 	}

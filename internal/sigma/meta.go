@@ -31,6 +31,14 @@ func newFields(ps []pair) fields {
 	return fields{m: m}
 }
 
+// keyLine returns the line of key, or 0 when it is absent.
+func (f fields) keyLine(key string) int {
+	if p, ok := f.m[key]; ok {
+		return p.k.Line
+	}
+	return 0
+}
+
 // node returns the value of key, nil when absent or null.
 func (f fields) node(key string) (*yaml.Node, string) {
 	p, ok := f.m[key]
@@ -157,7 +165,7 @@ func parseMeta(d document, f fields, correlation bool) (Meta, error) {
 		m.Tags, err = f.list("tags", false, true, 0)
 	}
 	if err == nil {
-		err = checkTags(f, m.Tags)
+		err = checkTags(f)
 	}
 	if err == nil {
 		m.References, err = f.list("references", false, true, 0)
@@ -177,11 +185,15 @@ func parseMeta(d document, f fields, correlation bool) (Meta, error) {
 	return m, err
 }
 
-func checkTags(f fields, tags []string) error {
-	for _, t := range tags {
-		if !tagPattern.MatchString(t) {
-			n, where := f.node("tags")
-			return errorf(n.Line, where, "tag %q is not namespace.name in lower case (e.g. attack.t1059)", t)
+// checkTags refuses tags that are not namespace.name in lower case.
+func checkTags(f fields) error {
+	n, where := f.node("tags")
+	if n == nil {
+		return nil
+	}
+	for _, t := range n.Content {
+		if t = deref(t); !tagPattern.MatchString(t.Value) {
+			return errorf(t.Line, where, "tag %q is not namespace.name in lower case (e.g. attack.t1059)", t.Value)
 		}
 	}
 	return nil

@@ -80,10 +80,11 @@ func parseKey(key, where string, line int) (*modifiers, error) {
 		}
 		kind, ok := knownModifiers[name]
 		if !ok {
+			msg := fmt.Sprintf("unknown modifier %q in %q", name, key)
 			if s := suggest(name); s != "" {
-				return nil, bad("unknown modifier %q (did you mean %q?)", name, s)
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			return nil, bad("unknown modifier %q", name)
+			return nil, errorf(line, where, "%s", msg)
 		}
 		if seen[name] || name == "wide" && seen["utf16le"] || name == "utf16le" && seen["wide"] {
 			return nil, bad("modifier %q given twice", name)

@@ -29,7 +29,7 @@ func parseRule(d document, f fields, c *compiler) (*Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := compileDetection(where, det, ps, "condition", c)
+	m, err := compileDetection(where, f.keyLine("detection"), ps, "condition", c)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func parseRule(d document, f fields, c *compiler) (*Rule, error) {
 // compileDetection compiles the search identifiers of a detection (or
 // filter) section and binds its condition to them. Keys in skip are not
 // search identifiers.
-func compileDetection(where string, sec *yaml.Node, ps []pair, condKey string, c *compiler, skip ...string) (matcher, error) {
+func compileDetection(where string, secLine int, ps []pair, condKey string, c *compiler, skip ...string) (matcher, error) {
 	ids := &idents{m: map[string]matcher{}}
 	var condPair *pair
 	for i := range ps {
@@ -61,10 +61,10 @@ func compileDetection(where string, sec *yaml.Node, ps []pair, condKey string, c
 		ids.m[p.key] = m
 	}
 	if condPair == nil || isNull(condPair.v) {
-		return nil, errorf(sec.Line, joinPath(where, condKey), "is missing")
+		return nil, errorf(secLine, joinPath(where, condKey), "is missing")
 	}
 	if len(ids.names) == 0 {
-		return nil, errorf(sec.Line, where, "defines no search identifier")
+		return nil, errorf(secLine, where, "defines no search identifier")
 	}
 	return compileConditions(condPair, ids)
 }

@@ -92,13 +92,29 @@ func hasDirective(b []byte) bool {
 	return false
 }
 
+// hideVersionDirective turns a %YAML directive into a comment: the YAML
+// library refuses any version but 1.1, while rule files may say 1.2, and
+// nothing in a Sigma rule reads differently between the two.
+func hideVersionDirective(text []byte) []byte {
+	if !bytes.HasPrefix(text, []byte("%YAML")) && !bytes.Contains(text, []byte("\n%YAML")) {
+		return text
+	}
+	out := bytes.Clone(text)
+	for i := 0; i < len(out); i++ {
+		if (i == 0 || out[i-1] == '\n') && bytes.HasPrefix(out[i:], []byte("%YAML")) {
+			out[i] = '#'
+		}
+	}
+	return out
+}
+
 // yamlLine finds the line number in a YAML library error message.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // decodeChunk parses the YAML documents of c. Lines in the returned nodes
 // and errors are lines of the whole file. A syntax error ends the chunk.
 func decodeChunk(path string, c chunk) (docs []document, refused []Refusal) {
-	dec := yaml.NewDecoder(bytes.NewReader(c.text))
+	dec := yaml.NewDecoder(bytes.NewReader(hideVersionDirective(c.text)))
 	for {
 		root, err := decodeOne(dec)
 		if errors.Is(err, io.EOF) {
@@ -145,8 +161,11 @@ func yamlRefusal(path string, firstLine int, err error) Refusal {
 	line := 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		line = n + firstLine - 1
 		msg = msg[len(m[0]):]
+		if isParserProblem(msg) {
+			n++ // the library reports these with a 0-based line
+		}
+		line = n + firstLine - 1
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
@@ -154,6 +173,18 @@ func yamlRefusal(path string, firstLine int, err error) Refusal {
 		line = firstLine
 	}
 	return Refusal{Path: path, Line: line, Err: errorf(line, "", "invalid YAML: %s", msg)}
+}
+
+// isParserProblem recognises the YAML library's parser errors (as opposed
+// to its scanner errors): it numbers their lines from 0, pointing at where
+// the unfinished construct started.
+func isParserProblem(msg string) bool {
+	for _, p := range []string{"key", "node content", "'-' indicator", "',' or ']'", "',' or '}'", "<document start>"} {
+		if msg == "did not find expected "+p {
+			return true
+		}
+	}
+	return false
 }
 
 // shiftLines adds offset to the line of every node under n and returns how
