@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sigma"
 	"github.com/vigilhealth/vigil/rules"
 )
 
@@ -90,5 +92,21 @@ func TestExpectedResultsParse(t *testing.T) {
 		if _, err := readExpected(f); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestEmbeddedPackLoads loads the pack as the binary does, from FS, and
+// builds every correlation over it: nothing may be refused.
+func TestEmbeddedPackLoads(t *testing.T) {
+	set := sigma.LoadFS(rules.FS, "vigil-rules", sigma.Options{})
+	for _, r := range set.Refused {
+		t.Errorf("refused: %v", r)
+	}
+	if want := loadPack(t); len(set.Rules) != len(want.Rules) || len(set.Correlations) != len(want.Correlations) {
+		t.Errorf("from FS: %d rules and %d correlations; from disk: %d and %d",
+			len(set.Rules), len(set.Correlations), len(want.Rules), len(want.Correlations))
+	}
+	if _, err := correlate.New(set.Rules, set.Correlations); err != nil {
+		t.Errorf("correlate.New refuses: %v", err)
 	}
 }
