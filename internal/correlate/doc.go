@@ -51,10 +51,12 @@
 // in Value; Result.Ignored and Stats.Ignored count it. A sum, mean or
 // percentile needs at least one number to hold.
 //
-// An event that matches several rules of one correlation (Observe is called
-// once per rule with the same event) counts once, as in a query over the
-// union of the rules, except for temporal and temporal_ordered, where it
-// counts for each rule it matches.
+// An event that matches several rules of one correlation counts once, as in
+// a query over the union of the rules, except for temporal and
+// temporal_ordered, where it counts for each rule it matches. ObserveAll
+// takes all of an event's matches at once; Observe, called once per rule,
+// takes consecutive calls with the same *event.Event, time, record, source,
+// number of fields and first field value for one event.
 //
 // The condition holds when every bound it sets (gt, gte, lt, lte, eq, neq)
 // holds. A temporal or temporal_ordered correlation without a condition
@@ -97,7 +99,8 @@
 // # Results and generate
 //
 // Observe, Advance and Flush return the results in the order they were
-// decided, including the results of correlations that feed other
+// decided (windows that close together come correlation by correlation,
+// inner correlations first), including the results of correlations that feed other
 // correlations (the outer correlation's Events list the underlying base
 // events). Per the specification's generate (default false), a detection
 // rule or correlation that is referenced by correlations, none of which sets

@@ -22,16 +22,17 @@ type Engine struct {
 
 	// obs identifies the base event being observed: consecutive Observe
 	// calls for one event (one per rule it matched) share it.
-	obs     uint64
-	lastEv  *event.Event
-	lastAt  int64
-	lastRec uint64
-	lastSrc string
+	obs       uint64
+	lastEv    *event.Event
+	lastAt    int64
+	lastRec   uint64
+	lastSrc   string
+	lastLen   int
+	lastFirst string
 
-	keyBuf  []byte
-	valBuf  []byte
-	scratch event.Event // an inner result as an event of its correlation
-	stats   Stats
+	keyBuf []byte
+	valBuf []byte
+	stats  Stats
 }
 
 // source is a detection rule or a correlation whose matches feed correlations.

@@ -236,3 +236,35 @@ func TestCondition(t *testing.T) {
 		}
 	}
 }
+
+// TestAnEventCountsOnce: an event matching two of a correlation's rules
+// counts once, whether fed with ObserveAll or with Observe per rule; two
+// events that differ only in their fields count twice.
+func TestAnEventCountsOnce(t *testing.T) {
+	a, b := rule("a", "id-a"), rule("b", "id-b")
+	for _, tc := range []struct {
+		name string
+		feed func(e *Engine, ev *event.Event) []Result
+	}{
+		{"ObserveAll", func(e *Engine, ev *event.Event) []Result { return e.ObserveAll(ev, []*sigma.Rule{a, b}) }},
+		{"Observe", func(e *Engine, ev *event.Event) []Result { return append(e.Observe(a, ev), e.Observe(b, ev)...) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := mustNew(t, []*sigma.Rule{a, b}, countCorr([]string{"a", "b"}, 2, time.Hour))
+			var ev event.Event
+			fill := func(user string) {
+				ev.Reset()
+				ev.Time, ev.Record, ev.Source = t0, 0, "http"
+				ev.Set("User", user)
+			}
+			fill("alice")
+			if got := tc.feed(e, &ev); len(got) != 0 {
+				t.Fatalf("one event matching both rules gave %d results, want 0", len(got))
+			}
+			fill("bob") // same Event, time, record and source; other fields
+			if got := tc.feed(e, &ev); len(got) != 1 || got[0].Value != 2 {
+				t.Fatalf("a second event gave %+v, want one result of 2", got)
+			}
+		})
+	}
+}

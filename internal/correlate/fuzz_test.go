@@ -59,6 +59,7 @@ type fuzzSetup struct {
 	corr      *sigma.Correlation
 	corrs     []*sigma.Correlation
 	backwards bool // events may go back in time
+	all       bool // an event may match two rules, fed with ObserveAll
 }
 
 func newFuzzSetup(in *fuzzInput) fuzzSetup {
@@ -78,11 +79,18 @@ func newFuzzSetup(in *fuzzInput) fuzzSetup {
 	if flags&1 != 0 {
 		c.GroupBy = []string{"G"}
 	}
-	s := fuzzSetup{rules: rules, corr: c, corrs: []*sigma.Correlation{c}, backwards: flags&4 != 0}
+	if flags&16 != 0 && typ == sigma.ValueCount {
+		c.Fields = []string{"V", "W"}
+	}
+	s := fuzzSetup{rules: rules, corr: c, corrs: []*sigma.Correlation{c}, backwards: flags&4 != 0, all: flags&64 != 0}
 	if flags&2 != 0 {
+		outer := fuzzRange(0, 2)
+		if flags&32 != 0 {
+			outer = fuzzRange(2, 3) // lt: decided when its window closes
+		}
 		s.corrs = append(s.corrs, &sigma.Correlation{
 			Meta: sigma.Meta{Title: "outer"}, Type: sigma.EventCount, Rules: []string{"inner"},
-			GroupBy: c.GroupBy, Timespan: 2 * span, Condition: fuzzRange(0, 2),
+			GroupBy: c.GroupBy, Timespan: 2 * span, Condition: outer,
 		})
 	}
 	return s
@@ -91,7 +99,7 @@ func newFuzzSetup(in *fuzzInput) fuzzSetup {
 // modelled reports whether countModel predicts the setup's results.
 func (s *fuzzSetup) modelled() bool {
 	c := s.corr
-	return c.Type == sigma.EventCount && len(s.corrs) == 1 && len(c.Rules) == 1 && !s.backwards &&
+	return c.Type == sigma.EventCount && len(s.corrs) == 1 && len(c.Rules) == 1 && !s.backwards && !s.all &&
 		c.Condition.LT == nil && c.Condition.LTE == nil && c.Condition.EQ == nil && c.Condition.NEQ == nil
 }
 
@@ -161,7 +169,15 @@ func FuzzObserve(f *testing.F) {
 			} else if val < 250 {
 				ev.Set("V", "not a number")
 			}
-			got := e.Observe(s.rules[(op>>2)%3], &ev)
+			if val&1 != 0 {
+				ev.Set("W", strconv.Itoa(val%3))
+			}
+			var got []Result
+			if s.all && op&0x80 != 0 {
+				got = e.ObserveAll(&ev, []*sigma.Rule{s.rules[(op>>2)%3], s.rules[(op>>4)%3]})
+			} else {
+				got = e.Observe(s.rules[(op>>2)%3], &ev)
+			}
 			for _, r := range got {
 				checkResult(t, r)
 			}

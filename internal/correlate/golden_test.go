@@ -272,6 +272,28 @@ var scenarios = map[string]scenario{
 			"45m admin_action User=alice",
 		},
 	},
+	// In one sweep an inner result, timed at the end of its window (18m),
+	// reaches an outer window that ended at 15m and is not swept yet: that
+	// window closes first, and the result opens a new one.
+	"chain_sweep": {
+		rules: []*sigma.Rule{rule("x", "x")},
+		corrs: []*sigma.Correlation{
+			{
+				Meta: sigma.Meta{Name: "quiet", Title: "Quiet user"}, Type: sigma.EventCount, Rules: []string{"x"},
+				GroupBy: []string{"User"}, Timespan: 10 * time.Minute, Condition: sigma.Range{LT: num(2)},
+			},
+			{
+				Meta: sigma.Meta{Title: "Few quiet users"}, Type: sigma.EventCount, Rules: []string{"quiet"},
+				Timespan: 5 * time.Minute, Condition: sigma.Range{LT: num(5)},
+			},
+		},
+		steps: []string{
+			"0s x User=u1",
+			"8m x User=u2",
+			"11m advance",
+			"19m advance",
+		},
+	},
 	// generate: a rule stays reported when any correlation using it sets
 	// generate, and an inner correlation's results when its outer one does.
 	"generate": {

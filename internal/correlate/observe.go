@@ -15,17 +15,41 @@ import (
 // returns the correlation results it completes, with those of windows that
 // its time closed. ev is borrowed for the call only: the engine copies what it
 // keeps. A rule no correlation references only moves time forward.
+//
+// Observe takes consecutive calls with the same *event.Event, time, record,
+// source and fields for the same event matching several rules (see the
+// package comment); ObserveAll says so exactly.
 func (e *Engine) Observe(rule *sigma.Rule, ev *event.Event) []Result {
 	if ev == nil {
 		return nil
 	}
 	t := e.timeOf(ev.Time)
 	out := e.advance(t, nil)
+	e.identify(ev, t)
+	return e.feedRule(rule, ev, t, out)
+}
+
+// ObserveAll feeds every rule that matched one event, as Observe does for
+// each: the event counts once in each correlation whatever the number of
+// its rules it matched (temporal types count it for each).
+func (e *Engine) ObserveAll(ev *event.Event, rules []*sigma.Rule) []Result {
+	if ev == nil {
+		return nil
+	}
+	t := e.timeOf(ev.Time)
+	out := e.advance(t, nil)
+	e.newEvent(ev, t)
+	for _, r := range rules {
+		out = e.feedRule(r, ev, t, out)
+	}
+	return out
+}
+
+func (e *Engine) feedRule(rule *sigma.Rule, ev *event.Event, t int64, out []Result) []Result {
 	s := e.lookupRule(rule)
 	if s == nil {
 		return out
 	}
-	e.identify(ev, t)
 	for _, in := range s.feeds {
 		out = e.feedEvent(in, ev, t, out)
 	}
@@ -66,16 +90,32 @@ func (e *Engine) timeOf(t time.Time) int64 {
 }
 
 // identify starts a new base event unless ev is the one the previous
-// Observe saw (the same event matching another rule).
+// Observe saw (the same event matching another rule): the same Event, time,
+// record, source and number of fields, and the same first field.
 func (e *Engine) identify(ev *event.Event, t int64) {
-	if ev == e.lastEv && t == e.lastAt && ev.Record == e.lastRec && ev.Source == e.lastSrc {
+	if ev == e.lastEv && t == e.lastAt && ev.Record == e.lastRec && ev.Source == e.lastSrc &&
+		ev.Len() == e.lastLen && e.lastFirst == firstField(ev) {
 		return
 	}
+	e.newEvent(ev, t)
+}
+
+// newEvent starts a new base event.
+func (e *Engine) newEvent(ev *event.Event, t int64) {
 	e.obs++
-	e.lastEv, e.lastAt, e.lastRec = ev, t, ev.Record
+	e.lastEv, e.lastAt, e.lastRec, e.lastLen = ev, t, ev.Record, ev.Len()
+	e.lastFirst = strings.Clone(firstField(ev))
 	if ev.Source != e.lastSrc {
 		e.lastSrc = strings.Clone(ev.Source)
 	}
+}
+
+func firstField(ev *event.Event) string {
+	if ev.Len() == 0 {
+		return ""
+	}
+	_, v := ev.Field(0)
+	return v
 }
 
 // advance moves the clock to t and closes the windows whose end has passed,
@@ -130,6 +170,10 @@ func (e *Engine) feedEvent(in *input, ev *event.Event, t int64, out []Result) []
 	if w == nil {
 		return out
 	}
+	if !c.sliding && w.deadline < t {
+		out = e.close(c, w, out) // not swept yet
+		w = e.window(c, in, ev, t, true)
+	}
 	if !c.kind.perRule() {
 		if w.lastObs == e.obs {
 			return out // the same event, matched by another of the rules
@@ -144,8 +188,9 @@ func (e *Engine) feedEvent(in *input, ev *event.Event, t int64, out []Result) []
 // feedResult adds an inner correlation's result, as an event whose fields
 // are its group-by values, to in's correlation.
 func (e *Engine) feedResult(in *input, r *Result, out []Result) []Result {
-	ev := &e.scratch
-	ev.Reset()
+	// Not a reused scratch event: closing a window below can emit results
+	// that are fed on before this one is done.
+	ev := &event.Event{}
 	for k, v := range r.GroupBy {
 		ev.Set(k, v)
 	}
@@ -153,6 +198,12 @@ func (e *Engine) feedResult(in *input, r *Result, out []Result) []Result {
 	w := e.window(in.c, in, ev, t, false)
 	if w == nil {
 		return out
+	}
+	if !in.c.sliding && w.deadline < t {
+		// An inner result, timed at the end of its window, can reach a
+		// window that has ended but is not swept yet.
+		out = e.close(in.c, w, out)
+		w = e.window(in.c, in, ev, t, false)
 	}
 	it := entry{t: t, at: t, in: in, n: r.EventCount, items: 1, more: slices.Clone(r.Events)}
 	e.readField(in, ev, &it)
