@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"hash/maphash"
 	"math"
 	"slices"
 
@@ -28,7 +29,8 @@ type Engine struct {
 	lastRec   uint64
 	lastSrc   string
 	lastLen   int
-	lastFirst string
+	lastFirst uint64 // hash of the first field value
+	seed      maphash.Seed
 
 	keyBuf []byte
 	valBuf []byte
@@ -84,6 +86,7 @@ func newEngine() *Engine {
 		byCorr:  map[*sigma.Correlation]*corr{},
 		nodeSrc: map[int]*source{},
 		now:     math.MinInt64,
+		seed:    maphash.MakeSeed(),
 		nextDue: math.MaxInt64,
 	}
 }

@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -94,7 +95,7 @@ func (e *Engine) timeOf(t time.Time) int64 {
 // record, source and number of fields, and the same first field.
 func (e *Engine) identify(ev *event.Event, t int64) {
 	if ev == e.lastEv && t == e.lastAt && ev.Record == e.lastRec && ev.Source == e.lastSrc &&
-		ev.Len() == e.lastLen && e.lastFirst == firstField(ev) {
+		ev.Len() == e.lastLen && e.lastFirst == e.firstField(ev) {
 		return
 	}
 	e.newEvent(ev, t)
@@ -104,18 +105,20 @@ func (e *Engine) identify(ev *event.Event, t int64) {
 func (e *Engine) newEvent(ev *event.Event, t int64) {
 	e.obs++
 	e.lastEv, e.lastAt, e.lastRec, e.lastLen = ev, t, ev.Record, ev.Len()
-	e.lastFirst = strings.Clone(firstField(ev))
+	e.lastFirst = e.firstField(ev)
 	if ev.Source != e.lastSrc {
 		e.lastSrc = strings.Clone(ev.Source)
 	}
 }
 
-func firstField(ev *event.Event) string {
+// firstField hashes the first field value of ev: the value itself may sit
+// in a buffer that the caller reuses for the next event.
+func (e *Engine) firstField(ev *event.Event) uint64 {
 	if ev.Len() == 0 {
-		return ""
+		return 0
 	}
 	_, v := ev.Field(0)
-	return v
+	return maphash.String(e.seed, v)
 }
 
 // advance moves the clock to t and closes the windows whose end has passed,
