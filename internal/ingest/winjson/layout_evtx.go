@@ -410,13 +410,18 @@ func (d *decoder) attribute(name []byte) {
 	}
 }
 
+// dupLookBack bounds how far back childID looks for a repeated sibling's
+// base name, so that hostile input with many such names stays linear.
+const dupLookBack = 256
+
 // childID names a child element. evtx_dump renames repeated siblings
-// Header, Header_1, Header_2...; when the base name has already been seen
-// in this element the child becomes another value of it, as in the XML.
+// Header, Header_1, Header_2...; when the base name has been seen among
+// the latest values of this element the child becomes another value of
+// it, as in the XML.
 func (d *decoder) childID(key []byte, start int) event.FieldID {
 	if base, ok := dupBase(key); ok {
 		bid := d.plainID(base)
-		for _, p := range d.pend[start:] {
+		for _, p := range d.pend[max(start, len(d.pend)-dupLookBack):] {
 			if p.id == bid {
 				return bid
 			}
