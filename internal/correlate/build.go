@@ -14,7 +14,7 @@ import (
 type builder struct {
 	rules []*sigma.Rule
 	defs  []*sigma.Correlation
-	// refs finds nodes (rules, then correlations) by idKey and nameKey.
+	// byRef finds nodes (rules, then correlations) by idKey and nameKey.
 	byRef map[string][]int
 	refs  [][]int // per correlation, the node each Rules entry resolved to (-1 if none)
 	errs  []*Error

@@ -12,10 +12,12 @@
 // correlation makes a chain: the inner correlation's results act as events of
 // that correlation, whose fields are the inner result's group-by values (so an
 // outer correlation can group by, and count, only what the inner one groups
-// by; New refuses anything else). New refuses a correlation with an unknown or
-// ambiguous reference, a reference cycle, a bad timespan, or a missing
-// condition or field, and every correlation that uses a refused one; the
-// Engine it returns runs the others, and the error (an errors.Join of *Error)
+// by; New refuses anything else). New refuses a correlation with an unknown
+// type, an unknown or ambiguous reference, a reference cycle, a timespan that
+// is not positive, a missing condition or field, several fields for a
+// numeric type, or an aliases entry for a rule it does not reference, and
+// every correlation that uses a refused one; the Engine it returns runs the
+// others, and the error (an errors.Join of *Error)
 // names each refused correlation and the reference at fault.
 //
 // Group-by values and Field are read from event fields interned once at New.

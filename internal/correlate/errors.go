@@ -23,7 +23,7 @@ var (
 // Error says why New left a correlation out.
 type Error struct {
 	Correlation *sigma.Correlation
-	Ref         string // the reference (rule id or name) at fault, if one is
+	Ref         string // the reference (rule id or name) at fault, if there is one
 	Err         error
 }
 

@@ -17,9 +17,9 @@ import (
 // its time closed. ev is borrowed for the call only: the engine copies what it
 // keeps. A rule no correlation references only moves time forward.
 //
-// Observe takes consecutive calls with the same *event.Event, time, record,
-// source and fields for the same event matching several rules (see the
-// package comment); ObserveAll says so exactly.
+// Consecutive calls with the same *event.Event, time, record, source, field
+// count and first field value are taken as one event matching several rules
+// (see the package comment); ObserveAll says so exactly.
 func (e *Engine) Observe(rule *sigma.Rule, ev *event.Event) []Result {
 	if ev == nil {
 		return nil
