@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // BenchmarkReader parses all attack samples from memory per iteration and
@@ -53,4 +54,34 @@ func BenchmarkReader(b *testing.B) {
 		b.ReportMetric(float64(records)/cpu.Seconds(), "records/cpu-s")
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(records, 1)), "ns/record")
+}
+
+// TestAllocsPerRecord holds the allocation ceiling: once templates are
+// compiled, a record costs one allocation (the string that holds all its
+// values), and a file a handful more.
+func TestAllocsPerRecord(t *testing.T) {
+	data, err := os.ReadFile(sharedtest.Path(t, "evtx-attack-samples", "Command and Control", "bits_openvpn.evtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev event.Event
+	records := 0
+	allocs := testing.AllocsPerRun(5, func() {
+		records = 0
+		r, err := NewReader(bytes.NewReader(data), "bits_openvpn.evtx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r.Next(&ev) == nil {
+			records++
+		}
+	})
+	if records < 1000 {
+		t.Fatalf("read %d records, want the 1,537 of the sample", records)
+	}
+	perRecord := allocs / float64(records)
+	t.Logf("%.0f allocations for %d records: %.3f per record", allocs, records, perRecord)
+	if perRecord > 1.05 {
+		t.Errorf("%.3f allocations per record, want at most 1.05", perRecord)
+	}
 }

@@ -2,6 +2,7 @@ package evtx
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -86,5 +87,57 @@ func TestAttackSamples(t *testing.T) {
 	if total.Records != 7455 || total.Chunks != 332 || total.SkippedChunks != 0 || total.SkippedRecords != 0 {
 		t.Errorf("read %d records in %d chunks, skipped %d chunks and %d records; want 7455 in 332, none skipped",
 			total.Records, total.Chunks, total.SkippedChunks, total.SkippedRecords)
+	}
+}
+
+// TestConcurrentReaders reads the same files from several goroutines at
+// once: Readers share pooled buffers, template caches and the field name
+// table, which the race detector checks here.
+func TestConcurrentReaders(t *testing.T) {
+	files := attackSamples(t)[:40]
+	count := func() (int64, error) {
+		var n int64
+		var ev event.Event
+		for _, path := range files {
+			f, err := os.Open(path)
+			if err != nil {
+				return 0, err
+			}
+			r, err := NewReader(f, path)
+			if err != nil {
+				f.Close()
+				return 0, err
+			}
+			for {
+				if err := r.Next(&ev); errors.Is(err, io.EOF) {
+					break
+				} else if err != nil {
+					f.Close()
+					return 0, err
+				}
+				n++
+			}
+			f.Close()
+		}
+		return n, nil
+	}
+	want, err := count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan error, 4)
+	for range 4 {
+		go func() {
+			n, err := count()
+			if err == nil && n != want {
+				err = fmt.Errorf("read %d records, want %d", n, want)
+			}
+			results <- err
+		}()
+	}
+	for range 4 {
+		if err := <-results; err != nil {
+			t.Error(err)
+		}
 	}
 }
