@@ -63,11 +63,11 @@ func mustRule(tb testing.TB, doc string) *Rule {
 // nothing once the event has lower-cased its values (which it caches).
 func TestMatchDoesNotAllocate(t *testing.T) {
 	rules := map[string]string{
-		"typical": typicalRule,
+		"typical":  typicalRule,
 		"keywords": "title: K\nlogsource: {product: x}\ndetection:\n    k:\n        - 'mimikatz'\n        - 'sekurlsa::*'\n    condition: k\n",
 		"regex":    "title: R\nlogsource: {product: x}\ndetection:\n    s:\n        CommandLine|re|i: '-e(nc|ncodedcommand)? [a-z0-9+/=]{20,}'\n    condition: s\n",
-		"types": "title: T\nlogsource: {product: x}\ndetection:\n    s:\n        User|fieldref|neq: Image\n        EventID|lte: 4\n        Ip|cidr: 10.0.0.0/8\n    t:\n        TimeCreated|hour|gte: 1\n    condition: s or t\n",
-		"glob":  "title: G\nlogsource: {product: x}\ndetection:\n    s:\n        CommandLine: '*-w h?dden*-enc*'\n    condition: s\n",
+		"types":    "title: T\nlogsource: {product: x}\ndetection:\n    s:\n        User|fieldref|neq: Image\n        EventID|lte: 4\n        Ip|cidr: 10.0.0.0/8\n    t:\n        TimeCreated|hour|gte: 1\n    condition: s or t\n",
+		"glob":     "title: G\nlogsource: {product: x}\ndetection:\n    s:\n        CommandLine: '*-w h?dden*-enc*'\n    condition: s\n",
 	}
 	events := []*event.Event{
 		processEvent("powershell.exe -w hidden -ep bypass -enc SQBFAFgA"),
