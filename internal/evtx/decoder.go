@@ -124,7 +124,7 @@ func (d *decoder) fragment(pos, end int, sec section, depth int) error {
 		case 0x0f: // fragment header: token, major, minor, flags
 			pos += 4
 		case 0x00: // end of stream
-			return nil
+			pos = end
 		case 0x0c:
 			next, err := d.instance(pos, end, sec, depth)
 			if err != nil {
@@ -137,6 +137,9 @@ func (d *decoder) fragment(pos, end int, sec section, depth int) error {
 			if err != nil {
 				return err
 			}
+			// Written-out elements are parsed each time they are met, so
+			// they cost steps by size.
+			d.steps -= (p.pos - pos) / 64
 			if err := d.run(compile(n, sec), nil, depth); err != nil {
 				return err
 			}
@@ -148,7 +151,7 @@ func (d *decoder) fragment(pos, end int, sec section, depth int) error {
 			return errAt(pos, "unexpected BinXML token %#x at the start of a fragment", c[pos])
 		}
 	}
-	if !done {
+	if !done && depth == 0 { // a nested value may be empty; a record may not
 		return errAt(pos, "BinXML fragment without content")
 	}
 	return nil

@@ -32,7 +32,8 @@ var (
 // ordinary immutable strings; those decoded from a record share one
 // allocation per record, so keeping any one of them keeps that record's
 // values alive, and nothing the Reader does later changes them. A Reader is
-// not safe for concurrent use.
+// not safe for concurrent use. Reading to the end (io.EOF or an error)
+// returns its buffers and template caches to a pool for the next Reader.
 type Reader struct {
 	src    io.Reader
 	name   string
@@ -106,7 +107,13 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 		return rd, nil
 	}
 	// Not the file signature: accept the file only if a chunk follows.
-	if err := rd.readChunk(); err != nil || !bytes.Equal(rd.st.buf[:len(chunkMagic)], chunkMagic) {
+	err = rd.readChunk()
+	var ioErr *Error
+	if errors.As(err, &ioErr) {
+		rd.finish(err)
+		return nil, ioErr
+	}
+	if err != nil || !bytes.Equal(rd.st.buf[:len(chunkMagic)], chunkMagic) {
 		rd.finish(io.EOF)
 		return nil, &Error{File: name, Offset: 0, Msg: "not an EVTX file: no ElfFile signature and no chunk at offset 4096"}
 	}
