@@ -132,7 +132,7 @@ func (c *compiler) item(where string, keyNode *yaml.Node, key string, val *yaml.
 	it := &item{field: field, all: mods.all, neq: mods.neq}
 	switch {
 	case mods.kind == "re":
-		it.t, err = regexTest(values, mods, bad)
+		it.t, it.lits, err = regexTest(values, mods, field, bad)
 	case mods.kind == "cidr":
 		it.t, err = cidrValues(values, bad)
 	case mods.compare != "" || mods.timePart != "":
@@ -196,20 +196,22 @@ func boolValue(n *yaml.Node) (bool, bool) {
 // badFunc reports a problem with a value.
 type badFunc func(n *yaml.Node, format string, args ...any) error
 
-func regexTest(values []*yaml.Node, mods *modifiers, bad badFunc) (valueTest, error) {
+func regexTest(values []*yaml.Node, mods *modifiers, field event.FieldID, bad badFunc) (valueTest, []Literal, error) {
 	flags := ""
 	if mods.reFlags != "" {
 		flags = "(?" + mods.reFlags + ")"
 	}
 	t := &reTest{}
+	exprs := make([]string, 0, len(values))
 	for _, v := range values {
 		re, err := regexp.Compile(flags + v.Value)
 		if err != nil {
-			return nil, bad(v, "invalid regular expression %q: %s", v.Value, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+			return nil, nil, bad(v, "invalid regular expression %q: %s", v.Value, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		}
 		t.res = append(t.res, re)
+		exprs = append(exprs, flags+v.Value)
 	}
-	return t, nil
+	return t, regexItemLiterals(field, exprs, mods.all), nil
 }
 
 func cidrValues(values []*yaml.Node, bad badFunc) (valueTest, error) {
