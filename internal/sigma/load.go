@@ -5,8 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -14,11 +16,32 @@ import (
 // Load reads the rule files and folders (recursively, *.yml and *.yaml) at
 // paths. One bad rule never stops the others: it is recorded in Refused.
 // Filters and correlation references are resolved across everything loaded
-// together.
+// together. Files are parsed in parallel; the result is in file order.
 func Load(paths []string, opts Options) *Set {
 	l := newLoader(opts)
+	var jobs []fileJob
 	for _, p := range paths {
-		l.addPath(p)
+		jobs = append(jobs, listFiles(p)...)
+	}
+	results := make([]*fileResult, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = jobs[i].run(l.c)
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, r := range results {
+		l.merge(r)
 	}
 	return l.finish()
 }
@@ -26,7 +49,7 @@ func Load(paths []string, opts Options) *Set {
 // Parse reads the rule documents in data, which came from path.
 func Parse(path string, data []byte, opts Options) *Set {
 	l := newLoader(opts)
-	l.addData(path, data)
+	l.merge(parseFile(path, data, l.c))
 	return l.finish()
 }
 
@@ -42,21 +65,56 @@ func newLoader(opts Options) *loader {
 
 func (l *loader) refuse(r Refusal) { l.set.Refused = append(l.set.Refused, r) }
 
-// addPath loads a file, or every rule file under a folder in lexical order.
-// Hidden folders (.git) are skipped.
-func (l *loader) addPath(root string) {
+// fileResult is what one file held.
+type fileResult struct {
+	docs    int
+	rules   []*Rule
+	corrs   []*Correlation
+	filters []*Filter
+	refused []Refusal
+}
+
+// merge adds one file's documents to the set.
+func (l *loader) merge(r *fileResult) {
+	s := l.set
+	s.Documents += r.docs
+	s.Rules = append(s.Rules, r.rules...)
+	s.Correlations = append(s.Correlations, r.corrs...)
+	s.Filters = append(s.Filters, r.filters...)
+	s.Refused = append(s.Refused, r.refused...)
+}
+
+// fileJob is a file to read, or a problem found while listing files.
+type fileJob struct {
+	path string
+	err  error
+}
+
+func (j fileJob) run(c *compiler) *fileResult {
+	if j.err != nil {
+		return &fileResult{refused: []Refusal{{Path: j.path, Err: j.err}}}
+	}
+	data, err := os.ReadFile(j.path)
+	if err != nil {
+		return &fileResult{refused: []Refusal{{Path: j.path, Err: fmt.Errorf("read rule file: %w", err)}}}
+	}
+	return parseFile(j.path, data, c)
+}
+
+// listFiles lists a file, or every rule file under a folder in lexical
+// order. Hidden folders (.git) are skipped.
+func listFiles(root string) []fileJob {
 	info, err := os.Stat(root)
 	if err != nil {
-		l.refuse(Refusal{Path: root, Err: fmt.Errorf("read rules: %w", err)})
-		return
+		return []fileJob{{path: root, err: fmt.Errorf("read rules: %w", err)}}
 	}
 	if !info.IsDir() {
-		l.addFile(root)
-		return
+		return []fileJob{{path: root}}
 	}
+	var jobs []fileJob
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			l.refuse(Refusal{Path: p, Err: fmt.Errorf("read rules: %w", err)})
+			jobs = append(jobs, fileJob{path: p, err: fmt.Errorf("read rules: %w", err)})
 			return nil
 		}
 		if d.IsDir() {
@@ -66,13 +124,14 @@ func (l *loader) addPath(root string) {
 			return nil
 		}
 		if isRuleFile(d.Name()) && d.Type().IsRegular() {
-			l.addFile(p)
+			jobs = append(jobs, fileJob{path: p})
 		}
 		return nil
 	})
 	if err != nil {
-		l.refuse(Refusal{Path: root, Err: fmt.Errorf("read rules: %w", err)})
+		jobs = append(jobs, fileJob{path: root, err: fmt.Errorf("read rules: %w", err)})
 	}
+	return jobs
 }
 
 func isRuleFile(name string) bool {
@@ -80,34 +139,27 @@ func isRuleFile(name string) bool {
 	return ext == ".yml" || ext == ".yaml"
 }
 
-func (l *loader) addFile(path string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		l.refuse(Refusal{Path: path, Err: fmt.Errorf("read rule file: %w", err)})
-		return
-	}
-	l.addData(path, data)
-}
-
-// addData parses every document of one file.
-func (l *loader) addData(path string, data []byte) {
-	for _, c := range splitDocuments(data) {
-		docs, refused := decodeChunk(path, c)
-		l.set.Documents += len(docs) + len(refused)
-		l.set.Refused = append(l.set.Refused, refused...)
+// parseFile parses every document of one file.
+func parseFile(path string, data []byte, c *compiler) *fileResult {
+	r := &fileResult{}
+	for _, ch := range splitDocuments(data) {
+		docs, refused := decodeChunk(path, ch)
+		r.docs += len(docs) + len(refused)
+		r.refused = append(r.refused, refused...)
 		for _, d := range docs {
-			if err := l.addDocument(d); err != nil {
-				l.refuse(refusal(path, d.line, err))
+			if err := r.addDocument(d, c); err != nil {
+				r.refused = append(r.refused, refusal(path, d.line, err))
 			}
 		}
 	}
+	return r
 }
 
 // documentKinds are the sections that make a document a detection rule, a
 // correlation rule or a filter.
 var documentKinds = []string{"detection", "correlation", "filter"}
 
-func (l *loader) addDocument(d document) error {
+func (r *fileResult) addDocument(d document, c *compiler) error {
 	if d.root.Kind != yaml.MappingNode {
 		return errorf(d.line, "", "a Sigma document must be a mapping, found %s", kindName(d.root))
 	}
@@ -132,23 +184,23 @@ func (l *loader) addDocument(d document) error {
 	}
 	switch kinds[0] {
 	case "detection":
-		r, err := parseRule(d, f, l.c)
+		rule, err := parseRule(d, f, c)
 		if err != nil {
 			return err
 		}
-		l.set.Rules = append(l.set.Rules, r)
+		r.rules = append(r.rules, rule)
 	case "correlation":
-		c, err := parseCorrelation(d, f)
+		corr, err := parseCorrelation(d, f)
 		if err != nil {
 			return err
 		}
-		l.set.Correlations = append(l.set.Correlations, c)
+		r.corrs = append(r.corrs, corr)
 	default:
-		flt, err := parseFilter(d, f, l.c)
+		flt, err := parseFilter(d, f, c)
 		if err != nil {
 			return err
 		}
-		l.set.Filters = append(l.set.Filters, flt)
+		r.filters = append(r.filters, flt)
 	}
 	return nil
 }

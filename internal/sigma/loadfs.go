@@ -30,7 +30,7 @@ func LoadFS(fsys fs.FS, name string, opts Options) *Set {
 			l.refuse(Refusal{Path: path.Join(name, p), Err: fmt.Errorf("read rules: %w", err)})
 			return nil
 		}
-		l.addData(path.Join(name, p), data)
+		l.merge(parseFile(path.Join(name, p), data, l.c))
 		return nil
 	})
 	if err != nil {
