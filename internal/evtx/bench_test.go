@@ -86,7 +86,13 @@ func TestAllocsPerRecord(t *testing.T) {
 	}
 	perRecord := allocs / float64(records)
 	t.Logf("%.0f allocations for %d records: %.3f per record", allocs, records, perRecord)
-	if perRecord > 1.05 {
-		t.Errorf("%.3f allocations per record, want at most 1.05", perRecord)
+	ceiling := 1.05
+	if raceEnabled {
+		// The pool drops state at random, so a file may compile its
+		// templates again; a per-field allocation would still show.
+		ceiling = 2
+	}
+	if perRecord > ceiling {
+		t.Errorf("%.3f allocations per record, want at most %.2f", perRecord, ceiling)
 	}
 }
