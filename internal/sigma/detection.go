@@ -284,6 +284,9 @@ func (c *compiler) stringValues(values []*yaml.Node, mods *modifiers, field even
 		t.flat = append(t.flat, preds...)
 		groups = append(groups, variants)
 	}
+	if len(t.flat) >= manyPatterns {
+		t.many = newMultiMatch(t.flat)
+	}
 	var lits []Literal
 	if !mods.all {
 		var flat []pattern

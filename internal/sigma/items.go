@@ -118,6 +118,7 @@ type strTest struct {
 	cased bool
 	group [][]strPred
 	flat  []strPred
+	many  *multiMatch // flat, when it is long enough to match together
 }
 
 func (t *strTest) test(ev *event.Event, i, g int) bool {
@@ -128,8 +129,11 @@ func (t *strTest) test(ev *event.Event, i, g int) bool {
 		v = ev.Lower(i)
 	}
 	preds := t.flat
-	if g >= 0 {
+	switch {
+	case g >= 0:
 		preds = t.group[g]
+	case t.many != nil:
+		return t.many.match(v)
 	}
 	for k := range preds {
 		if preds[k].match(v) {
@@ -142,6 +146,9 @@ func (t *strTest) test(ev *event.Event, i, g int) bool {
 func (t *strTest) groups() int { return len(t.group) }
 
 func (t *strTest) cost() int {
+	if t.many != nil {
+		return 4 + 2*len(t.many.rest)
+	}
 	c := 1
 	for k := range t.flat {
 		c++
