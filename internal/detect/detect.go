@@ -71,7 +71,7 @@ type Stats struct {
 	Rules         int // rules given to NewMatcher
 	Unconditional int // rules evaluated on every event of their log source (no required literals)
 	Literals      int // distinct required literals (field, text)
-	Automata      int // automata: one per field named by a literal, plus one for keywords
+	Automata      int // automata: one per field named by a literal; for keywords, one per distinct set
 	States        int // automaton states, over all automata
 	AutomataBytes int // memory of the automata's tables
 }

@@ -171,7 +171,7 @@ func checkMarks(t *testing.T, dets []detector, e *engine, s *Scratch, ev *event.
 	if !scanned(e, s, ev) {
 		return
 	}
-	c := candidatesOf(e, s, ev)
+	c := e.candidatesOf(ev, s)
 	for r, d := range dets {
 		if !c.has(int32(r)) {
 			continue
@@ -183,14 +183,7 @@ func checkMarks(t *testing.T, dets []detector, e *engine, s *Scratch, ev *event.
 	}
 }
 
-func scanned(e *engine, s *Scratch, ev *event.Event) bool { return candidatesOf(e, s, ev).scan }
-
-func candidatesOf(e *engine, s *Scratch, ev *event.Event) *candidates {
-	if declared(ev) {
-		return s.declaredCandidates(ev.LogSource)
-	}
-	return &e.byClass[windowsClass(ev)]
-}
+func scanned(e *engine, s *Scratch, ev *event.Event) bool { return e.candidatesOf(ev, s).scan }
 
 func TestScratchGenerationWrap(t *testing.T) {
 	dets := []detector{&fakeRule{req: []sigma.Literal{{Text: "needle"}}}}

@@ -93,7 +93,10 @@ func (s *Scratch) declaredCandidates(ls event.LogSource) *candidates {
 		Service:  strings.Clone(ls.Service),
 	}
 	src := Sources{Product: ls.Product, Categories: nonEmpty(ls.Category), Services: nonEmpty(ls.Service)}
-	c := s.e.candidatesFor(src)
+	c, keywords := s.e.candidatesFor(src)
+	if len(keywords) > 0 {
+		c.keywords = s.e.keywords // shared: the Matcher must not change now
+	}
 	s.declared[key] = &c
 	return &c
 }

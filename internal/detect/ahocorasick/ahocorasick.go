@@ -8,6 +8,8 @@
 // it holds.
 package ahocorasick
 
+import "math/bits"
+
 // hitFlag marks, in a stored transition target, a state at which at least
 // one pattern ends, so the scan loop tests one bit instead of loading the
 // output tables on every byte.
@@ -33,27 +35,38 @@ type Options struct {
 //
 // State ids are encoded for speed: a dense state's id is the offset of its
 // row in dense (a multiple of stride); a sparse state's id is denseLen plus
-// its index among the sparse states.
+// the offset of its record in sparse.
 type Automaton struct {
 	class    [256]uint8 // byte -> equivalence class; A-Z share a-z's class
 	stride   uint32     // number of classes: the length of a dense row
 	denseLen uint32     // len(dense); ids below it are dense rows
 	dense    []uint32   // dense rows: next id, with hitFlag
 
-	// Sparse states, indexed by id-denseLen.
-	sparseStart []uint32 // edges of sparse state k: sparseStart[k]:sparseStart[k+1]
-	edgeClass   []uint8
-	edgeNext    []uint32 // next id, with hitFlag
-	fail        []uint32 // failure link id (without hitFlag)
+	// sparse holds one record per sparse state, contiguous so that a step
+	// touches one cache line or two:
+	//
+	//	fail id, edge count n, breadth-first number,
+	//	ceil(n/4) words of edge classes (4 bytes a word, low byte first),
+	//	n words of next ids (with hitFlag)
+	sparse []uint32
 
 	// Outputs, indexed by breadth-first state number.
 	outFirst []int32 // first pattern ending at the state, or -1
 	outNext  []int32 // per pattern: next pattern ending at the same state, or -1
 	dict     []int32 // nearest state on the failure chain with outputs, or -1
 
-	empty    []int32 // patterns that are empty: they occur in every text
-	patterns int
+	empty        []int32 // patterns that are empty: they occur in every text
+	patterns     int
+	sparseStates int
 }
+
+// Offsets of a sparse record's fields.
+const (
+	recFail   = 0
+	recCount  = 1
+	recNumber = 2
+	recEdges  = 3
+)
 
 // Scan calls fn for every occurrence of every pattern in text: with the
 // pattern's index in the slice given to New and the offset in text just past
@@ -136,19 +149,34 @@ func (a *Automaton) Contains(text string) bool {
 // sparseStep follows class c from sparse state s, taking failure links
 // until a state has an edge for c or is dense (dense rows are complete).
 func (a *Automaton) sparseStep(s, c uint32) uint32 {
+	sp := a.sparse
 	for {
-		k := s - a.denseLen
-		lo, hi := a.sparseStart[k], a.sparseStart[k+1]
-		for j := lo; j < hi; j++ {
-			if uint32(a.edgeClass[j]) == c {
-				return a.edgeNext[j]
-			}
+		o := s - a.denseLen
+		n := sp[o+recCount]
+		if j := findClass(sp[o+recEdges:], n, c); j < n {
+			return sp[o+recEdges+(n+3)/4+j]
 		}
-		s = a.fail[k]
+		s = sp[o+recFail]
 		if s < a.denseLen {
 			return a.dense[s+c]
 		}
 	}
+}
+
+// findClass returns the index of class c among the n classes packed four
+// to a word in w, or n when absent. It compares four at a time: a byte of
+// x is zero where the class matches, and the lowest zero byte found by
+// the borrow trick is exact.
+func findClass(w []uint32, n, c uint32) uint32 {
+	rep := c * 0x01010101
+	for i := uint32(0); i < n; i += 4 {
+		x := w[i/4] ^ rep
+		if z := (x - 0x01010101) &^ x & 0x80808080; z != 0 {
+			j := i + uint32(bits.TrailingZeros32(z))/8
+			return min(j, n)
+		}
+	}
+	return n
 }
 
 // report calls fn for every pattern ending at state s: its own, then those
@@ -166,7 +194,7 @@ func (a *Automaton) number(s uint32) int32 {
 	if s < a.denseLen {
 		return int32(s / a.stride)
 	}
-	return int32(a.denseLen/a.stride + s - a.denseLen)
+	return int32(a.sparse[s-a.denseLen+recNumber])
 }
 
 // Stats describe an automaton's size.
@@ -176,24 +204,22 @@ type Stats struct {
 	DenseStates  int // states with a dense row
 	Classes      int // byte equivalence classes (the length of a dense row)
 	MemoryBytes  int // memory held by the automaton's tables
-	SparseEdges  int // edges stored in sparse rows
+	SparseStates int // states with a sparse record
 	EmptyPattern int // empty patterns (they match every text)
 }
 
 // Stats reports the automaton's size.
 func (a *Automaton) Stats() Stats {
 	dense := int(a.denseLen / a.stride)
-	sparse := len(a.fail)
-	mem := 256 + 4*len(a.dense) + 4*len(a.sparseStart) + len(a.edgeClass) +
-		4*len(a.edgeNext) + 4*len(a.fail) + 4*len(a.outFirst) + 4*len(a.outNext) +
-		4*len(a.dict) + 4*len(a.empty)
+	mem := 256 + 4*len(a.dense) + 4*len(a.sparse) + 4*len(a.outFirst) +
+		4*len(a.outNext) + 4*len(a.dict) + 4*len(a.empty)
 	return Stats{
 		Patterns:     a.patterns,
-		States:       dense + sparse,
+		States:       dense + a.sparseStates,
 		DenseStates:  dense,
 		Classes:      int(a.stride),
 		MemoryBytes:  mem,
-		SparseEdges:  len(a.edgeClass),
+		SparseStates: a.sparseStates,
 		EmptyPattern: len(a.empty),
 	}
 }

@@ -169,18 +169,51 @@ func (t *trie) failLinks(order []int32) []int32 {
 }
 
 // layout numbers the states breadth-first, gives the first ones dense rows
-// (within budget bytes) and the rest sparse rows, and builds the output
+// (within budget bytes) and the rest sparse records, and builds the output
 // chains.
 func (a *Automaton) layout(t *trie, order, fail []int32, budget int) {
 	n := len(order)
-	nDense := min(max(budget/(4*int(a.stride)), 1), n)
-	a.denseLen = uint32(nDense) * a.stride
-	num := make([]int32, n) // node -> breadth-first number
+	l := &layouter{a: a, t: t, nDense: min(max(budget/(4*int(a.stride)), 1), n)}
+	a.denseLen = uint32(l.nDense) * a.stride
+	l.num = make([]int32, n)
 	for i, u := range order {
-		num[u] = int32(i)
+		l.num[u] = int32(i)
 	}
-	a.outFirst = make([]int32, n)
-	a.dict = make([]int32, n)
+	a.outputs(t, order, fail, l.num)
+	// A sparse state's id is the offset of its record, so the records'
+	// sizes are summed first.
+	l.sparseID = make([]uint32, n-l.nDense)
+	off := uint64(0)
+	for k, u := range order[l.nDense:] {
+		l.sparseID[k] = a.denseLen + uint32(off)
+		off += uint64(recordSize(t.children(u)))
+	}
+	if uint64(a.denseLen)+off > idMask {
+		panic("ahocorasick: automaton too large for 31-bit state ids")
+	}
+	a.dense = make([]uint32, a.denseLen)
+	for i, u := range order[:l.nDense] {
+		row := a.dense[uint32(i)*a.stride : uint32(i+1)*a.stride]
+		if i > 0 {
+			f := uint32(l.num[fail[u]]) // dense: shallower than u
+			copy(row, a.dense[f*a.stride:(f+1)*a.stride])
+		}
+		for v := t.first[u]; v >= 0; v = t.sibling[v] {
+			row[t.label[v]] = l.enc(v)
+		}
+	}
+	a.sparse = make([]uint32, 0, off)
+	a.sparseStates = n - l.nDense
+	for _, u := range order[l.nDense:] {
+		a.sparse = l.appendRecord(a.sparse, u, fail[u])
+	}
+}
+
+// outputs fills the per-state output tables: the patterns ending at each
+// state and the link to the next state with outputs on its failure chain.
+func (a *Automaton) outputs(t *trie, order, fail, num []int32) {
+	a.outFirst = make([]int32, len(order))
+	a.dict = make([]int32, len(order))
 	for i, u := range order {
 		a.outFirst[i] = t.out[u]
 		a.dict[i] = -1
@@ -194,45 +227,59 @@ func (a *Automaton) layout(t *trie, order, fail []int32, budget int) {
 			a.dict[i] = a.dict[num[f]]
 		}
 	}
-	id := func(node int32) uint32 {
-		i := uint32(num[node])
-		if int(i) < nDense {
-			return i * a.stride
-		}
-		return a.denseLen + i - uint32(nDense)
+}
+
+// layouter maps trie nodes to state ids while the tables are written.
+type layouter struct {
+	a        *Automaton
+	t        *trie
+	nDense   int
+	num      []int32  // node -> breadth-first number
+	sparseID []uint32 // sparse state (number - nDense) -> id
+}
+
+func (l *layouter) id(node int32) uint32 {
+	i := int(l.num[node])
+	if i < l.nDense {
+		return uint32(i) * l.a.stride
 	}
-	enc := func(node int32) uint32 {
-		i := num[node]
-		if a.outFirst[i] >= 0 || a.dict[i] >= 0 {
-			return id(node) | hitFlag
-		}
-		return id(node)
+	return l.sparseID[i-l.nDense]
+}
+
+// enc is node's id with hitFlag when patterns end at it.
+func (l *layouter) enc(node int32) uint32 {
+	i := l.num[node]
+	if l.a.outFirst[i] >= 0 || l.a.dict[i] >= 0 {
+		return l.id(node) | hitFlag
 	}
-	a.dense = make([]uint32, a.denseLen)
-	for i := 0; i < nDense; i++ {
-		u := order[i]
-		row := a.dense[uint32(i)*a.stride : uint32(i+1)*a.stride]
-		if i > 0 {
-			f := uint32(num[fail[u]]) // dense: shallower than u
-			copy(row, a.dense[f*a.stride:(f+1)*a.stride])
-		}
-		for v := t.first[u]; v >= 0; v = t.sibling[v] {
-			row[t.label[v]] = enc(v)
-		}
+	return l.id(node)
+}
+
+// appendRecord appends node u's sparse record to sp.
+func (l *layouter) appendRecord(sp []uint32, u, fail int32) []uint32 {
+	n := l.t.children(u)
+	sp = append(sp, l.id(fail), uint32(n), uint32(l.num[u]))
+	classes := len(sp)
+	for range (n + 3) / 4 {
+		sp = append(sp, 0)
 	}
-	nSparse := n - nDense
-	a.sparseStart = make([]uint32, 0, nSparse+1)
-	a.fail = make([]uint32, 0, nSparse)
-	edges := nSparse // every sparse state but the deepest has a child
-	a.edgeClass = make([]uint8, 0, edges)
-	a.edgeNext = make([]uint32, 0, edges)
-	for _, u := range order[nDense:] {
-		a.sparseStart = append(a.sparseStart, uint32(len(a.edgeClass)))
-		a.fail = append(a.fail, id(fail[u]))
-		for v := t.first[u]; v >= 0; v = t.sibling[v] {
-			a.edgeClass = append(a.edgeClass, t.label[v])
-			a.edgeNext = append(a.edgeNext, enc(v))
-		}
+	j := 0
+	for v := l.t.first[u]; v >= 0; v = l.t.sibling[v] {
+		sp[classes+j/4] |= uint32(l.t.label[v]) << (8 * (j % 4))
+		sp = append(sp, l.enc(v))
+		j++
 	}
-	a.sparseStart = append(a.sparseStart, uint32(len(a.edgeClass)))
+	return sp
+}
+
+// recordSize is the length in words of a sparse record with n edges.
+func recordSize(n int) uint32 { return uint32(recEdges + (n+3)/4 + n) }
+
+// children counts u's children.
+func (t *trie) children(u int32) int {
+	n := 0
+	for v := t.first[u]; v >= 0; v = t.sibling[v] {
+		n++
+	}
+	return n
 }
