@@ -214,7 +214,7 @@ func TestDecodeEvtxLayout(t *testing.T) {
 		"EventID": {"6009"}, "Keywords": {"0x80000000000000"}, "TimeCreated": {"2017-07-12T17:16:28.214161Z"},
 		"EventRecordID": {"7"}, "ActivityID": {"{a}"}, "RelatedActivityID": {"{r}"}, "ProcessID": {"4"},
 		"ThreadID": {"8"}, "Channel": {"System"}, "Computer": {"PC1"}, "UserID": {"S-1-5-18"},
-		"Data": {"10.00.", "15063", "", ""}, "Binary": {""}, "Empty": {""}, "Named": {"v"}, "Message": {"hello"},
+		"Data": {"10.00.", "15063", "", ""}, "Binary": {""}, "Empty": {""}, "Named": {"v"}, "Message": nil,
 		"Qualifiers": nil, "xmlns": nil, "Name": nil, "Level": nil,
 	}
 	for k, v := range want {
@@ -271,11 +271,11 @@ func TestDecodeUserData(t *testing.T) {
 		"URL":{"#attributes":{"scheme":"http"},"#text":"http://crl.example/x.crl"},
 		"Object":{"#attributes":{"type":"CRL"}},"Timeout":"PT9.984S","Nothing":null,
 		"Info":{"Header":"GET /","Header_1":"Accept: */*","Header_2":"Host: x","Other_1":"o"},
-		"Action":{"#attributes":{"name":"NoProxy"}},"Action_1":{"#attributes":{"name":"Direct"}}}}}}`)
+		"Action":{"@name":"NoProxy"},"Action_1":{"@name":"Direct"}}}}}`)
 	want := map[string][]string{
-		"URL": {"http://crl.example/x.crl"}, "scheme": {"http"}, "type": {"CRL"}, "Timeout": {"PT9.984S"},
+		"URL": {"http://crl.example/x.crl"}, "Object": {""}, "Timeout": {"PT9.984S"},
 		"Nothing": {""}, "Header": {"GET /", "Accept: */*", "Host: x"}, "Other_1": {"o"},
-		"name": {"NoProxy", "Direct"}, "Wrapper": nil, "Object": nil, "Info": nil, "xmlns": nil,
+		"Action": {"", ""}, "Wrapper": nil, "Info": nil, "xmlns": nil, "scheme": nil, "type": nil, "name": nil,
 	}
 	for k, v := range want {
 		if got := values(ev, k); !reflect.DeepEqual(got, v) {
@@ -284,13 +284,13 @@ func TestDecodeUserData(t *testing.T) {
 	}
 }
 
-func TestDecodeOtherEventMembersKeepDottedNames(t *testing.T) {
-	ev := mustDecode(t, `{"Event":{"Custom":"login","Nested":{"Leaf":"bob"}}}`)
-	if v, _ := ev.GetName("Event.Custom"); v != "login" {
-		t.Errorf("Event.Custom = %q", v)
-	}
-	if v, _ := ev.GetName("Event.Nested.Leaf"); v != "bob" {
-		t.Errorf("Event.Nested.Leaf = %q", v)
+func TestDecodeOtherSectionsByLeaves(t *testing.T) {
+	ev := mustDecode(t, `{"Event":{"ProcessingErrorData":{"ErrorCode":15005,"DataItemName":"Msg"},
+		"RenderingInfo":{"Message":"hello","Level":"Information"}}}`)
+	for k, v := range map[string][]string{"ErrorCode": {"15005"}, "DataItemName": {"Msg"}, "Message": nil, "Level": nil} {
+		if got := values(ev, k); !reflect.DeepEqual(got, v) {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
 	}
 }
 

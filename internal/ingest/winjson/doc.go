@@ -9,11 +9,12 @@
 //     contract's names (EventID without Qualifiers, Provider_Name,
 //     TimeCreated from SystemTime, ProcessID and ThreadID from Execution,
 //     UserID from Security, ...); a named Data element is a field of its
-//     name, unnamed ones repeat field "Data"; each UserData leaf element is a
-//     field named after it, as is each attribute (XML namespaces aside), and
-//     evtx_dump's renamed repeats (Header, Header_1, ...) are values of one
-//     field again. Other members of Event keep dotted names ("Event.X.Y");
-//     of RenderingInfo only Message is kept.
+//     name, unnamed ones repeat field "Data"; each leaf element of UserData
+//     (or of any other section) is a field named after it, and evtx_dump's
+//     renamed repeats (Header, Header_1, ...) are values of one field
+//     again. Attributes other than System's and Data's Name are left out
+//     and RenderingInfo is dropped, as the EVTX reader does, so that both
+//     forms of an event give the same fields.
 //   - Winlogbeat and ECS: winlog.event_data.X and winlog.user_data.X become
 //     X; winlog.event_id, channel, computer_name, provider_name,
 //     provider_guid, record_id, version, activity_id, related_activity_id,

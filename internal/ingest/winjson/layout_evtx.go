@@ -12,10 +12,7 @@ import (
 // elements. Attributes may also come as "@Name" members (xmltodict) or as a
 // sibling "Element_attributes" object (evtx_dump --separate-json-attributes).
 
-var (
-	dataID    = event.Intern("Data")
-	messageID = event.Intern("Message")
-)
+var dataID = event.Intern("Data")
 
 // System elements whose values live in attributes.
 type sysElem uint8
@@ -128,17 +125,16 @@ func (d *decoder) evtxEvent() {
 			d.system()
 		case "EventData":
 			d.eventData()
-		case "UserData":
-			d.element(0)
 		case "RenderingInfo":
-			d.rendering()
+			// Localised text whose Level, Task and Keywords would repeat
+			// System's with other values; the EVTX reader drops it too.
+			s.skip()
 		default:
 			if isAttrKey(key) {
 				s.skip()
 				continue
 			}
-			d.path = append(append(d.path[:0], "Event."...), key...)
-			d.flatValue()
+			d.element(0) // UserData, and any other section, by its leaves
 		}
 	}
 }
@@ -335,9 +331,10 @@ func (d *decoder) nameAttr() event.FieldID {
 }
 
 // element reads an element of EventData or UserData named id: its text is
-// field id (empty for null, as <X/> is), its attributes are fields named
-// after them, and its child elements are read the same way. The UserData
-// wrapper passes id 0: it has no text of its own.
+// field id (empty for null, as <X/> is) and its child elements are read
+// the same way. Attributes are left out, as the EVTX reader leaves them
+// out, so that the JSON and binary forms of an event give the same fields.
+// The UserData wrapper passes id 0: it has no text of its own.
 func (d *decoder) element(id event.FieldID) {
 	s := &d.s
 	switch s.peek() {
@@ -365,10 +362,8 @@ func (d *decoder) elementObject(id event.FieldID) {
 	for first := true; s.more('}', &first); {
 		key := d.nextKey()
 		switch {
-		case string(key) == "#attributes" || bytes.HasSuffix(key, []byte("_attributes")):
-			d.attributes()
-		case isAt(key):
-			d.attribute(key[1:])
+		case isAttrKey(key):
+			s.skip()
 		case string(key) == "#text":
 			content = true
 			if id == 0 {
@@ -381,32 +376,8 @@ func (d *decoder) elementObject(id event.FieldID) {
 			d.element(d.childID(key, start))
 		}
 	}
-	if !content && len(d.pend) == start && id != 0 {
-		d.emit(id, toField, nil, false) // an empty element
-	}
-}
-
-// attributes reads an attributes object; each attribute but the XML
-// namespace declarations becomes a field named after it.
-func (d *decoder) attributes() {
-	s := &d.s
-	if s.peek() != '{' {
-		s.skip()
-		return
-	}
-	s.enter('{')
-	for first := true; s.more('}', &first); {
-		d.attribute(d.nextKey())
-	}
-}
-
-func (d *decoder) attribute(name []byte) {
-	if string(name) == "xmlns" || bytes.HasPrefix(name, []byte("xmlns:")) {
-		d.s.skip()
-		return
-	}
-	if !d.scalar(d.plainID(name), toField, true) {
-		d.s.skip()
+	if !content && id != 0 {
+		d.emit(id, toField, nil, false) // an empty element, attributes aside
 	}
 }
 
@@ -442,22 +413,4 @@ func dupBase(key []byte) ([]byte, bool) {
 		}
 	}
 	return key[:i], true
-}
-
-// rendering reads RenderingInfo, which forwarded events carry; only the
-// rendered Message is kept, the rest repeats System in words.
-func (d *decoder) rendering() {
-	s := &d.s
-	if s.peek() != '{' {
-		s.skip()
-		return
-	}
-	s.enter('{')
-	for first := true; s.more('}', &first); {
-		if string(d.nextKey()) == "Message" {
-			d.text(messageID, false)
-			continue
-		}
-		s.skip()
-	}
 }
