@@ -54,7 +54,7 @@ func parseCorrelation(d document, f fields) (*Correlation, error) {
 		return nil, errorf(secLine, joinPath(where, "type"), "is missing (one of %s)", strings.Join(correlationTypes, ", "))
 	}
 	c.Type = CorrelationType(typ)
-	if c.Rules, err = requiredList(cf, secLine, where, "rules", 1); err != nil {
+	if c.Rules, err = requiredList(cf, secLine, where, "rules", 2); err != nil {
 		return nil, err
 	}
 	if c.GroupBy, err = cf.list("group-by", true, true, 0); err != nil {

@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/sharedtest"
@@ -10,12 +11,16 @@ import (
 var sigmaHQFolders = []string{"rules", "rules-emerging-threats", "rules-threat-hunting"}
 
 func loadSigmaHQ(tb testing.TB) *Set {
+	return loadSigmaHQWith(tb, Options{})
+}
+
+func loadSigmaHQWith(tb testing.TB, opts Options) *Set {
 	tb.Helper()
 	var paths []string
 	for _, f := range sigmaHQFolders {
 		paths = append(paths, sharedtest.Path(tb, "sigma", f))
 	}
-	return Load(paths, Options{})
+	return Load(paths, opts)
 }
 
 // TestLoadSigmaHQ loads every SigmaHQ rule: at least 99.9% must load, and
@@ -34,5 +39,18 @@ func TestLoadSigmaHQ(t *testing.T) {
 	}
 	if loaded*1000 < total*999 {
 		t.Fatalf("loaded %d of %d documents (%.2f%%), want at least 99.9%%", loaded, total, 100*float64(loaded)/float64(total))
+	}
+	// Each refusal was checked against the specification: the only ones
+	// are rules using a placeholder (%known_cdcs%) with the expand
+	// modifier, which a tool that has no values for it must reject
+	// (rules specification, "Placeholders").
+	for _, r := range s.Refused {
+		if !strings.Contains(r.Error(), "placeholder %known_cdcs% is not defined") {
+			t.Errorf("unexpected refusal: %v", r)
+		}
+	}
+	all := loadSigmaHQWith(t, Options{Placeholders: map[string][]string{"known_cdcs": {"dc01.corp.example", "10.0.0.10"}}})
+	if len(all.Refused) != 0 || len(all.Rules) != total {
+		t.Errorf("with the placeholder defined: %d rules of %d documents, refused %v", len(all.Rules), total, all.Refused)
 	}
 }
