@@ -305,11 +305,13 @@ func (e *engine) candidatesOf(ev *event.Event, s *Scratch) *candidates {
 func (e *engine) prefilter(ev *event.Event, s *Scratch, c *candidates) {
 	for i, n := 0, ev.Len(); i < n; i++ {
 		id, v := ev.Field(i)
-		if c.wants(id) { // then byField has the field's automaton
+		switch wants := c.wants(id); { // when wanted, byField has the field's automaton
+		case wants && c.keywords != nil:
+			s.scanPair(e.byField[id], c.keywords, ev, i, v)
+		case wants:
 			s.scan(e.byField[id], ev, i, v)
-		}
-		if c.keywords != nil {
-			s.scan(c.keywords, ev, i, v)
+		case c.keywords != nil:
+			s.scanKeywords(c.keywords, ev, i, v)
 		}
 	}
 }

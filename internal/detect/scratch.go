@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/vigilhealth/vigil/internal/detect/ahocorasick"
 	"github.com/vigilhealth/vigil/internal/event"
 )
 
@@ -12,12 +13,14 @@ import (
 type Scratch struct {
 	e        *engine
 	gen      uint32
-	ruleMark []uint32 // rule r is marked for this event when ruleMark[r] == gen
-	litMark  []uint32 // literal l was seen in this event when litMark[l] == gen
-	lits     []int32  // pattern -> literal of the automaton being scanned
-	visit    func(pattern, end int)
-	marked   []int32 // rules marked for this event, in marking order
-	cands    []int32 // marked candidates of the event's class, sorted
+	ruleMark []uint32               // rule r is marked for this event when ruleMark[r] == gen
+	litMark  []uint32               // literal l was seen in this event when litMark[l] == gen
+	lits     []int32                // pattern -> literal of the field automaton being scanned
+	kwLits   []int32                // pattern -> literal of the keyword automaton being scanned
+	visit    func(pattern, end int) // marks for lits
+	visitKw  func(pattern, end int) // marks for kwLits
+	marked   []int32                // rules marked for this event, in marking order
+	cands    []int32                // marked candidates of the event's class, sorted
 	hits     []int32
 
 	// declared caches the candidates of log sources that events declare,
@@ -36,7 +39,9 @@ func newScratch(e *engine) *Scratch {
 		litMark:  make([]uint32, len(e.litStart)-1),
 		declared: map[event.LogSource]*candidates{},
 	}
-	s.visit = s.onPattern // bound once: passing it to Scan then costs no allocation
+	// Bound once: passing them to a scan then costs no allocation.
+	s.visit = func(p, _ int) { s.mark(s.lits[p]) }
+	s.visitKw = func(p, _ int) { s.mark(s.kwLits[p]) }
 	return s
 }
 
@@ -61,10 +66,26 @@ func (s *Scratch) scan(fi *fieldIndex, ev *event.Event, i int, v string) {
 	}
 }
 
-// onPattern marks the rules that require the literal a pattern stands for,
-// once per event.
-func (s *Scratch) onPattern(pattern, _ int) {
-	l := s.lits[pattern]
+// scanPair is scan with a field automaton and a keyword automaton at once.
+func (s *Scratch) scanPair(fi, kw *fieldIndex, ev *event.Event, i int, v string) {
+	s.lits, s.kwLits = fi.lits, kw.lits
+	if !ahocorasick.ScanPairASCII(fi.ac, kw.ac, v, s.visit, s.visitKw) {
+		lower := ev.Lower(i)
+		fi.ac.Scan(lower, s.visit)
+		kw.ac.Scan(lower, s.visitKw)
+	}
+}
+
+// scanKeywords is scan with a keyword automaton.
+func (s *Scratch) scanKeywords(kw *fieldIndex, ev *event.Event, i int, v string) {
+	s.kwLits = kw.lits
+	if !kw.ac.ScanASCII(v, s.visitKw) {
+		kw.ac.Scan(ev.Lower(i), s.visitKw)
+	}
+}
+
+// mark marks the rules that require literal l, once per event.
+func (s *Scratch) mark(l int32) {
 	if s.litMark[l] == s.gen {
 		return
 	}

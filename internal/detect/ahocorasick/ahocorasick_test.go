@@ -72,6 +72,7 @@ func check(t *testing.T, patterns []string, text string) {
 		if done != isASCII(text) || done && !slices.Equal(ascii, want) {
 			t.Fatalf("budget %d, patterns %q, text %q: ScanASCII = %v, %v; want %v", budget, patterns, text, done, ascii, want)
 		}
+		checkPair(t, a, patterns, text, want)
 		if c := a.Contains(text); c != (len(want) > 0) {
 			t.Fatalf("budget %d, patterns %q, text %q: Contains = %v, want %v", budget, patterns, text, c, len(want) > 0)
 		}
@@ -191,4 +192,36 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkPair runs ScanPairASCII with a and a second automaton over the
+// reversed patterns, and compares both sides with the oracle.
+func checkPair(t *testing.T, a *Automaton, patterns []string, text string, want []hit) {
+	t.Helper()
+	rev := make([]string, len(patterns))
+	for i, p := range patterns {
+		rev[i] = reverse(p)
+	}
+	b := New(rev, Options{DenseBytes: 64})
+	var gotA, gotB []hit
+	done := ScanPairASCII(a, b, text,
+		func(p, end int) { gotA = append(gotA, hit{p, end}) },
+		func(p, end int) { gotB = append(gotB, hit{p, end}) })
+	if done != isASCII(text) {
+		t.Fatalf("ScanPairASCII(%q) = %v", text, done)
+	}
+	if !done {
+		return
+	}
+	slices.SortFunc(gotA, compareHits)
+	slices.SortFunc(gotB, compareHits)
+	if wantB := naive(rev, text); !slices.Equal(gotA, want) || !slices.Equal(gotB, wantB) {
+		t.Fatalf("ScanPairASCII, patterns %q, text %q:\n got %v and %v\nwant %v and %v", patterns, text, gotA, gotB, want, wantB)
+	}
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	slices.Reverse(b)
+	return string(b)
 }

@@ -29,6 +29,7 @@ func FuzzAhoCorasick(f *testing.F) {
 		if got := scanAll(a, text); !slices.Equal(got, want) {
 			t.Fatalf("patterns %q, text %q, budget %d:\n got %v\nwant %v", patterns, text, budget, got, want)
 		}
+		checkPair(t, a, patterns, text, want)
 		if a.Contains(text) != (len(want) > 0) {
 			t.Fatalf("patterns %q, text %q: Contains = %v", patterns, text, !(len(want) > 0))
 		}
