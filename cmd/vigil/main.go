@@ -1,0 +1,97 @@
+// Command vigil is Vigil's one binary: it hunts through log files with Sigma
+// rules and checks rule files.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+const usage = `Vigil: cyber resilience for healthcare organisations.
+
+Usage:
+  vigil hunt [--rules PATH]... [--format table|csv|jsonl] [--output FILE]
+             [--from T] [--to T] [--min-level L] [--placeholders FILE] PATH...
+  vigil rules check [--format text|json] [--placeholders FILE] PATH...
+
+Run "vigil COMMAND -h" for the options of a command.
+`
+
+// usageError is an error in how the command was called (exit code 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func usageErr(format string, a ...any) error { return usageError(fmt.Sprintf(format, a...)) }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "hunt":
+		err = huntCmd(args[1:], stdout, stderr)
+	case "rules":
+		err = rulesCmd(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "vigil: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "vigil %s: %v\n", args[0], err)
+		return 2
+	case errors.Is(err, errFindings):
+		return 1
+	default:
+		fmt.Fprintf(stderr, "vigil %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+// errFindings reports a run that worked but found what it was asked to fail
+// on; the details are already printed.
+var errFindings = errors.New("findings")
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments, as people type them ("vigil hunt logs/ --format csv").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
