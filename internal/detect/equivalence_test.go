@@ -32,13 +32,13 @@ func loadSigmaHQ(tb testing.TB) []*sigma.Rule {
 }
 
 // bruteForceRules is the reference: the log-source check and rule.Match
-// for every rule.
+// for every rule (nil entries skipped).
 func bruteForceRules(rules []*sigma.Rule, ev *event.Event) []*sigma.Rule {
 	AddAliases(ev)
 	src := Classify(ev)
 	var out []*sigma.Rule
 	for _, r := range rules {
-		if src.Matches(r.LogSource) && r.Match(ev) {
+		if r != nil && src.Matches(r.LogSource) && r.Match(ev) {
 			out = append(out, r)
 		}
 	}
