@@ -52,10 +52,15 @@ func (c *candidates) wants(id event.FieldID) bool {
 	return w < len(c.fields) && c.fields[w]&(1<<(id&63)) != 0
 }
 
-// fieldIndex is the automaton over one field's literals.
+// fieldIndex is the automaton over one field's literals. Literals with
+// bytes beyond ASCII can only occur in values that have such bytes, so
+// they get an automaton of their own, wide, scanned only on those values:
+// the ASCII automaton then needs half as many byte classes, and its dense
+// rows are half as long.
 type fieldIndex struct {
 	ac   *ahocorasick.Automaton
-	lits []int32 // automaton pattern -> literal id
+	lits []int32     // automaton pattern -> literal id
+	wide *fieldIndex // the literals with non-ASCII bytes, or nil
 }
 
 func newEngine(dets []detector) *engine {
@@ -96,11 +101,36 @@ func (e *engine) keywordIndex(lits []int32, cache map[string]*fieldIndex) *field
 }
 
 func (e *engine) newFieldIndex(lits []int32) *fieldIndex {
+	var ascii, wide []int32
+	for _, l := range lits {
+		if isASCII(e.texts[l]) {
+			ascii = append(ascii, l)
+		} else {
+			wide = append(wide, l)
+		}
+	}
+	fi := e.automaton(ascii)
+	if len(wide) > 0 {
+		fi.wide = e.automaton(wide)
+	}
+	return fi
+}
+
+func (e *engine) automaton(lits []int32) *fieldIndex {
 	pats := make([]string, len(lits))
 	for i, l := range lits {
 		pats[i] = e.texts[l]
 	}
 	return &fieldIndex{ac: ahocorasick.New(pats, ahocorasick.Options{DenseBytes: denseBytes}), lits: lits}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // denseBytes is each automaton's dense-row budget. With all SigmaHQ rules,
@@ -329,14 +359,13 @@ func (e *engine) stats() Stats {
 		all = append(all, e.byClass[i].keywords)
 	}
 	for _, fi := range all {
-		if fi == nil || seen[fi] {
-			continue
+		for ; fi != nil && !seen[fi]; fi = fi.wide {
+			seen[fi] = true
+			as := fi.ac.Stats()
+			st.Automata++
+			st.States += as.States
+			st.AutomataBytes += as.MemoryBytes
 		}
-		seen[fi] = true
-		as := fi.ac.Stats()
-		st.Automata++
-		st.States += as.States
-		st.AutomataBytes += as.MemoryBytes
 	}
 	return st
 }

@@ -62,7 +62,7 @@ func (s *Scratch) advance() {
 func (s *Scratch) scan(fi *fieldIndex, ev *event.Event, i int, v string) {
 	s.lits = fi.lits
 	if !fi.ac.ScanASCII(v, s.visit) {
-		fi.ac.Scan(ev.Lower(i), s.visit)
+		s.scanLower(fi, ev.Lower(i))
 	}
 }
 
@@ -71,8 +71,8 @@ func (s *Scratch) scanPair(fi, kw *fieldIndex, ev *event.Event, i int, v string)
 	s.lits, s.kwLits = fi.lits, kw.lits
 	if !ahocorasick.ScanPairASCII(fi.ac, kw.ac, v, s.visit, s.visitKw) {
 		lower := ev.Lower(i)
-		fi.ac.Scan(lower, s.visit)
-		kw.ac.Scan(lower, s.visitKw)
+		s.scanLower(fi, lower)
+		s.scanLowerKeywords(kw, lower)
 	}
 }
 
@@ -80,7 +80,23 @@ func (s *Scratch) scanPair(fi, kw *fieldIndex, ev *event.Event, i int, v string)
 func (s *Scratch) scanKeywords(kw *fieldIndex, ev *event.Event, i int, v string) {
 	s.kwLits = kw.lits
 	if !kw.ac.ScanASCII(v, s.visitKw) {
-		kw.ac.Scan(ev.Lower(i), s.visitKw)
+		s.scanLowerKeywords(kw, ev.Lower(i))
+	}
+}
+
+// scanLower scans a lower-cased value that is not all ASCII with fi's
+// automata, the wide one included.
+func (s *Scratch) scanLower(fi *fieldIndex, lower string) {
+	for ; fi != nil; fi = fi.wide {
+		s.lits = fi.lits
+		fi.ac.Scan(lower, s.visit)
+	}
+}
+
+func (s *Scratch) scanLowerKeywords(kw *fieldIndex, lower string) {
+	for ; kw != nil; kw = kw.wide {
+		s.kwLits = kw.lits
+		kw.ac.Scan(lower, s.visitKw)
 	}
 }
 
