@@ -35,7 +35,9 @@
 //     flattened with dotted names.
 //
 // Values: strings are unescaped (all JSON escapes, surrogate pairs joined,
-// unpaired surrogates become U+FFFD; invalid UTF-8 passes through as is);
+// unpaired surrogates become U+FFFD; invalid UTF-8 and raw control
+// characters, which some producers write, pass through as they are, and
+// outside strings count as whitespace);
 // numbers keep the text they were written with; true and false become
 // "true" and "false"; an array gives its field one value per element.
 //

