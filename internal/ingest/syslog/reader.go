@@ -35,8 +35,10 @@ type Problem struct {
 	Err  error
 }
 
+// Error renders the problem as "file:line: what".
 func (p *Problem) Error() string { return fmt.Sprintf("%s:%d: %v", p.File, p.Line, p.Err) }
 
+// Unwrap returns what was wrong, for errors.Is and errors.As.
 func (p *Problem) Unwrap() error { return p.Err }
 
 // Reader reads events from a stream of syslog or text lines.
@@ -103,6 +105,7 @@ func (r *Reader) Next(ev *event.Event) error {
 	}
 }
 
+// problem records a problem at the current line.
 func (r *Reader) problem(err error) {
 	if len(r.stats.Problems) < MaxProblems {
 		r.stats.Problems = append(r.stats.Problems, &Problem{File: r.name, Line: r.line, Err: err})

@@ -34,8 +34,10 @@ type Problem struct {
 	Err  error
 }
 
+// Error renders the problem as "file:line: what".
 func (p *Problem) Error() string { return fmt.Sprintf("%s:%d: %v", p.File, p.Line, p.Err) }
 
+// Unwrap returns what was wrong, for errors.Is and errors.As.
 func (p *Problem) Unwrap() error { return p.Err }
 
 // Reader reads events from a stream of JSON objects: one per line (NDJSON),
@@ -155,6 +157,7 @@ func (r *Reader) problem(line int, err error) {
 	}
 }
 
+// end is what Next returns once nothing more can be read.
 func (r *Reader) end() error {
 	if r.err != nil {
 		return fmt.Errorf("read %s: %w", r.name, r.err)

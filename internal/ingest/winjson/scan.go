@@ -21,6 +21,7 @@ type SyntaxError struct {
 	truncated bool // the input ended inside the value: more data may fix it
 }
 
+// Error renders the error as "byte N: what".
 func (e *SyntaxError) Error() string { return fmt.Sprintf("byte %d: %s", e.Offset, e.Msg) }
 
 // scanner reads JSON tokens from data. Errors panic with *SyntaxError and are
