@@ -181,11 +181,13 @@ func (a *Automaton) layout(t *trie, order, fail []int32, budget int) {
 	}
 	a.outputs(t, order, fail, l.num)
 	// A sparse state's id is the offset of its record, so the records'
-	// sizes are summed first.
+	// sizes are summed first. Records go in depth-first order: a scan that
+	// walks down a pattern then reads memory in sequence.
+	sparse := l.depthFirstSparse()
 	l.sparseID = make([]uint32, n-l.nDense)
 	off := uint64(0)
-	for k, u := range order[l.nDense:] {
-		l.sparseID[k] = a.denseLen + uint32(off)
+	for _, u := range sparse {
+		l.sparseID[int(l.num[u])-l.nDense] = a.denseLen + uint32(off)
 		off += uint64(recordSize(t.children(u)))
 	}
 	if uint64(a.denseLen)+off > idMask {
@@ -204,7 +206,7 @@ func (a *Automaton) layout(t *trie, order, fail []int32, budget int) {
 	}
 	a.sparse = make([]uint32, 0, off)
 	a.sparseStates = n - l.nDense
-	for _, u := range order[l.nDense:] {
+	for _, u := range sparse {
 		a.sparse = l.appendRecord(a.sparse, u, fail[u])
 	}
 }
@@ -270,6 +272,23 @@ func (l *layouter) appendRecord(sp []uint32, u, fail int32) []uint32 {
 		j++
 	}
 	return sp
+}
+
+// depthFirstSparse returns the sparse nodes in depth-first preorder.
+func (l *layouter) depthFirstSparse() []int32 {
+	out := make([]int32, 0, len(l.num)-l.nDense)
+	stack := []int32{0}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if int(l.num[u]) >= l.nDense {
+			out = append(out, u)
+		}
+		for v := l.t.first[u]; v >= 0; v = l.t.sibling[v] {
+			stack = append(stack, v)
+		}
+	}
+	return out
 }
 
 // recordSize is the length in words of a sparse record with n edges.
