@@ -208,7 +208,9 @@ func regexTest(values []*yaml.Node, mods *modifiers, field event.FieldID, bad ba
 		if err != nil {
 			return nil, nil, bad(v, "invalid regular expression %q: %s", v.Value, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		}
+		lits, fold := regexGate(flags + v.Value)
 		t.res = append(t.res, re)
+		t.gates = append(t.gates, reGate{lits, fold})
 		exprs = append(exprs, flags+v.Value)
 	}
 	return t, regexItemLiterals(field, exprs, mods.all), nil

@@ -3,6 +3,7 @@ package sigma
 import (
 	"net/netip"
 	"regexp"
+	"strings"
 
 	"github.com/vigilhealth/vigil/internal/event"
 )
@@ -160,15 +161,41 @@ func (t *strTest) cost() int {
 }
 
 // reTest matches values with regular expressions, one per written value.
-type reTest struct{ res []*regexp.Regexp }
+// Each expression has a gate (see regexGate) checked first.
+type reTest struct {
+	res   []*regexp.Regexp
+	gates []reGate
+}
+
+type reGate struct {
+	lits []string
+	fold bool
+}
+
+// open reports whether the value at i may match: it holds one of the
+// gate's strings, or the gate knows none.
+func (g *reGate) open(ev *event.Event, i int) bool {
+	if g.lits == nil {
+		return true
+	}
+	v := ev.Value(i)
+	if g.fold {
+		v = ev.Lower(i)
+	}
+	for _, l := range g.lits {
+		if strings.Contains(v, l) {
+			return true
+		}
+	}
+	return false
+}
 
 func (t *reTest) test(ev *event.Event, i, g int) bool {
-	v := ev.Value(i)
 	if g >= 0 {
-		return t.res[g].MatchString(v)
+		return t.gates[g].open(ev, i) && t.res[g].MatchString(ev.Value(i))
 	}
-	for _, re := range t.res {
-		if re.MatchString(v) {
+	for k, re := range t.res {
+		if t.gates[k].open(ev, i) && re.MatchString(ev.Value(i)) {
 			return true
 		}
 	}

@@ -16,32 +16,32 @@ func regexLiterals(expr string) []string {
 	if err != nil {
 		return nil
 	}
-	return reqStrings(re.Simplify())
+	return reqStrings(re.Simplify(), minRegexLiteral)
 }
 
 // minRegexLiteral is the shortest literal worth requiring.
 const minRegexLiteral = 3
 
-func reqStrings(re *syntax.Regexp) []string {
+func reqStrings(re *syntax.Regexp, minLen int) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
-		if len(s) < minRegexLiteral || re.Flags&syntax.FoldCase != 0 && !safeFold(s) {
+		if len(s) < minLen || re.Flags&syntax.FoldCase != 0 && !safeFold(s) {
 			return nil
 		}
 		return []string{event.ToLowerASCII(s)}
 	case syntax.OpCapture:
-		return reqStrings(re.Sub[0])
+		return reqStrings(re.Sub[0], minLen)
 	case syntax.OpPlus:
-		return reqStrings(re.Sub[0])
+		return reqStrings(re.Sub[0], minLen)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return reqStrings(re.Sub[0])
+			return reqStrings(re.Sub[0], minLen)
 		}
 	case syntax.OpConcat:
 		var best []string
 		for _, sub := range re.Sub {
-			if s := reqStrings(sub); s != nil && (best == nil || betterStrings(s, best)) {
+			if s := reqStrings(sub, minLen); s != nil && (best == nil || betterStrings(s, best)) {
 				best = s
 			}
 		}
@@ -49,7 +49,7 @@ func reqStrings(re *syntax.Regexp) []string {
 	case syntax.OpAlternate:
 		var all []string
 		for _, sub := range re.Sub {
-			s := reqStrings(sub)
+			s := reqStrings(sub, minLen)
 			if s == nil {
 				return nil
 			}
@@ -112,4 +112,72 @@ func literalTexts(ls []Literal) []string {
 		out[i] = l.Text
 	}
 	return out
+}
+
+// regexGate returns strings of which one must occur in a value before the
+// expression can match it: a substring test that is far cheaper than
+// running the regular expression on every value it is asked about. Unlike
+// the prefilter's literals these may be a single character. fold reports
+// that they are lower-cased and must be looked for in the lower-cased
+// value; nil means no such strings are known.
+func regexGate(expr string) (lits []string, fold bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	re = re.Simplify()
+	fold = hasFoldCase(re)
+	lits = reqStrings(re, 1)
+	if !fold {
+		// reqStrings lower-cases for the prefilter; a case-sensitive gate
+		// needs the literals as written.
+		lits = reqStringsCased(re)
+	}
+	return lits, fold
+}
+
+func hasFoldCase(re *syntax.Regexp) bool {
+	if re.Flags&syntax.FoldCase != 0 && (re.Op == syntax.OpLiteral || re.Op == syntax.OpCharClass) {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasFoldCase(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// reqStringsCased is reqStrings for a case-sensitive expression: the same
+// shapes, literals kept as written, any length.
+func reqStringsCased(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return reqStringsCased(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return reqStringsCased(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if s := reqStringsCased(sub); s != nil && (best == nil || betterStrings(s, best)) {
+				best = s
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			s := reqStringsCased(sub)
+			if s == nil {
+				return nil
+			}
+			all = append(all, s...)
+		}
+		return all
+	}
+	return nil
 }
