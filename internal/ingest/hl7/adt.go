@@ -2,6 +2,7 @@ package hl7
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -115,7 +116,7 @@ func ParseADT(m *Message) (*ADT, error) {
 	evn := m.Segment("EVN", 1)
 	if evn != nil {
 		if a.Event == "" {
-			a.Event = evn.Value(1, 1, 1, 1)
+			a.Event = val(evn, 1, 1, 1, 1)
 		}
 		a.Operator = person(evn, 5, 1)
 		a.EventTime = a.time(evn, 2)
@@ -129,7 +130,9 @@ func ParseADT(m *Message) (*ADT, error) {
 		a.Problems = append(a.Problems, "no PID segment")
 	}
 	for _, nk := range m.Segments("NK1") {
-		a.NextOfKin = append(a.NextOfKin, contact(nk))
+		if c := contact(nk); c != (Contact{}) {
+			a.NextOfKin = append(a.NextOfKin, c)
+		}
 	}
 	if pv1 := m.Segment("PV1", 1); pv1 != nil {
 		a.Visit = a.visit(pv1)
@@ -141,8 +144,8 @@ func ParseADT(m *Message) (*ADT, error) {
 // time parses field n of s, recording a problem when it is present but
 // malformed.
 func (a *ADT) time(s *Segment, n int) time.Time {
-	v := s.Value(n, 1, 1, 1)
-	if v == "" || v == `""` {
+	v := val(s, n, 1, 1, 1)
+	if v == "" {
 		return time.Time{}
 	}
 	t, err := ParseTime(v)
@@ -156,10 +159,10 @@ func (a *ADT) patient(pid *Segment) Patient {
 	p := Patient{
 		Name:           name(pid, 5, 1),
 		BirthDate:      a.time(pid, 7),
-		Sex:            pid.Value(8, 1, 1, 1),
+		Sex:            val(pid, 8, 1, 1, 1),
 		Address:        address(pid, 11, 1),
 		DeathTime:      a.time(pid, 29),
-		DeathIndicator: pid.Value(30, 1, 1, 1),
+		DeathIndicator: val(pid, 30, 1, 1, 1),
 	}
 	for r := 1; r <= pid.Repetitions(3); r++ {
 		id := identifier(pid, 3, r)
@@ -213,17 +216,17 @@ func pickMRN(ids []Identifier) string {
 
 func (a *ADT) visit(pv1 *Segment) *Visit {
 	return &Visit{
-		Class:         pv1.Value(2, 1, 1, 1),
-		Ward:          pv1.Value(3, 1, 1, 1),
-		Room:          pv1.Value(3, 1, 2, 1),
-		Bed:           pv1.Value(3, 1, 3, 1),
-		Facility:      pv1.Value(3, 1, 4, 1),
+		Class:         val(pv1, 2, 1, 1, 1),
+		Ward:          val(pv1, 3, 1, 1, 1),
+		Room:          val(pv1, 3, 1, 2, 1),
+		Bed:           val(pv1, 3, 1, 3, 1),
+		Facility:      val(pv1, 3, 1, 4, 1),
 		Attending:     people(pv1, 7),
 		Referring:     people(pv1, 8),
 		Consulting:    people(pv1, 9),
 		Admitting:     people(pv1, 17),
-		Service:       pv1.Value(10, 1, 1, 1),
-		Number:        pv1.Value(19, 1, 1, 1),
+		Service:       val(pv1, 10, 1, 1, 1),
+		Number:        val(pv1, 19, 1, 1, 1),
 		AdmitTime:     a.time(pv1, 44),
 		DischargeTime: a.time(pv1, 45),
 	}
@@ -254,14 +257,14 @@ func identifiers(s *Segment, n int) []Identifier {
 }
 
 func identifier(s *Segment, n, rep int) Identifier {
-	return Identifier{ID: s.Value(n, rep, 1, 1), Authority: s.Value(n, rep, 4, 1), Type: s.Value(n, rep, 5, 1)}
+	return Identifier{ID: val(s, n, rep, 1, 1), Authority: val(s, n, rep, 4, 1), Type: val(s, n, rep, 5, 1)}
 }
 
 func contact(nk *Segment) Contact {
 	return Contact{
 		Name:         name(nk, 2, 1),
-		Relationship: nk.Value(3, 1, 1, 1),
-		RelationText: nk.Value(3, 1, 2, 1),
+		Relationship: val(nk, 3, 1, 1, 1),
+		RelationText: val(nk, 3, 1, 2, 1),
 		Address:      address(nk, 4, 1),
 	}
 }
@@ -269,7 +272,7 @@ func contact(nk *Segment) Contact {
 // person reads an XCN value: id, family name (its first subcomponent, the
 // surname), given name.
 func person(s *Segment, n, rep int) Person {
-	return Person{ID: s.Value(n, rep, 1, 1), Family: s.Value(n, rep, 2, 1), Given: s.Value(n, rep, 3, 1)}
+	return Person{ID: val(s, n, rep, 1, 1), Family: val(s, n, rep, 2, 1), Given: val(s, n, rep, 3, 1)}
 }
 
 func people(s *Segment, n int) []Person {
@@ -283,7 +286,7 @@ func people(s *Segment, n int) []Person {
 }
 
 func name(s *Segment, n, rep int) Name {
-	return Name{Family: s.Value(n, rep, 1, 1), Given: s.Value(n, rep, 2, 1), Middle: s.Value(n, rep, 3, 1), Prefix: s.Value(n, rep, 5, 1)}
+	return Name{Family: val(s, n, rep, 1, 1), Given: val(s, n, rep, 2, 1), Middle: val(s, n, rep, 3, 1), Prefix: val(s, n, rep, 5, 1)}
 }
 
 // address reads an XAD value; the street joins the parts of its first
@@ -291,8 +294,8 @@ func name(s *Segment, n, rep int) Name {
 func address(s *Segment, n, rep int) Address {
 	street := ""
 	for i := 1; ; i++ {
-		part := s.Value(n, rep, 1, i)
-		if part == "" && s.Value(n, rep, 1, i+1) == "" {
+		part := val(s, n, rep, 1, i)
+		if part == "" && val(s, n, rep, 1, i+1) == "" {
 			break
 		}
 		if part != "" {
@@ -301,11 +304,11 @@ func address(s *Segment, n, rep int) Address {
 	}
 	return Address{
 		Street:   street,
-		Other:    s.Value(n, rep, 2, 1),
-		City:     s.Value(n, rep, 3, 1),
-		State:    s.Value(n, rep, 4, 1),
-		Postcode: s.Value(n, rep, 5, 1),
-		Country:  s.Value(n, rep, 6, 1),
+		Other:    val(s, n, rep, 2, 1),
+		City:     val(s, n, rep, 3, 1),
+		State:    val(s, n, rep, 4, 1),
+		Postcode: val(s, n, rep, 5, 1),
+		Country:  val(s, n, rep, 6, 1),
 	}
 }
 
@@ -314,4 +317,14 @@ func joinSpace(a, b string) string {
 		return b
 	}
 	return a + " " + b
+}
+
+// val reads a value for the model, trimming spaces and reading HL7's explicit null ("", which
+// tells a receiver to delete what it holds) as empty.
+func val(s *Segment, n, rep, comp, sub int) string {
+	v := strings.TrimSpace(s.Value(n, rep, comp, sub))
+	if v == `""` {
+		return ""
+	}
+	return v
 }

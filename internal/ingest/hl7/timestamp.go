@@ -47,8 +47,8 @@ func ParseTime(s string) (time.Time, error) {
 	}
 	part := []int{0, 1, 1, 0, 0, 0}
 	part[0], _ = strconv.Atoi(digits[:4])
-	for i := 1; 2+2*i <= len(digits); i++ {
-		part[i], _ = strconv.Atoi(digits[2+2*i-2 : 2+2*i])
+	for i := 1; 4+2*i <= len(digits); i++ { // month, day, hour, minute, second
+		part[i], _ = strconv.Atoi(digits[2+2*i : 4+2*i])
 	}
 	nanos := 0
 	if hasFrac {
