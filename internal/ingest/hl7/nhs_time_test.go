@@ -84,7 +84,7 @@ func TestParseTime(t *testing.T) {
 		{"20240615130405+0215", time.Date(2024, 6, 15, 13, 4, 5, 0, time.FixedZone("", 2*3600+15*60))},
 		{"20060529090131-0500", time.Date(2006, 5, 29, 9, 1, 31, 0, time.FixedZone("", -5*3600))},
 		{"202406151304+0000", time.Date(2024, 6, 15, 13, 4, 0, 0, time.UTC)},
-		{"20240115120000", time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)}, // GMT in winter
+		{"20240115120000", time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)},   // GMT in winter
 		{"20240615120000^S", time.Date(2024, 6, 15, 11, 0, 0, 0, time.UTC)}, // BST in summer
 	}
 	for _, tc := range tests {
