@@ -62,14 +62,14 @@ func replicate(tb testing.TB, src, dst string, n int) int64 {
 var eventsRead = regexp.MustCompile(`events read\s+(\d+)`)
 
 // TestHuntMemoryTable hunts with every SigmaHQ rule over the EVTX attack
-// samples copied 1, 4 and 16 times, and prints the peak resident memory of
+// samples copied 1, 8 and 64 times, and prints the peak resident memory of
 // each run: it must stay under 500 MB and not grow with the input.
 //
 //	go test -run TestHuntMemoryTable -v
 func TestHuntMemoryTable(t *testing.T) {
 	shared := sharedtest.Dir(t)
 	bin := buildVigil(t)
-	copies := []int{1, 4, 16}
+	copies := []int{1, 8, 64}
 	if testing.Short() {
 		copies = []int{1, 2}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ func huntCmd(args []string, stdout, stderr io.Writer) error {
 	to := fs.String("to", "", "only events before this time")
 	minLevel := fs.String("min-level", "informational", "report detections of this level and above")
 	placeholders := fs.String("placeholders", "", "YAML file of placeholder values for the expand modifier")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the hunt to this file (for performance reports)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: vigil hunt [options] PATH...\n\nHunt through EVTX, JSON, NDJSON and syslog files (or gzip of them) with Sigma rules.\n\n")
 		fs.PrintDefaults()
@@ -63,6 +65,13 @@ func huntCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *cpuprofile != "" {
+		stopProfile, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	opts.Progress = &hunt.Progress{}
 	done := startProgress(stderr, opts.Progress)
 	sum, err := hunt.Run(ctx, paths, eng, opts, w.Write)
@@ -120,6 +129,18 @@ func openOutput(path string, stdout io.Writer) (io.Writer, bool, func() error, e
 		return nil, false, nil, err
 	}
 	return f, false, f.Close, nil
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func isTerminal(w io.Writer) bool {
