@@ -409,7 +409,7 @@ func (c *compiler) expand(p pattern, v *yaml.Node, bad badFunc) ([]pattern, erro
 		}
 		vals, ok := c.opts.Placeholders[t.s]
 		if !ok {
-			return nil, bad(v, "placeholder %%%s%% is not defined: the expand modifier needs its values (Options.Placeholders)", t.s)
+			return nil, bad(v, "placeholder %%%s%% is not defined: the expand modifier needs its values from a placeholder file (vigil --placeholders FILE)", t.s)
 		}
 		next := make([]pattern, 0, len(out)*len(vals))
 		for _, o := range out {
