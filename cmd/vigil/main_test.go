@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/hunt"
 )
 
 func runVigil(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -91,5 +94,26 @@ func TestParseInterleaved(t *testing.T) {
 	code, _, stderr := runVigil(t, "hunt", "../../samples/pas-srv01.jsonl", "--format", "csv", "--min-level", "critical")
 	if code != 0 {
 		t.Fatalf("flags after the path: exit %d: %s", code, stderr)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var p hunt.Progress
+	p.FilesTotal.Store(4)
+	p.FilesDone.Store(1)
+	p.Events.Store(5000)
+	p.Detections.Store(7)
+	line := progressLine(&p, 2*time.Second)
+	for _, want := range []string{"files 1/4", "events 5000", "detections 7", "2500 events/s", "██████░"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("progress line %q lacks %q", line, want)
+		}
+	}
+	// Off a terminal the bar is not drawn at all.
+	var buf bytes.Buffer
+	stop := startProgress(&buf, &p)
+	stop()
+	if buf.Len() != 0 {
+		t.Errorf("progress drawn to a non-terminal: %q", buf.String())
 	}
 }
