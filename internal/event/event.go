@@ -86,7 +86,7 @@ func (e *Event) Add(id FieldID, value string) {
 		e.gen = 1
 	}
 	if int(id) >= len(e.slots) {
-		n := max(int(id)+1, NumFields(), 2*len(e.slots))
+		n := min(max(int(id)+1, NumFields(), 2*len(e.slots)), MaxFields)
 		s := make([]slot, n)
 		copy(s, e.slots)
 		e.slots = s

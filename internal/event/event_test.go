@@ -1,6 +1,7 @@
 package event
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -91,5 +92,23 @@ func TestCopyFromOutlivesSource(t *testing.T) {
 	}
 	if allocs := testing.AllocsPerRun(100, func() { dst.CopyFrom(&src) }); allocs != 0 {
 		t.Fatalf("CopyFrom into a warm event allocates %v times", allocs)
+	}
+}
+
+func TestNameTableIsBounded(t *testing.T) {
+	for i := NumFields(); i < MaxFields+10; i++ {
+		Intern(fmt.Sprintf("hostile_%d", i))
+	}
+	if n := NumFields(); n != MaxFields {
+		t.Fatalf("name table holds %d names, want at most %d", n, MaxFields)
+	}
+	id := Intern("one_name_too_many")
+	if id != Overflow {
+		t.Fatalf("a name past the limit got id %d, want the overflow field %d", id, Overflow)
+	}
+	var e Event
+	e.Add(id, "kept")
+	if v, ok := e.Get(Overflow); !ok || v != "kept" {
+		t.Fatalf("overflowed value lost: %q %v", v, ok)
 	}
 }

@@ -20,6 +20,16 @@ var names = struct {
 	spelling []string
 }{ids: map[string]FieldID{}, spelling: []string{""}}
 
+// MaxFields bounds the name table. Field names come from the inputs, so a
+// hostile or broken file could otherwise grow the table, and with it every
+// event's index, without limit. Names first seen after the table is full
+// share the field Overflow: their values stay searchable by keyword, not
+// by name.
+const MaxFields = 1 << 15
+
+// Overflow is the field that names beyond MaxFields share.
+var Overflow = Intern("_overflow")
+
 // Intern returns the FieldID for name, assigning one on first use.
 // It is safe for concurrent use.
 func Intern(name string) FieldID {
@@ -34,6 +44,9 @@ func Intern(name string) FieldID {
 	defer names.Unlock()
 	if id, ok := names.ids[key]; ok {
 		return id
+	}
+	if len(names.spelling) >= MaxFields {
+		return names.ids["_overflow"]
 	}
 	id = FieldID(len(names.spelling))
 	names.ids[strings.Clone(key)] = id
