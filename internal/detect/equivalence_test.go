@@ -66,16 +66,16 @@ func TestSigmaHQEquivalence(t *testing.T) {
 			got := m.Match(ev.Clone(), s, nil)
 			want := bruteForceRules(rules, ev.Clone())
 			if !slices.Equal(got, want) {
-				t.Errorf("%s: event %d: Matcher %v, brute force %v", c.dir, ev.Record, ruleIDs(got), ruleIDs(want))
+				t.Errorf("%s: event %d: Matcher %v, brute force %v", c.Dir, ev.Record, ruleIDs(got), ruleIDs(want))
 			}
 			matched += len(got)
 			for _, r := range got {
 				found[r.ID] = true
 			}
 		}
-		for _, id := range c.ruleIDs {
+		for _, id := range c.RuleIDs {
 			if !found[id] {
-				t.Errorf("%s: rule %s is not among the matches %v", c.dir, id, keysOf(found))
+				t.Errorf("%s: rule %s is not among the matches %v", c.Dir, id, keysOf(found))
 			}
 		}
 	}
