@@ -62,7 +62,7 @@ func TestCodecRoundTrip(t *testing.T) {
 		{"empty", func(e *Event) {}},
 		{"metadata only", func(e *Event) {
 			e.Time = time.Unix(0, 0).UTC()
-			e.Source, e.Host, e.Record = "file.evtx", "pc", 1<<63 + 5
+			e.Source, e.Host, e.Record = "file.evtx", "pc", 1<<63+5
 			e.LogSource = LogSource{"windows", "process_creation", "sysmon"}
 		}},
 		{"times outside the nanosecond range", func(e *Event) {
