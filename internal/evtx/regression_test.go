@@ -1,11 +1,8 @@
 package evtx
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,44 +11,38 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/ingest/winjson"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
-// TestRegressionJSON parses every .evtx of the Sigma regression data and
-// compares each record, field by field, with the evtx_dump JSON beside it.
+// TestRegressionJSON reads each sample of the Sigma regression data in both
+// its forms, the .evtx file with this parser and its evtx_dump JSON twin
+// with winjson, and compares them record by record: every field with the
+// same values, either way round, and the record number, host and time. So a
+// rule matches an event whichever form it arrives in.
 func TestRegressionJSON(t *testing.T) {
 	root := sharedtest.Path(t, "sigma", "regression_data")
-	var files []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(path, ".evtx") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 100 {
-		t.Fatalf("found %d .evtx files under %s, want the whole regression set", len(files), root)
-	}
-	var records, fields int
-	for _, path := range files {
-		rel, _ := filepath.Rel(root, path)
-		want, err := readDumpJSON(strings.TrimSuffix(path, ".evtx") + ".json")
-		if err != nil {
-			t.Errorf("%s: %v", rel, err)
+	var pairs, records, fields int
+	for _, c := range sharedtest.RegressionCases(t) {
+		if c.EVTX == "" || c.JSON == "" {
 			continue
 		}
-		got := readAll(t, path, rel)
+		rel, _ := filepath.Rel(root, c.EVTX)
+		got, want := readAll(t, c.EVTX, rel), readJSON(t, c.JSON)
 		if len(got) != len(want) {
 			t.Errorf("%s: %d records, the JSON has %d", rel, len(got), len(want))
+			continue
 		}
-		for i := range min(len(got), len(want)) {
+		pairs++
+		for i := range got {
 			fields += compareRecord(t, rel, got[i], want[i])
 			records++
 		}
 	}
-	t.Logf("%d files, %d records, %d fields compared", len(files), records, fields)
+	t.Logf("%d file pairs, %d records, %d fields compared", pairs, records, fields)
+	if pairs < 150 || records < pairs {
+		t.Fatalf("compared %d records in %d file pairs; the shared data looks incomplete", records, pairs)
+	}
 }
 
 // readAll reads every record of the file at path, failing on any problem.
@@ -77,7 +68,6 @@ func readAll(t *testing.T, path, rel string) []*event.Event {
 			t.Fatalf("%s: %v", rel, err)
 		}
 		out = append(out, ev.Clone())
-		out[len(out)-1].Record = ev.Record
 	}
 	if st := r.Stats(); len(st.Problems) > 0 {
 		t.Errorf("%s: problems in a clean file: %v", rel, st.Problems)
@@ -85,22 +75,49 @@ func readAll(t *testing.T, path, rel string) []*event.Event {
 	return out
 }
 
-// compareRecord checks that every field of the evtx_dump record is in the
-// event with the same values; it returns how many fields it compared.
-func compareRecord(t *testing.T, file string, got *event.Event, want map[string]any) int {
+// readJSON reads every event of an evtx_dump JSON file with winjson,
+// failing on any skipped object.
+func readJSON(t *testing.T, path string) []*event.Event {
 	t.Helper()
-	exp := flattenDump(want)
-	rid := exp[event.RecordID]
-	if len(rid) != 1 || rid[0] != fmt.Sprint(got.Record) {
-		t.Errorf("%s: record %d, JSON has EventRecordID %v", file, got.Record, rid)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for id, wantVals := range exp {
-		var gotVals []string
-		for i := got.Index(id); i >= 0; i = got.Next(i) {
-			gotVals = append(gotVals, got.Value(i))
+	defer f.Close()
+	r := winjson.NewReader(f, path)
+	var out []*event.Event
+	for {
+		ev := new(event.Event)
+		if err := r.Next(ev); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
 		}
-		slices.Sort(gotVals)
-		slices.Sort(wantVals)
+		out = append(out, ev)
+	}
+	if st := r.Stats(); st.Skipped != 0 {
+		t.Errorf("%s: %d objects skipped: %v", path, st.Skipped, st.Problems)
+	}
+	return out
+}
+
+// compareRecord checks that the parsed record and the JSON event have the
+// same fields with the same values, and the same metadata; it returns how
+// many fields it compared.
+func compareRecord(t *testing.T, file string, got, want *event.Event) int {
+	t.Helper()
+	if got.Record != want.Record || got.Host != want.Host || !sameInstant(got.Time, want.Time) {
+		t.Errorf("%s: record %d host %q time %v; JSON has %d %q %v",
+			file, got.Record, got.Host, got.Time, want.Record, want.Host, want.Time)
+	}
+	gotFields, wantFields := fieldValues(got), fieldValues(want)
+	for id := range wantFields {
+		if _, ok := gotFields[id]; !ok {
+			gotFields[id] = nil
+		}
+	}
+	for id, gotVals := range gotFields {
+		wantVals := wantFields[id]
 		if sameValues(gotVals, wantVals) {
 			continue
 		}
@@ -110,7 +127,20 @@ func compareRecord(t *testing.T, file string, got *event.Event, want map[string]
 		}
 		t.Errorf("%s: record %d: field %s = %q, evtx_dump has %q", file, got.Record, id, gotVals, wantVals)
 	}
-	return len(exp)
+	return len(gotFields)
+}
+
+// fieldValues returns each field's values, sorted; field ids fold case.
+func fieldValues(ev *event.Event) map[event.FieldID][]string {
+	out := map[event.FieldID][]string{}
+	for i := range ev.Len() {
+		id, v := ev.Field(i)
+		out[id] = append(out[id], v)
+	}
+	for _, vals := range out {
+		slices.Sort(vals)
+	}
+	return out
 }
 
 // dumpDiff is a field where a regression JSON file disagrees with its own
@@ -147,125 +177,15 @@ func sameValues(got, want []string) bool {
 		}
 		g, err1 := time.Parse(time.RFC3339Nano, got[i])
 		w, err2 := time.Parse(time.RFC3339Nano, want[i])
-		if err1 != nil || err2 != nil || !g.Truncate(time.Microsecond).Equal(w.Truncate(time.Microsecond)) {
+		if err1 != nil || err2 != nil || !sameInstant(g, w) {
 			return false
 		}
 	}
 	return true
 }
 
-// readDumpJSON reads the concatenated JSON documents that evtx_dump writes.
-func readDumpJSON(path string) ([]map[string]any, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
-	dec.UseNumber()
-	var docs []map[string]any
-	for {
-		var doc map[string]any
-		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-			return docs, nil
-		} else if err != nil {
-			return nil, fmt.Errorf("record %d: %w", len(docs)+1, err)
-		}
-		docs = append(docs, doc)
-	}
-}
-
-// flattenDump flattens one evtx_dump record by the field-naming contract:
-// Event.System children and their #attributes, Event.EventData children and
-// the leaves of Event.UserData. The test keeps its own table of System
-// attribute names so that it does not check the parser against itself.
-func flattenDump(doc map[string]any) map[event.FieldID][]string {
-	out := map[event.FieldID][]string{}
-	add := func(name string, v any) {
-		for _, s := range jsonScalars(v) {
-			id := event.Intern(name)
-			out[id] = append(out[id], s)
-		}
-	}
-	ev, _ := doc["Event"].(map[string]any)
-	sys, _ := ev["System"].(map[string]any)
-	for elem, v := range sys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			add(elem, v)
-			continue
-		}
-		if text, ok := m["#text"]; ok {
-			add(elem, text)
-		}
-		attrs, _ := m["#attributes"].(map[string]any)
-		for a, av := range attrs {
-			if name := dumpSystemAttr(elem, a); name != "" {
-				add(name, av)
-			}
-		}
-	}
-	for section, v := range ev {
-		switch section {
-		case "System", "#attributes", "RenderingInfo":
-		default:
-			flattenLeaves(v, section, add)
-		}
-	}
-	return out
-}
-
-func dumpSystemAttr(elem, attr string) string {
-	switch elem + "." + attr {
-	case "Provider.Name":
-		return "Provider_Name"
-	case "Provider.Guid":
-		return "Provider_Guid"
-	case "TimeCreated.SystemTime":
-		return "TimeCreated"
-	case "EventID.Qualifiers": // the contract keeps the number only
-		return ""
-	}
-	return attr
-}
-
-// flattenLeaves adds each leaf under v as a field named by its key; "#text"
-// belongs to the enclosing key and attributes are not fields.
-func flattenLeaves(v any, key string, add func(string, any)) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		add(key, v)
-		return
-	}
-	for k, sub := range m {
-		switch k {
-		case "#attributes":
-		case "#text":
-			add(key, sub)
-		default:
-			flattenLeaves(sub, k, add)
-		}
-	}
-}
-
-// jsonScalars renders a JSON leaf (or a list of them) as the strings the
-// parser must produce; null produces nothing.
-func jsonScalars(v any) []string {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		var out []string
-		for _, e := range x {
-			out = append(out, jsonScalars(e)...)
-		}
-		return out
-	case json.Number:
-		return []string{x.String()}
-	case string:
-		return []string{x}
-	case bool:
-		return []string{fmt.Sprint(x)}
-	}
-	return []string{fmt.Sprint(v)}
+// sameInstant reports whether two times agree to the microsecond, the
+// precision evtx_dump writes (the .evtx holds 100ns ticks).
+func sameInstant(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
 }
