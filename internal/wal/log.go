@@ -1,0 +1,190 @@
+package wal
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// ErrClosed is returned by calls on a closed Log.
+var ErrClosed = errors.New("wal: log is closed")
+
+// Log is a write-ahead log in one directory. Its methods are safe for
+// concurrent use. One process at a time may have a directory open.
+type Log struct {
+	dir   string
+	opts  Options
+	lock  *os.File // holds the directory lock
+	queue chan *request
+	exit  chan struct{} // closed when the committer returns
+
+	closeMu sync.RWMutex // held for reading while sending to queue
+	closing bool
+
+	mu        sync.Mutex // guards the fields below
+	segs      []segment
+	committed uint64        // newest durable sequence number
+	notify    chan struct{} // closed and replaced on each commit, closed on Close
+	closed    bool
+	failed    error // sticky: after a failed write or fsync nothing more is appended
+	stats     Stats
+	// activeBytes mirrors activeSize for Stats.
+	activeBytes int64
+
+	// Owned by the committer goroutine (and Open before it starts).
+	active     *os.File
+	activeSize int64
+	next       uint64 // sequence number the next record gets
+	buf        []byte
+
+	retentionMu  sync.Mutex // serialises TruncateBefore
+	checkpointMu sync.Mutex // serialises SetCheckpoint
+}
+
+// request is one Append call waiting for the committer.
+type request struct {
+	recs        [][]byte
+	first, last uint64
+	err         error
+	done        chan struct{}
+}
+
+var requests = sync.Pool{New: func() any { return &request{done: make(chan struct{}, 1)} }}
+
+// Open opens the log in dir, creating the directory if needed, and
+// recovers it: a torn tail of the last segment is cut (Stats says what was
+// cut, and the logger warns), and a corrupt record is an error naming the
+// file and offset. Close the log when done.
+func Open(dir string, opts Options) (*Log, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("wal: create %s: %w", dir, err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	l := &Log{dir: dir, opts: opts, lock: lock, notify: make(chan struct{})}
+	if err := l.recover(); err != nil {
+		unlockDir(lock)
+		return nil, err
+	}
+	l.queue = make(chan *request, opts.QueueLen)
+	l.exit = make(chan struct{})
+	go l.run()
+	return l, nil
+}
+
+// recover finds the segments, scans the last and opens it for appending.
+func (l *Log) recover() error {
+	segs, err := listSegments(l.dir)
+	if err != nil {
+		return err
+	}
+	if len(segs) == 0 {
+		seg, err := l.createSegment(1)
+		if err != nil {
+			return err
+		}
+		segs = append(segs, seg)
+	}
+	last := &segs[len(segs)-1]
+	t, err := recoverSegment(*last, !l.opts.NoSync)
+	if err != nil {
+		return err
+	}
+	if t.torn > 0 {
+		name := filepath.Base(last.path)
+		l.stats.TornFile, l.stats.TornOffset, l.stats.TornBytes = name, t.end, t.torn
+		l.opts.Logger.Warn("wal: cut a torn tail left by a crash", "file", name, "offset", t.end, "bytes", t.torn)
+	}
+	l.active, err = os.OpenFile(last.path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("wal: open %s for appending: %w", last.path, err)
+	}
+	l.activeSize, l.activeBytes, last.size = t.end, t.end, t.end
+	l.next = last.first + t.records
+	l.committed = l.next - 1
+	l.segs = segs
+	return nil
+}
+
+// createSegment creates an empty segment and makes its name durable.
+func (l *Log) createSegment(first uint64) (segment, error) {
+	path := filepath.Join(l.dir, segmentName(first))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return segment{}, fmt.Errorf("wal: create segment: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return segment{}, fmt.Errorf("wal: create segment %s: %w", path, err)
+	}
+	return segment{first: first, path: path}, l.syncDir()
+}
+
+func (l *Log) syncDir() error {
+	if l.opts.NoSync {
+		return nil
+	}
+	d, err := os.Open(l.dir)
+	if err != nil {
+		return fmt.Errorf("wal: open directory to sync it: %w", err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("wal: sync directory %s: %w", l.dir, err)
+	}
+	l.mu.Lock()
+	l.stats.Syncs++
+	l.mu.Unlock()
+	return nil
+}
+
+// Close waits for queued appends to be committed, then closes the log.
+// Followers stop with ErrClosed.
+func (l *Log) Close() error {
+	l.closeMu.Lock()
+	if l.closing {
+		l.closeMu.Unlock()
+		return ErrClosed
+	}
+	l.closing = true
+	close(l.queue)
+	l.closeMu.Unlock()
+	<-l.exit
+	err := l.active.Close()
+	if err != nil {
+		err = fmt.Errorf("wal: close %s: %w", l.active.Name(), err)
+	}
+	l.mu.Lock()
+	l.closed = true
+	close(l.notify)
+	l.mu.Unlock()
+	unlockDir(l.lock)
+	return err
+}
+
+// Stats returns the log's current statistics.
+func (l *Log) Stats() Stats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.stats
+	s.First, s.Last = l.segs[0].first, l.committed
+	s.Segments = len(l.segs)
+	for _, seg := range l.segs[:len(l.segs)-1] {
+		s.Bytes += seg.size
+	}
+	s.Bytes += l.activeBytes
+	if l.queue != nil {
+		s.Queued = len(l.queue)
+	}
+	return s
+}
