@@ -2,60 +2,14 @@ package hunt
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
-
-// regressionCase is one folder of SigmaHQ's regression data: a rule id and
-// the logs that must trigger it.
-type regressionCase struct {
-	dir        string
-	ruleID     string
-	matchCount int // 0: at least once
-}
-
-func loadRegressionCases(t *testing.T, root string) []regressionCase {
-	t.Helper()
-	var cases []regressionCase
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.Name() != "info.yml" {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var info struct {
-			RuleMetadata []struct {
-				ID string `yaml:"id"`
-			} `yaml:"rule_metadata"`
-			Tests []struct {
-				Type       string `yaml:"type"`
-				MatchCount int    `yaml:"match_count"`
-			} `yaml:"regression_tests_info"`
-		}
-		if err := yaml.Unmarshal(data, &info); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if len(info.Tests) == 0 || info.Tests[0].Type != "evtx" {
-			return nil // no active EVTX test in this folder
-		}
-		cases = append(cases, regressionCase{dir: filepath.Dir(path), ruleID: info.RuleMetadata[0].ID, matchCount: info.Tests[0].MatchCount})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
 
 var sigmaHQ struct {
 	once sync.Once
@@ -88,24 +42,29 @@ func sigmaHQEngine(t *testing.T) (*sigma.Set, *Engine) {
 // give the same count.
 func TestSigmaHQRegression(t *testing.T) {
 	root := sharedtest.Path(t, "sigma", "regression_data")
-	cases := loadRegressionCases(t, root)
+	var cases []sharedtest.RegressionCase
+	for _, c := range sharedtest.RegressionCases(t) {
+		if c.EVTX != "" && c.JSON != "" { // not the raw-text Cisco case
+			cases = append(cases, c)
+		}
+	}
 	if len(cases) < 100 {
-		t.Fatalf("found only %d regression cases under %s", len(cases), root)
+		t.Fatalf("found only %d regression cases with EVTX and JSON samples", len(cases))
 	}
 	_, eng := sigmaHQEngine(t)
 	passed := 0
 	for _, c := range cases {
-		name, _ := filepath.Rel(root, c.dir)
+		name, _ := filepath.Rel(root, c.Dir)
+		ruleID := c.RuleIDs[0]
 		t.Run(name, func(t *testing.T) {
-			evtxPath, jsonPath := c.dir+"/"+c.ruleID+".evtx", c.dir+"/"+c.ruleID+".json"
-			fromEVTX := countRule(t, eng, evtxPath, c.ruleID)
-			fromJSON := countRule(t, eng, jsonPath, c.ruleID)
-			want := max(c.matchCount, 1)
+			fromEVTX := countRule(t, eng, c.EVTX, ruleID)
+			fromJSON := countRule(t, eng, c.JSON, ruleID)
+			want := max(c.MatchCount, 1)
 			if fromEVTX < want {
-				t.Errorf("rule %s matched %s %d times, want at least %d", c.ruleID, filepath.Base(evtxPath), fromEVTX, want)
+				t.Errorf("rule %s matched %s %d times, want at least %d", ruleID, filepath.Base(c.EVTX), fromEVTX, want)
 			}
 			if fromJSON != fromEVTX {
-				t.Errorf("rule %s matched the EVTX %d times but its JSON rendering %d times", c.ruleID, fromEVTX, fromJSON)
+				t.Errorf("rule %s matched the EVTX %d times but its JSON rendering %d times", ruleID, fromEVTX, fromJSON)
 			}
 			if !t.Failed() {
 				passed++
