@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
@@ -64,20 +65,7 @@ func runGolden(t *testing.T, dir string) {
 		}
 		fmt.Fprintf(&out, "event %d %s\n  matches: %s\n", n+1, raw, orNone(got))
 	}
-	golden := filepath.Join(dir, "expected.golden")
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("output differs from %s:\n--- got\n%s\n--- want\n%s", golden, out.Bytes(), want)
-	}
+	sharedtest.Golden(t, filepath.Join(dir, "expected.golden"), out.Bytes(), *update)
 }
 
 // goldenEvent builds an event from a flat JSON object and returns the

@@ -80,23 +80,7 @@ func TestGoldenSamples(t *testing.T) {
 			if st.Records == 0 || st.Skipped != 0 {
 				t.Errorf("%d records, %d skipped", st.Records, st.Skipped)
 			}
-			golden := filepath.Join("testdata", "golden", name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s:\n got:\n%s\nwant:\n%s", name, golden, got, want)
-			}
+			sharedtest.Golden(t, filepath.Join("testdata", "golden", name+".golden"), []byte(got), *update)
 		})
 	}
 }

@@ -83,23 +83,7 @@ func TestGoldenSamples(t *testing.T) {
 			} else {
 				got = readAll(t, bytes.NewReader(data), name)
 			}
-			golden := filepath.Join("testdata", "golden", name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s:\n got:\n%s\nwant:\n%s", name, golden, got, want)
-			}
+			sharedtest.Golden(t, filepath.Join("testdata", "golden", name+".golden"), []byte(got), *update)
 		})
 	}
 }
