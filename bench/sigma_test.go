@@ -231,30 +231,30 @@ func (c *corpus) peerRunAll(lo, hi, n int) int {
 
 func BenchmarkSigmaVigil(b *testing.B) {
 	c := loadCorpus(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	var next atomic.Int64
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
+	benchEvents(b, func() func(i int) {
 		w := c.newWorker()
-		for pb.Next() {
-			i := int(next.Add(1))
-			c.vigilRun(w, i, i+1)
-		}
+		return func(i int) { c.vigilRun(w, i, i+1) }
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 }
 
 func BenchmarkSigmaPeer(b *testing.B) {
 	c := loadCorpus(b)
+	benchEvents(b, func() func(i int) {
+		return func(i int) { c.peerRun(i, i+1, len(c.events)) }
+	})
+}
+
+// benchEvents runs one event per iteration on every core; perWorker makes
+// each goroutine's function, with its own state.
+func benchEvents(b *testing.B, perWorker func() func(i int)) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	var next atomic.Int64
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
+		run := perWorker()
 		for pb.Next() {
-			i := int(next.Add(1))
-			c.peerRun(i, i+1, len(c.events))
+			run(int(next.Add(1)))
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
