@@ -26,49 +26,69 @@ func (l *Log) Append(recs ...[]byte) (first, last uint64, err error) {
 	}
 	req := requests.Get().(*request)
 	req.recs = recs
-	l.closeMu.RLock()
-	if l.closing {
-		l.closeMu.RUnlock()
-		req.recs = nil
+	defer func() {
+		*req = request{done: req.done}
 		requests.Put(req)
+	}()
+	l.mu.Lock()
+	for len(l.pending) >= l.opts.QueueLen && !l.closing {
+		l.changed.Wait() // back-pressure: the queue is full
+	}
+	if l.closing {
+		l.mu.Unlock()
 		return 0, 0, ErrClosed
 	}
-	l.queue <- req // blocks when the queue is full: back-pressure
-	l.closeMu.RUnlock()
-	<-req.done
-	first, last, err = req.first, req.last, req.err
-	*req = request{done: req.done}
-	requests.Put(req)
-	return first, last, err
+	l.pending = append(l.pending, req)
+	if l.leading {
+		l.mu.Unlock()
+		<-req.done
+		if !req.lead {
+			return req.first, req.last, req.err
+		}
+		l.mu.Lock()
+	}
+	l.leading = true
+	l.lead(req)
+	return req.first, req.last, req.err
 }
 
-// run is the committer: it takes every Append call waiting, commits them
-// as one batch and answers them, until Close closes the queue.
-func (l *Log) run() {
-	defer close(l.exit)
-	var batch []*request
-	for req := range l.queue {
-		batch = append(batch[:0], req)
-		size := frameBytes(req)
-	gather:
-		for size < maxBatchBytes {
-			select {
-			case r, ok := <-l.queue:
-				if !ok {
-					break gather
-				}
-				batch = append(batch, r)
-				size += frameBytes(r)
-			default:
-				break gather
-			}
-		}
-		l.commit(batch)
-		for _, r := range batch {
+// lead commits the pending calls, req among them, as one batch, answers
+// them, and hands leadership to the first call that queued meanwhile. A
+// lone caller thus writes and fsyncs itself with no hand-off, and under
+// load each fsync covers every call that arrived during the previous one.
+// Called with l.mu held; returns with it released.
+func (l *Log) lead(req *request) {
+	batch, size := l.pending, 0
+	n := 0
+	for n < len(batch) && (n == 0 || size < maxBatchBytes) {
+		size += frameBytes(batch[n])
+		n++
+	}
+	l.pending = append(l.spare[:0], batch[n:]...)
+	batch = batch[:n]
+	l.spare = nil
+	l.changed.Broadcast() // room in the queue
+	l.mu.Unlock()
+
+	l.commit(batch)
+	for _, r := range batch {
+		if r != req {
 			r.done <- struct{}{}
 		}
-		clear(batch)
 	}
+
+	l.mu.Lock()
+	clear(batch)
+	l.spare = batch[:0]
+	if len(l.pending) > 0 {
+		next := l.pending[0]
+		next.lead = true
+		next.done <- struct{}{}
+	} else {
+		l.leading = false
+		l.changed.Broadcast() // Close may be waiting
+	}
+	l.mu.Unlock()
 }
 
 func frameBytes(r *request) int {

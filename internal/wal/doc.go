@@ -17,11 +17,13 @@
 // # Durability
 //
 // Append returns once its records are written and fsynced. Concurrent
-// Append calls are committed together by one goroutine (group commit):
-// while one batch is being fsynced the next one gathers, so a busy log
-// pays one write and one fsync per batch, never one per record, and an
-// idle log adds no waiting. A new or removed segment is made durable by
-// fsyncing the directory.
+// Append calls share commits (group commit, leader and followers): the
+// first caller to find no commit running leads, writing and fsyncing
+// everything pending as one batch; callers arriving meanwhile queue (up to
+// Options.QueueLen, then they block) and the first of them leads the next
+// batch. A busy log thus pays one write and one fsync per batch, never one
+// per record, and a lone caller commits itself with no hand-off or timer.
+// A new or removed segment is made durable by fsyncing the directory.
 //
 // Open recovers: it scans the last segment and cuts a torn tail (a record
 // a crash left incomplete, or a final record whose checksum fails because

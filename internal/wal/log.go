@@ -14,16 +14,18 @@ var ErrClosed = errors.New("wal: log is closed")
 // Log is a write-ahead log in one directory. Its methods are safe for
 // concurrent use. One process at a time may have a directory open.
 type Log struct {
-	dir   string
-	opts  Options
-	lock  *os.File // holds the directory lock
-	queue chan *request
-	exit  chan struct{} // closed when the committer returns
+	dir  string
+	opts Options
+	lock *os.File // holds the directory lock
 
-	closeMu sync.RWMutex // held for reading while sending to queue
-	closing bool
-
-	mu        sync.Mutex // guards the fields below
+	mu sync.Mutex // guards the fields below
+	// Group commit: Append calls queue in pending; one of them at a time
+	// leads, committing everything pending as one batch.
+	pending   []*request
+	spare     []*request // the previous batch's slice, for reuse
+	leading   bool       // a leader is committing
+	changed   *sync.Cond // on mu: pending shrank or the leader finished
+	closing   bool       // Close has begun: no new appends
 	segs      []segment
 	committed uint64        // newest durable sequence number
 	notify    chan struct{} // closed and replaced on each commit, closed on Close
@@ -33,7 +35,7 @@ type Log struct {
 	// activeBytes mirrors activeSize for Stats.
 	activeBytes int64
 
-	// Owned by the committer goroutine (and Open before it starts).
+	// Owned by the leader (and Open before any).
 	active     *os.File
 	activeSize int64
 	next       uint64 // sequence number the next record gets
@@ -48,7 +50,8 @@ type request struct {
 	recs        [][]byte
 	first, last uint64
 	err         error
-	done        chan struct{}
+	lead        bool          // woken to lead rather than with a result
+	done        chan struct{} // signalled once: result ready, or lead
 }
 
 var requests = sync.Pool{New: func() any { return &request{done: make(chan struct{}, 1)} }}
@@ -70,13 +73,11 @@ func Open(dir string, opts Options) (*Log, error) {
 		return nil, err
 	}
 	l := &Log{dir: dir, opts: opts, lock: lock, notify: make(chan struct{})}
+	l.changed = sync.NewCond(&l.mu)
 	if err := l.recover(); err != nil {
 		unlockDir(lock)
 		return nil, err
 	}
-	l.queue = make(chan *request, opts.QueueLen)
-	l.exit = make(chan struct{})
-	go l.run()
 	return l, nil
 }
 
@@ -148,18 +149,20 @@ func (l *Log) syncDir() error {
 	return nil
 }
 
-// Close waits for queued appends to be committed, then closes the log.
+// Close waits for pending appends to be committed, then closes the log.
 // Followers stop with ErrClosed.
 func (l *Log) Close() error {
-	l.closeMu.Lock()
+	l.mu.Lock()
 	if l.closing {
-		l.closeMu.Unlock()
+		l.mu.Unlock()
 		return ErrClosed
 	}
 	l.closing = true
-	close(l.queue)
-	l.closeMu.Unlock()
-	<-l.exit
+	l.changed.Broadcast() // appenders waiting for room give up
+	for l.leading || len(l.pending) > 0 {
+		l.changed.Wait()
+	}
+	l.mu.Unlock()
 	err := l.active.Close()
 	if err != nil {
 		err = fmt.Errorf("wal: close %s: %w", l.active.Name(), err)
@@ -183,8 +186,6 @@ func (l *Log) Stats() Stats {
 		s.Bytes += seg.size
 	}
 	s.Bytes += l.activeBytes
-	if l.queue != nil {
-		s.Queued = len(l.queue)
-	}
+	s.Queued = len(l.pending)
 	return s
 }

@@ -12,8 +12,8 @@ const DefaultSegmentBytes = 64 << 20
 // a corrupt length field cannot make it read gigabytes.
 const MaxRecordBytes = 16 << 20
 
-// DefaultQueueLen is the number of Append calls that may wait for the
-// committer before further callers block.
+// DefaultQueueLen is the number of Append calls that may wait for a
+// commit before further callers block.
 const DefaultQueueLen = 1024
 
 // maxBatchBytes bounds what one commit writes, so that one huge batch does
@@ -69,7 +69,7 @@ type Stats struct {
 	Records uint64 // records committed
 	Batches uint64 // commits (one write and one fsync each)
 	Syncs   uint64 // fsyncs of segments and of the directory
-	Queued  int    // Append calls waiting for the committer now
+	Queued  int    // Append calls waiting for a commit now
 
 	// What Open cut from the end of the last segment as a torn tail.
 	TornFile   string // segment file name, "" when nothing was cut
