@@ -178,7 +178,7 @@ func (l *Listener) Addrs() (udp, tcp, tls net.Addr) {
 // DrainTimeout), and returns once every goroutine it started has ended. It
 // returns nil after a cancellation in which nothing was lost, and otherwise
 // the error that stopped it (a listening socket that failed) or says how
-// many events were read but never stored.
+// many events were read but never stored. Run may be called once.
 func (l *Listener) Run(ctx context.Context) error {
 	acceptCtx, stopAccepting := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAccepting()
