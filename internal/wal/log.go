@@ -45,7 +45,7 @@ type Log struct {
 	checkpointMu sync.Mutex // serialises SetCheckpoint
 }
 
-// request is one Append call waiting for the committer.
+// request is one Append call waiting for its commit.
 type request struct {
 	recs        [][]byte
 	first, last uint64

@@ -186,8 +186,7 @@ func assertSegmentsNamedByFirst(t *testing.T, l *Log) {
 	segs := append([]segment(nil), l.segs...)
 	l.mu.Unlock()
 	for i, seg := range segs[:len(segs)-1] {
-		var c cursor
-		c = cursor{l: l, seq: seg.first}
+		c := cursor{l: l, seq: seg.first}
 		seq, _, err := c.next()
 		c.close()
 		if err != nil || seq != seg.first || filepath.Base(seg.path) != segmentName(seq) {
@@ -503,5 +502,51 @@ func TestCorruptOlderSegmentIsReportedOnRead(t *testing.T) {
 	err := l.Read(0, func(uint64, []byte) error { return nil })
 	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), segmentName(1)+" at offset 0") {
 		t.Fatalf("Read over a damaged segment = %v", err)
+	}
+}
+
+func TestBoundedQueueAndCloseDuringAppends(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir, Options{NoSync: true, QueueLen: 2, SegmentBytes: 256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	acked := map[uint64]string{}
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				p := fmt.Sprintf("w%d-%d", w, i)
+				first, _, err := l.Append([]byte(p))
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				acked[first] = p
+				mu.Unlock()
+			}
+		})
+	}
+	for l.Stats().Records < 500 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	l = openLog(t, dir, Options{NoSync: true})
+	got := readAll(t, l, 0)
+	if len(got) != len(acked) {
+		t.Fatalf("log holds %d records, %d were acknowledged", len(got), len(acked))
+	}
+	for _, r := range got {
+		if acked[r.seq] != r.data {
+			t.Fatalf("record %d = %q, acknowledged as %q", r.seq, r.data, acked[r.seq])
+		}
 	}
 }
