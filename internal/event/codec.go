@@ -73,8 +73,9 @@ func appendString(b []byte, s string) []byte {
 // AppendBinary. Strings are copied into e's own arena (as AddBytes does),
 // so e does not keep data and stays valid until its next Reset; decoding
 // into a reused event does not allocate once its storage has grown to fit.
-// Field names are interned. An error wraps ErrCodec and names the byte
-// offset where decoding failed; e is then reset.
+// Field names are interned; Time comes back in UTC. An error wraps
+// ErrCodec and names the byte offset where decoding failed; e is then
+// reset.
 func (e *Event) UnmarshalBinary(data []byte) error {
 	e.Reset()
 	d := decoder{data: data}

@@ -12,7 +12,8 @@
 // covering the length and the payload. Sequence numbers start at 1, are
 // dense, and are not stored: a record's number is its segment's first
 // number plus its position. Consumer positions are kept in small
-// checkpoint files (name.ckpt) beside the segments.
+// checkpoint files (name.ckpt) beside the segments, and a LOCK file, held
+// with flock while the log is open, keeps a second process out.
 //
 // # Durability
 //
