@@ -1,0 +1,295 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/correlate"
+	"github.com/vigilhealth/vigil/internal/detect"
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sigma"
+	"github.com/vigilhealth/vigil/internal/wal"
+)
+
+// Commit cadence: the detector commits its position with the alerts it
+// changed after this many records, or after this long, whichever comes first.
+const (
+	commitRecords = 1000
+	commitEvery   = 200 * time.Millisecond
+)
+
+// Fields read for a detection's user, first present wins.
+var userFields = []event.FieldID{event.Intern("User"), event.Intern("TargetUserName"), event.Intern("SubjectUserName")}
+
+// detector follows the write-ahead log from the store's position, runs the
+// rules and correlations on each event, and commits the alerts it changes
+// together with the position they cover, so that a restart resumes exactly
+// where the last commit ended and re-derives the same alerts.
+type detector struct {
+	log     *slog.Logger
+	wal     *wal.Log
+	store   alert.Store
+	dedup   deduper
+	matcher *detect.Matcher
+	corr    *correlate.Engine
+	quiet   map[*sigma.Rule]bool // matches that raise no alert of their own
+
+	processed  *atomic.Uint64 // last record whose outcome is committed
+	target     uint64         // the log's last record at start: ready once processed reaches it
+	ready      atomic.Bool
+	detections atomic.Int64 // rule and correlation detections
+	changed    atomic.Int64 // alert changes committed
+	decodeErrs atomic.Int64 // records that did not decode (skipped)
+}
+
+// walRec is a record copied out of the log's iterator.
+type walRec struct {
+	seq  uint64
+	data []byte
+}
+
+// pending is what the detector has derived since its last commit.
+type pending struct {
+	last      uint64
+	records   int
+	alerts    map[string]*alert.Alert
+	incidents map[string]*alert.Incident
+}
+
+func (p *pending) reset() {
+	p.records = 0
+	p.alerts = map[string]*alert.Alert{}
+	p.incidents = map[string]*alert.Incident{}
+}
+
+// run processes the log until ctx is cancelled, then finishes the records it
+// already read and commits them. Cancel ctx only once the listeners have
+// stopped and the detector has caught up, to drain everything.
+func (d *detector) run(ctx context.Context) error {
+	recs := make(chan walRec, 1024)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(recs)
+		return d.read(gctx, recs)
+	})
+	g.Go(func() error { return d.loop(recs) })
+	return g.Wait()
+}
+
+// read feeds the records from the one after the committed position on.
+func (d *detector) read(ctx context.Context, out chan<- walRec) error {
+	for rec, err := range d.wal.Follow(ctx, d.processed.Load()+1) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("detector: read the write-ahead log: %w", err)
+		}
+		select {
+		case out <- walRec{seq: rec.Seq, data: slices.Clone(rec.Data)}:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return nil
+}
+
+func (d *detector) loop(recs <-chan walRec) error {
+	d.checkReady()
+	tick := time.NewTicker(commitEvery)
+	defer tick.Stop()
+	var p pending
+	p.reset()
+	var ev event.Event
+	scratch := d.matcher.NewScratch()
+	var matched []*sigma.Rule
+	for {
+		select {
+		case r, ok := <-recs:
+			if !ok {
+				return d.commit(&p)
+			}
+			matched = d.process(r, &ev, scratch, matched[:0], &p)
+			if p.records >= commitRecords {
+				if err := d.commit(&p); err != nil {
+					return err
+				}
+			}
+		case <-tick.C:
+			if err := d.commit(&p); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// process evaluates one record and adds what it changes to p.
+func (d *detector) process(r walRec, ev *event.Event, s *detect.Scratch, matched []*sigma.Rule, p *pending) []*sigma.Rule {
+	p.last, p.records = r.seq, p.records+1
+	if err := ev.UnmarshalBinary(r.data); err != nil {
+		d.decodeErrs.Add(1)
+		d.log.Warn("detector: skipping a record that does not decode", "seq", r.seq, "err", err)
+		return matched
+	}
+	matched = d.matcher.Match(ev, s, matched)
+	if len(matched) == 0 {
+		return matched
+	}
+	// Copies: ev's strings live in its arena, which the next record reuses.
+	host, user := strings.Clone(hostOf(ev)), strings.Clone(userOf(ev))
+	record := ev.Record
+	if record == 0 {
+		record = r.seq // no EventRecordID: the log position identifies the event
+	}
+	for _, rule := range matched {
+		if d.quiet[rule] {
+			continue
+		}
+		d.add(p, detection{
+			RuleID: ruleID(&rule.Meta), RuleTitle: rule.Title, Level: rule.Level, Tags: rule.Tags,
+			Host: host, User: user, Time: ev.Time, Record: record, Event: ev.Map(),
+		})
+	}
+	for _, res := range d.corr.ObserveAll(ev, matched) {
+		d.addCorrelation(p, res, host)
+	}
+	return matched
+}
+
+func (d *detector) addCorrelation(p *pending, res correlate.Result, host string) {
+	if res.Suppressed {
+		return // it only feeds another correlation
+	}
+	c := res.Correlation
+	det := detection{
+		RuleID: ruleID(&c.Meta), RuleTitle: c.Title, Level: c.Level, Tags: c.Tags,
+		Host: host, Key: groupKey(res.GroupBy), Time: res.Time,
+	}
+	if h, ok := res.GroupBy["Computer"]; ok {
+		det.Host = h
+	}
+	for _, e := range res.Events {
+		det.CorrelationEvents = append(det.CorrelationEvents, e.Record)
+	}
+	if len(res.Events) > 0 {
+		det.Record = res.Events[0].Record
+	}
+	d.add(p, det)
+}
+
+func (d *detector) add(p *pending, det detection) {
+	d.detections.Add(1)
+	alerts, incidents := d.dedup.Add(det)
+	for _, a := range alerts {
+		p.alerts[a.ID] = a
+	}
+	for _, in := range incidents {
+		p.incidents[in.ID] = in
+	}
+}
+
+// commit stores the changes since the last commit with the position they
+// cover, in one atomic step.
+func (d *detector) commit(p *pending) error {
+	if p.records == 0 {
+		return nil
+	}
+	alerts := make([]*alert.Alert, 0, len(p.alerts))
+	for _, a := range p.alerts {
+		alerts = append(alerts, cloneAlert(a))
+	}
+	incidents := make([]*alert.Incident, 0, len(p.incidents))
+	for _, in := range p.incidents {
+		incidents = append(incidents, cloneIncident(in))
+	}
+	// Not the run's context: a commit that has begun during shutdown must
+	// finish, or the drained records would be processed again.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := d.store.Commit(ctx, p.last, alerts, incidents); err != nil {
+		return fmt.Errorf("detector: commit alerts up to record %d: %w", p.last, err)
+	}
+	d.changed.Add(int64(len(alerts)))
+	d.processed.Store(p.last)
+	p.reset()
+	d.checkReady()
+	return nil
+}
+
+func (d *detector) checkReady() {
+	if !d.ready.Load() && d.processed.Load() >= d.target {
+		d.ready.Store(true)
+		d.log.Info("detector caught up with the log", "position", d.processed.Load())
+	}
+}
+
+// cloneAlert copies what the deduper may change later, so that the store
+// never shares memory with the detector.
+func cloneAlert(a *alert.Alert) *alert.Alert {
+	c := *a
+	c.Tags = slices.Clone(a.Tags)
+	c.Records = slices.Clone(a.Records)
+	return &c
+}
+
+func cloneIncident(in *alert.Incident) *alert.Incident {
+	c := *in
+	c.Hosts = slices.Clone(in.Hosts)
+	c.Users = slices.Clone(in.Users)
+	c.AlertIDs = slices.Clone(in.AlertIDs)
+	return &c
+}
+
+func hostOf(ev *event.Event) string {
+	if ev.Host != "" {
+		return ev.Host
+	}
+	h, _ := ev.Get(event.Computer)
+	return h
+}
+
+func userOf(ev *event.Event) string {
+	for _, id := range userFields {
+		if u, ok := ev.Get(id); ok && u != "" && u != "-" {
+			return u
+		}
+	}
+	return ""
+}
+
+// ruleID is a rule's id, or its name or title when it has none.
+func ruleID(m *sigma.Meta) string {
+	switch {
+	case m.ID != "":
+		return m.ID
+	case m.Name != "":
+		return m.Name
+	}
+	return m.Title
+}
+
+// groupKey renders a correlation's group as "field=value" pairs in field
+// order, so that the same group always gives the same key.
+func groupKey(g map[string]string) string {
+	keys := make([]string, 0, len(g))
+	for k := range g {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k + "=" + g[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,70 @@
+package serve
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+)
+
+// handleMetrics writes the Prometheus text exposition format (version
+// 0.0.4) by hand: a few counters and gauges need no client library.
+func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	ws := s.wal.Stats()
+	m := metricWriter{w: w}
+	m.family("vigil_events_in_total", "counter", "Events accepted (durable), per listener.")
+	for _, l := range sortedKeys(s.eventsIn) {
+		m.sample("vigil_events_in_total", "listener", l, float64(s.eventsIn[l].Load()))
+	}
+	m.family("vigil_quarantined_total", "counter", "Malformed messages quarantined, per listener.")
+	q := s.quar.Counts()
+	for _, l := range sortedKeys(q) {
+		m.sample("vigil_quarantined_total", "listener", l, float64(q[l]))
+	}
+	m.one("vigil_ingest_overloaded_total", "counter", "Batches refused because the detector lags too far behind.", float64(s.sink.overloads.Load()))
+	if s.syslog != nil {
+		ls := s.syslog.Stats()
+		m.one("vigil_syslog_parse_errors_total", "counter", "Syslog messages that were binary or had a malformed payload.", float64(ls.ParseErrors))
+		m.one("vigil_syslog_udp_drops_total", "counter", "Syslog datagrams dropped because the queue was full.", float64(ls.UDPDrops))
+		m.one("vigil_syslog_queue_length", "gauge", "Syslog events waiting for the log.", float64(ls.Queued))
+	}
+	m.one("vigil_wal_records", "gauge", "Last sequence number in the event log.", float64(ws.Last))
+	m.one("vigil_wal_appends_total", "counter", "Append calls committed since start.", float64(ws.Appends))
+	m.one("vigil_wal_syncs_total", "counter", "fsyncs of the event log since start.", float64(ws.Syncs))
+	m.one("vigil_wal_bytes", "gauge", "Bytes in the event log's segments.", float64(ws.Bytes))
+	m.one("vigil_detector_position", "gauge", "Last record whose detections are committed.", float64(s.processed.Load()))
+	m.one("vigil_detector_lag_records", "gauge", "Records in the log not yet processed.", float64(ws.Last-min(ws.Last, s.processed.Load())))
+	m.one("vigil_detector_decode_errors_total", "counter", "Log records that did not decode.", float64(s.det.decodeErrs.Load()))
+	m.one("vigil_detections_total", "counter", "Rule and correlation detections since start.", float64(s.det.detections.Load()))
+	m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(s.det.changed.Load()))
+	ready := 0.0
+	if s.det.ready.Load() {
+		ready = 1
+	}
+	m.one("vigil_ready", "gauge", "1 once the detector has caught up with the log at start.", ready)
+}
+
+type metricWriter struct{ w io.Writer }
+
+func (m metricWriter) family(name, typ, help string) {
+	fmt.Fprintf(m.w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
+}
+
+func (m metricWriter) sample(name, label, value string, v float64) {
+	fmt.Fprintf(m.w, "%s{%s=%q} %g\n", name, label, value, v)
+}
+
+func (m metricWriter) one(name, typ, help string, v float64) {
+	m.family(name, typ, help)
+	fmt.Fprintf(m.w, "%s %g\n", name, v)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,320 @@
+package serve
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/correlate"
+	"github.com/vigilhealth/vigil/internal/detect"
+	"github.com/vigilhealth/vigil/internal/hunt"
+	"github.com/vigilhealth/vigil/internal/ingest"
+	"github.com/vigilhealth/vigil/internal/ingest/syslog"
+	"github.com/vigilhealth/vigil/internal/sigma"
+	"github.com/vigilhealth/vigil/internal/wal"
+	"github.com/vigilhealth/vigil/rules"
+)
+
+// Shutdown bounds: how long in-flight HTTP requests may take to finish, and
+// how long the detector may take to catch up with the log after the
+// listeners stopped. Records left unprocessed are processed at the next start.
+const (
+	shutdownTimeout = 15 * time.Second
+	drainTimeout    = 30 * time.Second
+)
+
+// Service is one running Vigil: listeners, the write-ahead log, the detector,
+// the alert store and the HTTP API. New prepares it (opening files and
+// binding sockets); Run serves until its context is cancelled.
+type Service struct {
+	cfg       Config
+	log       *slog.Logger
+	set       *sigma.Set
+	wal       *wal.Log
+	store     alert.Store
+	quar      *quarantine
+	sink      *walSink
+	det       *detector
+	syslog    *syslog.Listener
+	ln        net.Listener
+	srv       *http.Server
+	token     string
+	tokenPath string
+	processed atomic.Uint64 // the detector's committed position
+	eventsIn  map[string]*atomic.Int64
+	started   time.Time
+	ran       atomic.Bool
+}
+
+// New validates cfg, loads the rules, opens the data folder (recovering the
+// log and the alert store after a crash) and binds the listeners, so that
+// Addr is known before Run. A nil log discards logs.
+func New(cfg Config, log *slog.Logger) (s *Service, err error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s = &Service{cfg: cfg, log: log, started: time.Now(), eventsIn: map[string]*atomic.Int64{"http": {}, "syslog": {}}}
+	defer func() {
+		if err != nil {
+			s.closeAll()
+		}
+	}()
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	if err := s.loadRules(); err != nil {
+		return nil, err
+	}
+	if err := s.openData(); err != nil {
+		return nil, err
+	}
+	if err := s.openListeners(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// loadRules loads cfg.Rules, or Vigil's own pack when none are given, and
+// logs every rule refused; a bad rule never stops the others.
+func (s *Service) loadRules() error {
+	if len(s.cfg.Rules) == 0 {
+		s.set = sigma.LoadFS(rules.FS, "vigil-rules", sigma.Options{})
+	} else {
+		for _, p := range s.cfg.Rules {
+			if _, err := os.Stat(p); err != nil {
+				return fmt.Errorf("config key rules: %w", err)
+			}
+		}
+		s.set = sigma.Load(s.cfg.Rules, sigma.Options{})
+	}
+	s.set.Refused = append(s.set.Refused, hunt.CheckCorrelations(s.set)...)
+	for _, r := range s.set.Refused {
+		s.log.Warn("rule refused", "err", r.Error())
+	}
+	s.log.Info("rules loaded", "rules", len(s.set.Rules), "correlations", len(s.set.Correlations), "refused", len(s.set.Refused))
+	return nil
+}
+
+// openData opens the log, the alert store, the quarantine and the token,
+// and prepares the detector to resume where the store's last commit ended.
+func (s *Service) openData() error {
+	var err error
+	if s.wal, err = wal.Open(filepath.Join(s.cfg.Data, "wal"), wal.Options{Logger: s.log}); err != nil {
+		return fmt.Errorf("open the event log: %w", err)
+	}
+	if s.store, err = openStore(filepath.Join(s.cfg.Data, "alerts")); err != nil {
+		return fmt.Errorf("open the alert store: %w", err)
+	}
+	ctx := context.Background()
+	pos, err := s.store.Position(ctx)
+	if err != nil {
+		return fmt.Errorf("alert store position: %w", err)
+	}
+	last := s.wal.Stats().Last
+	if pos > last {
+		return fmt.Errorf("the alert store in %s has processed record %d but the event log ends at %d: the log was lost or replaced", s.cfg.Data, pos, last)
+	}
+	s.processed.Store(pos)
+	dedup, err := s.restoreDeduper(ctx)
+	if err != nil {
+		return err
+	}
+	corr, err := correlate.New(s.set.Rules, s.set.Correlations)
+	if err != nil { // CheckCorrelations removed every refusal
+		return fmt.Errorf("correlations: %w", err)
+	}
+	s.det = &detector{
+		log: s.log, wal: s.wal, store: s.store, dedup: dedup, corr: corr,
+		matcher: detect.NewMatcher(s.set.Rules), quiet: map[*sigma.Rule]bool{},
+		processed: &s.processed, target: last,
+	}
+	for _, r := range s.set.Rules {
+		s.det.quiet[r] = corr.Suppressed(r)
+	}
+	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
+		return err
+	}
+	if s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log); err != nil {
+		return err
+	}
+	s.sink = newWALSink(s.wal, &s.processed, DefaultMaxLag)
+	return nil
+}
+
+// restoreDeduper rebuilds the deduplication windows from the store, so that
+// records replayed after a crash update the alerts they updated before.
+func (s *Service) restoreDeduper(ctx context.Context) (deduper, error) {
+	alerts, err := s.store.Alerts(ctx, alert.Query{Limit: restoreLimit})
+	if err != nil {
+		return nil, fmt.Errorf("read alerts to restore: %w", err)
+	}
+	incidents, err := s.store.Incidents(ctx, restoreLimit)
+	if err != nil {
+		return nil, fmt.Errorf("read incidents to restore: %w", err)
+	}
+	d := newDeduper(s.cfg.Alert.Window, s.cfg.Alert.IncidentWindow)
+	d.Restore(alerts, incidents)
+	return d, nil
+}
+
+// restoreLimit bounds the alerts read back at start; only the newest matter,
+// as older ones are past every window.
+const restoreLimit = 100_000
+
+// Hooks for the alert package's implementations.
+var (
+	openStore  = func(dir string) (alert.Store, error) { return openMemStore(dir) }
+	newDeduper = func(window, incidentWindow time.Duration) deduper { return alert.NewDeduper(window, incidentWindow) }
+)
+
+// openListeners binds the API and then the syslog listener (when
+// configured), last because only its Run releases its sockets.
+func (s *Service) openListeners() error {
+	ln, err := net.Listen("tcp", s.cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("config key http: %w", err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	sc := s.cfg.Syslog
+	if sc.UDP != "" || sc.TCP != "" || sc.TLS != "" {
+		lc := syslog.ListenerConfig{UDP: sc.UDP, TCP: sc.TCP, TLS: sc.TLS}
+		if sc.TLS != "" {
+			cert, err := tls.LoadX509KeyPair(sc.TLSCert, sc.TLSKey)
+			if err != nil {
+				return fmt.Errorf("config key syslog.tls_cert/tls_key: %w", err)
+			}
+			lc.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		}
+		l, err := syslog.NewListener(lc, s.sinkFor("syslog"), s.quar, s.log.With("listener", "syslog"))
+		if err != nil {
+			return fmt.Errorf("syslog listener: %w", err)
+		}
+		s.syslog = l
+	}
+	return nil
+}
+
+func (s *Service) sinkFor(listener string) ingest.Sink {
+	return countingSink{next: s.sink, n: s.eventsIn[listener]}
+}
+
+// Addr is the address the API listens on.
+func (s *Service) Addr() net.Addr { return s.ln.Addr() }
+
+// SyslogAddrs are the bound syslog addresses; nil for a transport that is off.
+func (s *Service) SyslogAddrs() (udp, tcp, tls net.Addr) {
+	if s.syslog == nil {
+		return nil, nil, nil
+	}
+	return s.syslog.Addrs()
+}
+
+// TokenPath is the file holding the generated admin token, or "" when the
+// token came from the configuration or VIGIL_ADMIN_TOKEN.
+func (s *Service) TokenPath() string { return s.tokenPath }
+
+// Run serves until ctx is cancelled, then drains: the API stops taking
+// requests and finishes those in flight, the syslog listener hands on what it
+// read, the detector processes the log up to its end and commits, and the
+// files are closed. Run may be called once.
+func (s *Service) Run(ctx context.Context) error {
+	if s.ran.Swap(true) {
+		return errors.New("serve: Run called twice")
+	}
+	defer s.closeAll()
+	g, gctx := errgroup.WithContext(ctx)
+	detCtx, stopDetector := context.WithCancel(context.Background())
+	defer stopDetector()
+	httpDone, syslogDone, detDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	g.Go(func() error {
+		if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("API server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer close(httpDone)
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		return s.srv.Shutdown(sctx)
+	})
+	g.Go(func() error {
+		defer close(syslogDone)
+		if s.syslog == nil {
+			return nil
+		}
+		return s.syslog.Run(gctx)
+	})
+	g.Go(func() error {
+		defer close(detDone)
+		return s.det.run(detCtx)
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		<-httpDone
+		<-syslogDone
+		s.drain(detDone)
+		stopDetector()
+		return nil
+	})
+	s.log.Info("serving", "http", s.Addr().String(), "data", s.cfg.Data)
+	return g.Wait()
+}
+
+// drain waits until the detector has processed the whole log, has stopped,
+// or drainTimeout has passed.
+func (s *Service) drain(detDone <-chan struct{}) {
+	deadline := time.NewTimer(drainTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for s.processed.Load() < s.wal.Stats().Last {
+		select {
+		case <-detDone:
+			return
+		case <-deadline.C:
+			s.log.Warn("shutdown: detector did not catch up; the rest is processed at the next start",
+				"processed", s.processed.Load(), "last", s.wal.Stats().Last)
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// closeAll closes what New opened, in reverse order of dependence.
+func (s *Service) closeAll() {
+	if s.ln != nil && !s.ran.Load() {
+		s.ln.Close()
+	}
+	if s.quar != nil {
+		if err := s.quar.Close(); err != nil {
+			s.log.Error("close the quarantine", "err", err)
+		}
+	}
+	if s.store != nil {
+		if err := s.store.Close(); err != nil {
+			s.log.Error("close the alert store", "err", err)
+		}
+	}
+	if s.wal != nil {
+		if err := s.wal.Close(); err != nil {
+			s.log.Error("close the event log", "err", err)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/ingest"
+	"github.com/vigilhealth/vigil/internal/wal"
+)
+
+// DefaultMaxLag is how many records may wait in the log for the detector
+// before the sink answers ingest.ErrOverloaded: it bounds how far detection
+// can fall behind ingest (and how long a restart takes to catch up).
+const DefaultMaxLag = 1_000_000
+
+// walSink is the ingest.Sink of every listener: it encodes a batch and
+// appends it to the write-ahead log in one call, which returns once the
+// records are on disk.
+type walSink struct {
+	log       *wal.Log
+	processed *atomic.Uint64 // the detector's position: last record it finished
+	maxLag    uint64
+	overloads atomic.Int64 // batches refused with ErrOverloaded
+	bufs      sync.Pool    // *[]byte encode buffers, reused across batches
+}
+
+func newWALSink(log *wal.Log, processed *atomic.Uint64, maxLag uint64) *walSink {
+	s := &walSink{log: log, processed: processed, maxLag: maxLag}
+	s.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
+	return s
+}
+
+// Accept implements ingest.Sink.
+func (s *walSink) Accept(ctx context.Context, evs []*event.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if last, done := s.log.Stats().Last, s.processed.Load(); last > done && last-done > s.maxLag {
+		s.overloads.Add(1)
+		return ingest.ErrOverloaded
+	}
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	buf := (*bp)[:0]
+	ends := make([]int, len(evs))
+	for i, ev := range evs {
+		buf = ev.AppendBinary(buf)
+		ends[i] = len(buf)
+	}
+	*bp = buf
+	recs := make([][]byte, len(evs))
+	start := 0
+	for i, end := range ends {
+		recs[i] = buf[start:end:end]
+		start = end
+	}
+	if _, _, err := s.log.Append(recs...); err != nil {
+		return fmt.Errorf("store %d events in the write-ahead log: %w", len(evs), err)
+	}
+	return nil
+}
+
+// countingSink counts the events one listener had accepted.
+type countingSink struct {
+	next ingest.Sink
+	n    *atomic.Int64
+}
+
+// Accept implements ingest.Sink.
+func (c countingSink) Accept(ctx context.Context, evs []*event.Event) error {
+	if err := c.next.Accept(ctx, evs); err != nil {
+		return err
+	}
+	c.n.Add(int64(len(evs)))
+	return nil
+}
