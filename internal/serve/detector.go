@@ -29,6 +29,15 @@ const (
 // Fields read for a detection's user, first present wins.
 var userFields = []event.FieldID{event.Intern("User"), event.Intern("TargetUserName"), event.Intern("SubjectUserName")}
 
+// detection is what the detector hands the deduper per match.
+type detection = alert.Detection
+
+// deduper is what the detector needs of *alert.Deduper.
+type deduper interface {
+	Add(det detection) ([]*alert.Alert, []*alert.Incident)
+	Restore(alerts []*alert.Alert, incidents []*alert.Incident)
+}
+
 // detector follows the write-ahead log from the store's position, runs the
 // rules and correlations on each event, and commits the alerts it changes
 // together with the position they cover, so that a restart resumes exactly

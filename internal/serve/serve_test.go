@@ -299,6 +299,22 @@ func expectedRules(t *testing.T) map[string]string {
 	return want
 }
 
+func TestRestartResumes(t *testing.T) {
+	cfg := testConfig(t)
+	ts := startService(t, cfg)
+	body := readFile(t, "..", "..", "rules", "testdata", "win_system_wannacry_service_install", "match.jsonl")
+	ts.post(t, body)
+	if err := ts.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	ts = startService(t, cfg)
+	var st Stats
+	ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
+	if st.EventsStored != 2 || st.EventsProcessed != 2 {
+		t.Errorf("after a restart stats %+v, want 2 stored and processed (drained at shutdown)", st)
+	}
+}
+
 func TestQuarantine(t *testing.T) {
 	ts := startService(t, testConfig(t))
 	var got struct {

@@ -175,9 +175,10 @@ func (s *Service) restoreDeduper(ctx context.Context) (deduper, error) {
 // as older ones are past every window.
 const restoreLimit = 100_000
 
-// Hooks for the alert package's implementations.
+// The alert store and deduplicator; variables so that a test could put
+// others in their place.
 var (
-	openStore  = func(dir string) (alert.Store, error) { return openMemStore(dir) }
+	openStore  = func(dir string) (alert.Store, error) { return alert.OpenFileStore(dir) }
 	newDeduper = func(window, incidentWindow time.Duration) deduper { return alert.NewDeduper(window, incidentWindow) }
 )
 
