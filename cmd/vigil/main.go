@@ -17,6 +17,7 @@ Usage:
   vigil hunt [--rules PATH]... [--format table|csv|jsonl] [--output FILE]
              [--from T] [--to T] [--min-level L] [--placeholders FILE] PATH...
   vigil rules check [--format text|json] [--placeholders FILE] PATH...
+  vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -43,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = huntCmd(args[1:], stdout, stderr)
 	case "rules":
 		err = rulesCmd(args[1:], stdout, stderr)
+	case "serve":
+		err = serveCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
