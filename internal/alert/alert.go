@@ -45,12 +45,12 @@ type Incident struct {
 
 // Query selects alerts; zero fields do not filter.
 type Query struct {
-	Since, Until time.Time // on LastSeen
-	Level        string    // this level and above
+	Since, Until time.Time // on LastSeen: Since <= LastSeen < Until
+	Level        string    // this level and above (see LevelRank); an unknown level is an error
 	RuleID       string
-	Host         string
+	Host         string // case-insensitive
 	Status       string
-	Limit        int // default 1000
+	Limit        int // default 1000 (DefaultLimit)
 }
 
 // Store keeps alerts and incidents. Implementations: the embedded default
@@ -62,9 +62,10 @@ type Store interface {
 	Commit(ctx context.Context, pos uint64, alerts []*Alert, incidents []*Incident) error
 	// Position is the event-log position of the last Commit (0 if none).
 	Position(ctx context.Context) (uint64, error)
-	// Alerts returns matching alerts, newest LastSeen first.
+	// Alerts returns matching alerts, newest LastSeen first (ties by ID).
 	Alerts(ctx context.Context, q Query) ([]*Alert, error)
-	// Incidents returns incidents, newest LastSeen first, at most limit.
+	// Incidents returns incidents, newest LastSeen first (ties by ID), at
+	// most limit (DefaultLimit if limit <= 0).
 	Incidents(ctx context.Context, limit int) ([]*Incident, error)
 	Close() error
 }
