@@ -54,8 +54,8 @@ var (
 	fieldEventSourceName   = event.Intern("EventSourceName")
 	fieldActivityID        = event.Intern("ActivityID")
 	fieldRelatedActivityID = event.Intern("RelatedActivityID")
-	fieldProcessID         = event.Intern("ProcessID")
-	fieldThreadID          = event.Intern("ThreadID")
+	fieldProcessID         = event.Intern("ExecutionProcessID")
+	fieldThreadID          = event.Intern("ExecutionThreadID")
 	fieldUserID            = event.Intern("UserID")
 )
 

@@ -15,8 +15,10 @@
 // Fields follow the project's naming contract for Windows events: the System
 // element gives EventID (the number only), Version, Level, Task, Opcode,
 // Keywords, TimeCreated, EventRecordID, ActivityID, RelatedActivityID,
-// ProcessID, ThreadID, Channel, Computer, UserID, Provider_Name,
-// Provider_Guid and EventSourceName; EventData gives one field per
+// ExecutionProcessID, ExecutionThreadID, Channel, Computer, UserID,
+// Provider_Name, Provider_Guid and EventSourceName (Execution's ids carry
+// the prefix because field names ignore case, and Sysmon's EventData has a
+// ProcessId of its own); EventData gives one field per
 // <Data Name="X"> and a repeated field "Data" for unnamed values; UserData
 // gives one field per leaf element. Values are rendered as evtx_dump renders
 // them: integers in decimal, hexadecimal types as 0x..., GUIDs in upper case

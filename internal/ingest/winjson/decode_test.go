@@ -130,7 +130,7 @@ func TestDecodeFlatWindows(t *testing.T) {
 	want := map[string]string{
 		"Computer": "ws1.example", "Provider_Name": "Microsoft-Windows-Sysmon", "EventRecordID": "138294",
 		"EventID": "10", "TimeCreated": "2020-05-01 22:55:23", "Keywords": "0x8000000000000000",
-		"Provider_Guid": "{5770385F}", "ProcessID": "3496", "Opcode": "0", "host": "collector",
+		"Provider_Guid": "{5770385F}", "ExecutionProcessID": "3496", "Opcode": "0", "host": "collector",
 	}
 	for k, v := range want {
 		if got, _ := ev.GetName(k); got != v {
@@ -167,7 +167,7 @@ func TestDecodeWinlogbeat(t *testing.T) {
 		"process":{"command_line":"whoami /all"}}`)
 	want := map[string]string{
 		"Channel": "Security", "EventID": "4688", "Computer": "dc1", "EventRecordID": "42",
-		"Provider_Name": "Microsoft-Windows-Security-Auditing", "ProcessID": "4", "ThreadID": "8", "UserID": "S-1-5-18",
+		"Provider_Name": "Microsoft-Windows-Security-Auditing", "ExecutionProcessID": "4", "ExecutionThreadID": "8", "UserID": "S-1-5-18",
 		"CommandLine": "whoami /all", "NewProcessName": `C:\Windows\System32\whoami.exe`,
 		"winlog.user.name": "SYSTEM", "winlog.opcode": "Info", "process.command_line": "whoami /all",
 	}
@@ -212,8 +212,8 @@ func TestDecodeEvtxLayout(t *testing.T) {
 	want := map[string][]string{
 		"Provider_Name": {"EventLog"}, "Provider_Guid": {"{g}"}, "EventSourceName": {"ES"},
 		"EventID": {"6009"}, "Keywords": {"0x80000000000000"}, "TimeCreated": {"2017-07-12T17:16:28.214161Z"},
-		"EventRecordID": {"7"}, "ActivityID": {"{a}"}, "RelatedActivityID": {"{r}"}, "ProcessID": {"4"},
-		"ThreadID": {"8"}, "Channel": {"System"}, "Computer": {"PC1"}, "UserID": {"S-1-5-18"},
+		"EventRecordID": {"7"}, "ActivityID": {"{a}"}, "RelatedActivityID": {"{r}"}, "ExecutionProcessID": {"4"},
+		"ExecutionThreadID": {"8"}, "Channel": {"System"}, "Computer": {"PC1"}, "UserID": {"S-1-5-18"},
 		"Data": {"10.00.", "15063", "", ""}, "Binary": {""}, "Empty": {""}, "Named": {"v"}, "Message": nil,
 		"Qualifiers": nil, "xmlns": nil, "Name": nil, "Level": nil,
 	}
@@ -242,7 +242,7 @@ func TestDecodeEvtxAttributeStyles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := mustDecode(t, tt.in)
-			for k, v := range map[string]string{"Provider_Name": "P", "EventID": "4625", "ProcessID": "1", "param1": "86400"} {
+			for k, v := range map[string]string{"Provider_Name": "P", "EventID": "4625", "ExecutionProcessID": "1", "param1": "86400"} {
 				if got, _ := ev.GetName(k); got != v {
 					t.Errorf("%s = %q, want %q", k, got, v)
 				}

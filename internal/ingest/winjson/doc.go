@@ -7,7 +7,8 @@
 //   - evtx_dump and similar renderings of the XML ({"Event": {"System": ...,
 //     "EventData": ..., "UserData": ...}}): System elements become the
 //     contract's names (EventID without Qualifiers, Provider_Name,
-//     TimeCreated from SystemTime, ProcessID and ThreadID from Execution,
+//     TimeCreated from SystemTime, ExecutionProcessID and ExecutionThreadID
+//     from Execution (prefixed: EventData often has a ProcessId of its own),
 //     UserID from Security, ...); a named Data element is a field of its
 //     name, unnamed ones repeat field "Data"; each leaf element of UserData
 //     (or of any other section) is a field named after it, and evtx_dump's
@@ -20,14 +21,15 @@
 //     provider_guid, record_id, version, activity_id, related_activity_id,
 //     process.pid, process.thread.id and user.identifier become EventID,
 //     Channel, Computer, Provider_Name, Provider_Guid, EventRecordID,
-//     Version, ActivityID, RelatedActivityID, ProcessID, ThreadID and UserID.
+//     Version, ActivityID, RelatedActivityID, ExecutionProcessID,
+//     ExecutionThreadID and UserID.
 //     Every other member keeps its dotted name (process.command_line, ...).
 //     Winlogbeat 6's top-level event_data, computer_name, log_name,
 //     source_name and record_number are mapped the same way.
 //   - nxlog and other flat Windows JSON: top-level Hostname → Computer,
 //     SourceName → Provider_Name, ProviderGuid → Provider_Guid,
 //     RecordNumber → EventRecordID, EventTime → TimeCreated,
-//     ExecutionProcessID → ProcessID, ExecutionThreadID → ThreadID,
+//     ExecutionProcessID and ExecutionThreadID as they are,
 //     OpcodeValue → Opcode. A numeric Keywords (nxlog writes a signed
 //     64-bit integer) is rendered in hex like the XML: "0x8000000000000000".
 //   - Any flat JSON: a "logsource" object's product, category and service

@@ -103,8 +103,8 @@ var renames = map[string]string{
 	"providerguid":       "Provider_Guid",
 	"recordnumber":       "EventRecordID",
 	"eventtime":          "TimeCreated",
-	"executionprocessid": "ProcessID",
-	"executionthreadid":  "ThreadID",
+	"executionprocessid": "ExecutionProcessID",
+	"executionthreadid":  "ExecutionThreadID",
 	"opcodevalue":        "Opcode",
 	// Winlogbeat 6
 	"computer_name":       "Computer",
@@ -115,8 +115,8 @@ var renames = map[string]string{
 	"provider_guid":       "Provider_Guid",
 	"activity_id":         "ActivityID",
 	"related_activity_id": "RelatedActivityID",
-	"process_id":          "ProcessID",
-	"thread_id":           "ThreadID",
+	"process_id":          "ExecutionProcessID",
+	"thread_id":           "ExecutionThreadID",
 	// Winlogbeat 7+
 	"winlog.channel":             "Channel",
 	"winlog.computer_name":       "Computer",
@@ -127,8 +127,8 @@ var renames = map[string]string{
 	"winlog.version":             "Version",
 	"winlog.activity_id":         "ActivityID",
 	"winlog.related_activity_id": "RelatedActivityID",
-	"winlog.process.pid":         "ProcessID",
-	"winlog.process.thread.id":   "ThreadID",
+	"winlog.process.pid":         "ExecutionProcessID",
+	"winlog.process.thread.id":   "ExecutionThreadID",
 	"winlog.user.identifier":     "UserID",
 }
 

@@ -48,8 +48,8 @@ var (
 	eventSourceName   = event.Intern("EventSourceName")
 	activityID        = event.Intern("ActivityID")
 	relatedActivityID = event.Intern("RelatedActivityID")
-	processID         = event.Intern("ProcessID")
-	threadID          = event.Intern("ThreadID")
+	processID         = event.Intern("ExecutionProcessID")
+	threadID          = event.Intern("ExecutionThreadID")
 	userID            = event.Intern("UserID")
 )
 
