@@ -1,0 +1,216 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/alert"
+)
+
+// Options tune a Dispatcher. Zero values take the defaults.
+type Options struct {
+	MinLevel string        // lowest level notified: "high" by default
+	QueueLen int           // alerts waiting per target; when full the oldest is dropped (default 256)
+	Retries  int           // further attempts after a failed send (default 3; negative: none)
+	Backoff  time.Duration // wait before the first retry, doubling each time up to a minute (default 1s)
+	Timeout  time.Duration // bound on one send (default 10s)
+	Throttle time.Duration // at most one notification per alert ID per target in this time (default 15m; negative: off)
+	Drain    time.Duration // how long Run goes on sending queued alerts after its context ends (default 5s)
+}
+
+const maxBackoff = time.Minute
+
+func (o Options) withDefaults() Options {
+	if o.MinLevel == "" {
+		o.MinLevel = "high"
+	}
+	if o.QueueLen <= 0 {
+		o.QueueLen = 256
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Throttle == 0 {
+		o.Throttle = 15 * time.Minute
+	}
+	if o.Drain <= 0 {
+		o.Drain = 5 * time.Second
+	}
+	return o
+}
+
+// TargetStats counts what happened to one target's notifications.
+type TargetStats struct {
+	Sent      uint64 `json:"sent"`
+	Failed    uint64 `json:"failed"`    // given up after the retries, or refused for good
+	Dropped   uint64 `json:"dropped"`   // pushed out of a full queue, or left when the drain ended
+	Throttled uint64 `json:"throttled"` // not sent: the same alert was notified within Throttle
+	Queued    int    `json:"queued"`    // waiting now
+}
+
+// Stats maps each target's Name to its counts.
+type Stats map[string]TargetStats
+
+// Dispatcher fans alerts out to targets, each with its own bounded queue
+// and worker so that a slow target never delays the others.
+type Dispatcher struct {
+	opts    Options
+	minRank int
+	log     *slog.Logger
+	lanes   []*lane
+	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
+}
+
+// NewDispatcher returns a Dispatcher for targets. An unknown MinLevel is
+// treated as "high" and logged; a nil log discards.
+func NewDispatcher(targets []Target, opts Options, log *slog.Logger) *Dispatcher {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	opts = opts.withDefaults()
+	rank := alert.LevelRank(opts.MinLevel)
+	if rank == 0 {
+		log.Warn("notify: unknown min_level, using high", "min_level", opts.MinLevel)
+		rank = alert.LevelRank("high")
+	}
+	d := &Dispatcher{opts: opts, minRank: rank, log: log, now: time.Now, sleep: sleepCtx}
+	for _, t := range targets {
+		d.lanes = append(d.lanes, newLane(t, opts.QueueLen))
+	}
+	return d
+}
+
+// Notify queues a copy of a for every target, unless its level is below
+// MinLevel or the same alert ID was queued for that target within
+// Throttle. It never blocks.
+func (d *Dispatcher) Notify(a *alert.Alert) {
+	if a == nil || alert.LevelRank(a.Level) < d.minRank {
+		return
+	}
+	c := copyAlert(a)
+	now := d.now()
+	for _, l := range d.lanes {
+		l.offer(c, now, d.opts.Throttle)
+	}
+}
+
+// Stats returns the counts of every target so far.
+func (d *Dispatcher) Stats() Stats {
+	s := make(Stats, len(d.lanes))
+	for _, l := range d.lanes {
+		s[l.target.Name()] = l.stats()
+	}
+	return s
+}
+
+// Run sends queued alerts until ctx is done, then goes on for at most
+// Drain sending what is still queued, without retries, and returns. Call
+// it once.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, l := range d.lanes {
+		wg.Go(func() { d.work(ctx, l) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// work is one target's worker.
+func (d *Dispatcher) work(ctx context.Context, l *lane) {
+	for {
+		a, ok := l.pop()
+		if !ok {
+			select {
+			case <-l.ready:
+				continue
+			case <-ctx.Done():
+				d.drain(l)
+				return
+			}
+		}
+		d.deliver(ctx, l, a)
+		if ctx.Err() != nil {
+			d.drain(l)
+			return
+		}
+	}
+}
+
+// deliver sends a with retries and exponential backoff, honouring a
+// receiver's Retry-After.
+func (d *Dispatcher) deliver(ctx context.Context, l *lane, a *alert.Alert) {
+	wait := d.opts.Backoff
+	for attempt := 0; ; attempt++ {
+		err := d.sendOnce(ctx, l.target, a)
+		if err == nil {
+			l.count(func(s *TargetStats) { s.Sent++ })
+			return
+		}
+		if isPermanent(err) || attempt >= d.opts.Retries || ctx.Err() != nil {
+			d.log.Warn("notify: send failed", "target", l.target.Name(), "alert", a.ID, "attempts", attempt+1, "err", err)
+			l.count(func(s *TargetStats) { s.Failed++ })
+			return
+		}
+		pause := wait
+		if h := waitHint(err); h > 0 {
+			pause = min(h, maxBackoff)
+		}
+		d.log.Debug("notify: retrying", "target", l.target.Name(), "alert", a.ID, "in", pause, "err", err)
+		if d.sleep(ctx, pause) != nil {
+			l.count(func(s *TargetStats) { s.Failed++ })
+			return
+		}
+		wait = min(2*wait, maxBackoff)
+	}
+}
+
+func (d *Dispatcher) sendOnce(ctx context.Context, t Target, a *alert.Alert) error {
+	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
+	defer cancel()
+	return t.Send(ctx, a)
+}
+
+// drain sends what l still holds, once each, within Drain; what is left
+// after that is counted as dropped.
+func (d *Dispatcher) drain(l *lane) {
+	ctx, cancel := context.WithTimeout(context.Background(), d.opts.Drain)
+	defer cancel()
+	for {
+		a, ok := l.pop()
+		if !ok {
+			return
+		}
+		if ctx.Err() != nil {
+			l.count(func(s *TargetStats) { s.Dropped++ })
+			continue
+		}
+		if err := d.sendOnce(ctx, l.target, a); err != nil {
+			d.log.Warn("notify: send failed while draining", "target", l.target.Name(), "alert", a.ID, "err", err)
+			l.count(func(s *TargetStats) { s.Failed++ })
+			continue
+		}
+		l.count(func(s *TargetStats) { s.Sent++ })
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,95 @@
+package notify
+
+import (
+	"sync"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/alert"
+)
+
+// lane is one target's bounded queue, throttle memory and counts.
+type lane struct {
+	target Target
+	ready  chan struct{} // signalled when the queue gains an alert
+
+	mu      sync.Mutex
+	queue   []*alert.Alert // ring of cap max
+	head, n int
+	last    map[string]time.Time // alert ID -> when last queued
+	sweepAt int                  // len(last) at which old entries are swept
+	st      TargetStats
+}
+
+func newLane(t Target, max int) *lane {
+	return &lane{target: t, ready: make(chan struct{}, 1), queue: make([]*alert.Alert, max), last: map[string]time.Time{}, sweepAt: 1024}
+}
+
+// offer queues a unless throttled, dropping the oldest when full.
+func (l *lane) offer(a *alert.Alert, now time.Time, throttle time.Duration) {
+	l.mu.Lock()
+	if throttle > 0 {
+		if t, ok := l.last[a.ID]; ok && now.Sub(t) < throttle {
+			l.st.Throttled++
+			l.mu.Unlock()
+			return
+		}
+		l.last[a.ID] = now
+		l.sweep(now, throttle)
+	}
+	if l.n == len(l.queue) {
+		l.queue[l.head] = nil
+		l.head = (l.head + 1) % len(l.queue)
+		l.n--
+		l.st.Dropped++
+	}
+	l.queue[(l.head+l.n)%len(l.queue)] = a
+	l.n++
+	l.mu.Unlock()
+	select {
+	case l.ready <- struct{}{}:
+	default:
+	}
+}
+
+// sweep forgets alerts whose throttle has passed, once the memory has
+// doubled since the last sweep, so that it stays bounded by the alerts of
+// one throttle period. The caller holds mu.
+func (l *lane) sweep(now time.Time, throttle time.Duration) {
+	if len(l.last) < l.sweepAt {
+		return
+	}
+	for id, t := range l.last {
+		if now.Sub(t) >= throttle {
+			delete(l.last, id)
+		}
+	}
+	l.sweepAt = max(1024, 2*len(l.last))
+}
+
+// pop takes the oldest queued alert.
+func (l *lane) pop() (*alert.Alert, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n == 0 {
+		return nil, false
+	}
+	a := l.queue[l.head]
+	l.queue[l.head] = nil
+	l.head = (l.head + 1) % len(l.queue)
+	l.n--
+	return a, true
+}
+
+func (l *lane) count(f func(*TargetStats)) {
+	l.mu.Lock()
+	f(&l.st)
+	l.mu.Unlock()
+}
+
+func (l *lane) stats() TargetStats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.st
+	s.Queued = l.n
+	return s
+}
