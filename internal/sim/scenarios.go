@@ -1,0 +1,119 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Stage is one step of an attack with its ground truth.
+type Stage struct {
+	Name   string
+	At     time.Duration // offset from the scenario's start, at its speed
+	Events []Event
+	Expect []string // ids of the rules expected to fire on Events; none where the pack has no rule yet
+	Note   string   // what the step is, and why nothing is expected where Expect is empty
+}
+
+// Scenario is one attack, ready to play.
+type Scenario struct {
+	Name   string
+	Title  string
+	Start  time.Time
+	Speed  float64
+	Stages []Stage
+	// Incidents is how many incidents the attack's alerts form under
+	// Vigil's grouping (same host, or same user, within the incident
+	// window); Note on the scenario says why it is more than one.
+	Incidents int
+	Note      string
+}
+
+// Events returns every stage's events in time order.
+func (s *Scenario) Events() []Event {
+	var all []Event
+	for _, st := range s.Stages {
+		all = append(all, st.Events...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+	return all
+}
+
+// End is the time of the scenario's last event.
+func (s *Scenario) End() time.Time {
+	end := s.Start
+	for _, ev := range s.Events() {
+		if ev.Time.After(end) {
+			end = ev.Time
+		}
+	}
+	return end
+}
+
+// builders maps each scenario name to its builder.
+var builders = map[string]func(b *builder) *Scenario{
+	"wannacry": wannacry,
+}
+
+// Scenarios lists the scenario names, sorted.
+func Scenarios() []string {
+	names := make([]string, 0, len(builders))
+	for n := range builders {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Scenario builds the named attack starting at start, its simulated time
+// running speed times faster than real time (1 is real time; event times are
+// start plus the compressed offsets, so a live service sees them as "now").
+func (t *Trust) Scenario(name string, start time.Time, speed float64) (*Scenario, error) {
+	build, ok := builders[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown scenario %q (have %v)", name, Scenarios())
+	}
+	if speed <= 0 {
+		return nil, fmt.Errorf("scenario %s: speed %v is not positive", name, speed)
+	}
+	sc := build(&builder{t: t, start: start, speed: speed})
+	sc.Name, sc.Start, sc.Speed = name, start, speed
+	return sc, nil
+}
+
+// builder turns simulated offsets into event times at the scenario's speed.
+type builder struct {
+	t     *Trust
+	start time.Time
+	speed float64
+}
+
+// at is the event time of simulated offset d.
+func (b *builder) at(d time.Duration) time.Time {
+	return b.start.Add(b.scale(d))
+}
+
+func (b *builder) scale(d time.Duration) time.Duration {
+	return time.Duration(float64(d) / b.speed)
+}
+
+// stage makes a stage at simulated offset d.
+func (b *builder) stage(name string, d time.Duration, note string, expect []string, events ...Event) Stage {
+	return Stage{Name: name, At: b.scale(d), Events: events, Expect: expect, Note: note}
+}
+
+// encrypt is an encryptor writing n encrypted files and a ransom note per
+// folder on h from simulated offset d, one file every 200 ms.
+func (b *builder) encrypt(h Host, d time.Duration, image, user string, pid int, n int, file func(i int) string, note func(i int) string) []Event {
+	g := guid(uint64(pid)*7919+uint64(len(h.Name)), uint64(d))
+	var evs []Event
+	for i := range n {
+		at := b.at(d + time.Duration(i)*200*time.Millisecond)
+		evs = append(evs, b.t.fileEvent(at, h, image, g, pid, user, file(i)))
+		if i%25 == 0 {
+			evs = append(evs, b.t.fileEvent(at, h, image, g, pid, user, note(i)))
+		}
+	}
+	return evs
+}
