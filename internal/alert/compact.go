@@ -88,7 +88,7 @@ func (s *FileStore) writeSnapshot(path string) (int64, error) {
 		err = w.Flush()
 	}
 	if err == nil {
-		err = f.Sync()
+		err = fsync(f)
 	}
 	if err == nil {
 		err = f.Close()

@@ -7,3 +7,11 @@ func SetCompactFloor(n int64) (restore func()) {
 	compactFloor = n
 	return func() { compactFloor = old }
 }
+
+// SetSync turns fsync off for fuzzing; it returns a function that turns it
+// back on.
+func SetSync(on bool) (restore func()) {
+	old := syncWrites
+	syncWrites = on
+	return func() { syncWrites = old }
+}

@@ -79,10 +79,10 @@ func frameCRC(length, payload []byte) uint32 {
 // tail if nothing but zeros follows it, corruption otherwise.
 var errBadFrame = errors.New("bad frame")
 
-// scanLog reads the frames of f from the start and hands each payload to
-// fn. It returns the offset just past the last good frame and, if a bad
-// frame follows it, errBadFrame.
-func scanLog(f *os.File, fn func(off int64, payload []byte) error) (int64, error) {
+// scanLog reads the frames of f, size bytes long, from the start and hands
+// each payload to fn. It returns the offset just past the last good frame
+// and, if a bad frame follows it, errBadFrame.
+func scanLog(f *os.File, size int64, fn func(off int64, payload []byte) error) (int64, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
@@ -101,8 +101,8 @@ func scanLog(f *os.File, fn func(off int64, payload []byte) error) (int64, error
 			return off, err
 		}
 		n := binary.LittleEndian.Uint32(h[:4])
-		if n > maxRecordBytes {
-			return off, errBadFrame
+		if n > maxRecordBytes || off+headerBytes+int64(n) > size {
+			return off, errBadFrame // checked before allocating for a damaged length
 		}
 		if cap(payload) < int(n) {
 			payload = make([]byte, n)
