@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"sort"
 	"time"
 )
 
@@ -12,19 +13,35 @@ import (
 // connecting, documents saved, logons and logoffs, scheduled tasks, Defender
 // signature updates, boot records of the legacy hosts, VPN logins with MFA
 // and firewall traffic. The same seed, start, d and rate give the same
-// events. None of it should raise a high or critical alert.
+// events (the stream of randomness depends on seed and start). None of it should raise a high or critical alert.
 func (t *Trust) Background(start time.Time, d time.Duration, rate float64) iter.Seq[Event] {
 	return func(yield func(Event) bool) {
 		if rate <= 0 || d <= 0 {
 			return
 		}
-		r := t.rng(1)
+		// The stream depends on start too, so that consecutive stretches of
+		// background differ yet each is repeatable.
+		r := t.rng(1 ^ uint64(start.UnixNano()))
 		step := time.Duration(float64(time.Second) / rate)
+		// Some ticks make an event for later (a logoff); pending holds them,
+		// sorted, until their time comes, so that the sequence is in time
+		// order and a Player never waits on a later event.
+		var pending []Event
 		for at := start; at.Before(start.Add(d)); at = at.Add(step) {
-			for _, ev := range t.backgroundAt(r, at) {
-				if !yield(ev) {
+			pending = append(pending, t.backgroundAt(r, at)...)
+			sort.SliceStable(pending, func(i, j int) bool { return pending[i].Time.Before(pending[j].Time) })
+			n := 0
+			for n < len(pending) && !pending[n].Time.After(at) {
+				if !yield(pending[n]) {
 					return
 				}
+				n++
+			}
+			pending = pending[n:]
+		}
+		for _, ev := range pending {
+			if !yield(ev) {
+				return
 			}
 		}
 	}

@@ -209,3 +209,33 @@ func TestBackgroundRaisesNoHighAlert(t *testing.T) {
 		}
 	}
 }
+
+func TestBackgroundInTimeOrderAndRepeatable(t *testing.T) {
+	start := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	var first []string
+	var last time.Time
+	n := 0
+	for ev := range NewTrust(3).Background(start, 2*time.Minute, 20) {
+		if ev.Time.Before(last) {
+			t.Fatalf("event %d at %v comes after one at %v", n, ev.Time, last)
+		}
+		last = ev.Time
+		b, err := ev.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		first = append(first, string(b))
+		n++
+	}
+	if n < 2000 {
+		t.Fatalf("2 minutes at 20 a second gave %d events", n)
+	}
+	i := 0
+	for ev := range NewTrust(3).Background(start, 2*time.Minute, 20) {
+		b, _ := ev.JSON()
+		if string(b) != first[i] {
+			t.Fatalf("event %d differs between two runs with one seed:\n%s\n%s", i, first[i], b)
+		}
+		i++
+	}
+}

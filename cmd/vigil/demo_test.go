@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestDemoRunsForDuration(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"demo", "--duration", "5s", "--http", "127.0.0.1:0", "--speed", "100", "--scenario", "wannacry"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{"/api/v1/alerts", "/api/v1/incidents", "/api/v1/stats", "Admin token: in ", "curl -H \"Authorization: Bearer", "Vigil demo stopped."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if !regexp.MustCompile(`http://127\.0\.0\.1:\d+/api/v1/alerts`).MatchString(got) {
+		t.Errorf("output names no API URL with its port:\n%s", got)
+	}
+	// A summary line with events actually stored.
+	if !regexp.MustCompile(`sent [1-9]\d* events \(\d+ by syslog\), stored [1-9]\d*; alerts: `).MatchString(got) {
+		t.Errorf("output has no summary line with stored events:\n%s", got)
+	}
+}
+
+func TestDemoFallsBackWhenPortBusy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	old := demoHTTP
+	demoHTTP = ln.Addr().String()
+	defer func() { demoHTTP = old }()
+	var out, errb bytes.Buffer
+	if code := run([]string{"demo", "--duration", "2s", "--scenario", "wannacry"}, &out, &errb); code != 0 {
+		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), ln.Addr().String()+" is busy; using a free port instead.") {
+		t.Errorf("output does not say the port was busy:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "listening on http://"+ln.Addr().String()) {
+		t.Errorf("demo claims the busy address:\n%s", out.String())
+	}
+}
+
+func TestDemoBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"demo", "--scenario", "nosuch"},
+		{"demo", "--speed", "0"},
+		{"demo", "--duration", "-1s"},
+		{"demo", "extra"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit code %d, want 2 (stderr %s)", args, code, errb.String())
+		}
+	}
+}
