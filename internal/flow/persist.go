@@ -205,8 +205,9 @@ func (r *reader) str() string {
 	return string(r.bytes(int(n)))
 }
 
-// float reads a bits-wide float, which must be finite and not negative.
-func (r *reader) float(bits int) float64 {
+// float reads a bits-wide float and multiplies it by scale; the result
+// must be finite, not negative and not absurdly large.
+func (r *reader) float(bits int, scale float64) float64 {
 	var f float64
 	if bits == 64 {
 		p := r.bytes(8)
@@ -221,6 +222,7 @@ func (r *reader) float(bits int) float64 {
 		}
 		f = float64(math.Float32frombits(binary.LittleEndian.Uint32(p)))
 	}
+	f *= scale
 	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e12 {
 		r.off -= bits / 8
 		r.fail("number")
@@ -240,8 +242,8 @@ func (r *reader) source(wb int64, scale float64) *source {
 		r.fail("state")
 	}
 	s.global.n = r.uvarint()
-	s.global.mean = r.float(64) * scale
-	s.global.vr = r.float(64) * scale
+	s.global.mean = r.float(64, scale)
+	s.global.vr = r.float(64, scale)
 	used := r.uvarint()
 	if used > 168 {
 		r.fail("slot count")
@@ -249,7 +251,7 @@ func (r *reader) source(wb int64, scale float64) *source {
 	for range min(used, 168) {
 		i := r.byte()
 		n := r.uvarint()
-		mean, vr := r.float(32)*scale, r.float(32)*scale
+		mean, vr := r.float(32, scale), r.float(32, scale)
 		if i >= 168 || n == 0 || n > math.MaxUint32 || s.slots[i].n != 0 {
 			r.fail("slot")
 		}
