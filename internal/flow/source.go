@@ -108,25 +108,26 @@ func (s *source) learn(w *Watch, i int64, c uint32) {
 	}
 }
 
-// count gives bucket b's count without changing anything.
-func (s *source) count(b int64) uint64 {
-	switch {
-	case s.cur == noBucket || b > s.cur:
-		return 0
-	case b == s.cur:
-		return s.curN
-	case b > s.cur-int64(len(s.ring)):
-		return uint64(s.ring[mod(b, int64(len(s.ring)))])
-	}
-	return 0
-}
-
 // observed sums the counts of the buckets from the one holding from up to
-// the one holding to.
+// the one holding to, without changing anything.
 func (s *source) observed(w *Watch, from, to time.Time) float64 {
-	var sum uint64
-	for b := w.bucketOf(from); b <= w.bucketOf(to); b++ {
-		sum += s.count(b)
+	lo, hi := w.bucketOf(from), w.bucketOf(to)
+	if s.cur == noBucket || hi < lo {
+		return 0
+	}
+	sum := uint64(0)
+	if hi >= s.cur && lo <= s.cur {
+		sum = s.curN
+	}
+	// Completed buckets still in the ring: (cur-len, cur).
+	n := int64(len(s.ring))
+	lo = max(lo, s.cur-n+1)
+	hi = min(hi, s.cur-1)
+	for b, r := lo, mod(lo, n); b <= hi; b, r = b+1, r+1 {
+		if r == n {
+			r = 0
+		}
+		sum += uint64(s.ring[r])
 	}
 	return float64(sum)
 }

@@ -54,6 +54,7 @@ type Watch struct {
 	mu      sync.Mutex
 	keys    map[Key]*source
 	evicted uint64
+	hour    hourCache
 }
 
 // New returns an empty Watch.
@@ -187,16 +188,33 @@ func (w *Watch) bucketStart(i int64) time.Time {
 
 // slotOf gives t's hour of the week, 0 being Sunday 00:00 local time.
 func (w *Watch) slotOf(t time.Time) int {
-	l := t.In(w.opts.Location)
-	return int(l.Weekday())*24 + l.Hour()
+	w.hourOf(t)
+	return w.hour.slot
 }
 
 // nextHour gives the start of the local hour after t's.
 func (w *Watch) nextHour(t time.Time) time.Time {
-	l := t.In(w.opts.Location)
-	n := time.Date(l.Year(), l.Month(), l.Day(), l.Hour()+1, 0, 0, 0, w.opts.Location)
-	if !n.After(t) { // a repeated hour at the end of summer time
-		n = t.Truncate(time.Hour).Add(time.Hour)
+	w.hourOf(t)
+	return w.hour.end
+}
+
+// hourOf fills w.hour with t's local hour. Every source in a Check asks
+// about the same hour or two, so one remembered hour saves nearly all the
+// time zone arithmetic. A local hour is always one hour long, summer time
+// changes included, and starts where the local minutes and seconds are
+// zero. The caller holds w.mu.
+func (w *Watch) hourOf(t time.Time) {
+	if !t.Before(w.hour.start) && t.Before(w.hour.end) {
+		return
 	}
-	return n
+	l := t.In(w.opts.Location)
+	into := time.Duration(l.Minute())*time.Minute + time.Duration(l.Second())*time.Second + time.Duration(l.Nanosecond())
+	start := t.Add(-into)
+	w.hour = hourCache{start: start, end: start.Add(time.Hour), slot: int(l.Weekday())*24 + l.Hour()}
+}
+
+// hourCache is one local hour: [start, end) and its hour of the week.
+type hourCache struct {
+	start, end time.Time
+	slot       int
 }
