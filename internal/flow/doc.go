@@ -33,12 +33,13 @@
 //     the upper bound and at least Options.SurgeMin.
 //
 // The minimum counts keep quiet sources (a few events a day) from
-// flapping. Each condition is reported once when it starts and a
+// flapping. A bucket is learned only once it has left the judged window,
+// so an anomaly is never part of its own baseline. Each condition is reported once when it starts and a
 // "recovered" once when it ends; drop and surge end with hysteresis (a
 // drop ends at twice the drop ratio, a surge at half the surge ratio), a
-// silence ends with the next event. Buckets that complete while a source
-// is in any abnormal state are not learned, so an outage does not teach
-// the model that outages are normal.
+// silence ends with the next event. Buckets that leave the window while a
+// source is in any abnormal state are not learned by trusted slots, so an
+// outage does not teach the model that outages are normal.
 //
 // Memory is bounded: at most Options.MaxKeys sources are kept, the ones
 // seen longest ago evicted first (Watch.Evicted counts them). A Watch is

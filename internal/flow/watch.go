@@ -64,7 +64,8 @@ func New(opts Options) *Watch {
 }
 
 // Observe counts n events from k arriving at t. It does not allocate for
-// a known key.
+// a known key. Flow is about arrival: t should be when the events arrived,
+// and a t before the bucket being counted counts in that bucket.
 func (w *Watch) Observe(k Key, t time.Time, n int) {
 	if n <= 0 {
 		return
