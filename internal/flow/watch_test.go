@@ -181,10 +181,6 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	})
 	wg.Wait()
-	var total float64
-	for _, st := range w.Sources() {
-		total += st.Observed
-	}
 	if len(w.Sources()) != 4 {
 		t.Errorf("%d sources, want 4", len(w.Sources()))
 	}
