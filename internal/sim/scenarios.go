@@ -54,6 +54,8 @@ func (s *Scenario) End() time.Time {
 // builders maps each scenario name to its builder.
 var builders = map[string]func(b *builder) *Scenario{
 	"wannacry": wannacry,
+	"qilin":    qilin,
+	"lockbit":  lockbit,
 }
 
 // Scenarios lists the scenario names, sorted.
@@ -116,4 +118,21 @@ func (b *builder) encrypt(h Host, d time.Duration, image, user string, pid int, 
 		}
 	}
 	return evs
+}
+
+// run is a process the attacker starts on h at simulated offset d.
+func (b *builder) run(h Host, d time.Duration, user, image, cmd, parent string) Event {
+	pid := 4000 + int(uint64(d/time.Second)%20000)
+	return b.t.procEvent(b.at(d), h, proc{
+		image: image, cmd: cmd, parent: parent, user: user,
+		guid: guid(uint64(pid)<<16|uint64(len(h.Name)), uint64(d)^uint64(len(cmd))), pid: pid, integrity: "High",
+	})
+}
+
+// logon is Security event 4624 on h for account from ip.
+func (b *builder) logon(h Host, d time.Duration, account string, logonType int, ip string) Event {
+	return b.t.win(b.at(d), h, chSecurity, 4624, map[string]any{
+		"TargetUserName": account, "TargetDomainName": NetBIOS, "LogonType": logonType, "IpAddress": ip,
+		"LogonProcessName": "NtLmSsp", "AuthenticationPackageName": "NTLM", "TargetLogonId": fmt.Sprintf("0x%x", 0x3e7000+int(d/time.Second)),
+	})
 }
