@@ -67,7 +67,7 @@ func parseDemo(args []string, stderr io.Writer) (demoOptions, error) {
 	fs.StringVar(&o.data, "data", "", "data folder (default: a temporary folder, removed at the end)")
 	fs.StringVar(&o.httpAddr, "http", demoHTTP, "API listen address (a free port is used if this one is busy and --http is not given)")
 	fs.StringVar(&o.scenario, "scenario", "all", "attack to play: "+strings.Join(sim.Scenarios(), ", ")+" or all")
-	fs.Float64Var(&o.speed, "speed", 10, "how many times faster than real time the attacks run")
+	fs.Float64Var(&o.speed, "speed", 20, "how many times faster than real time the attacks run")
 	fs.DurationVar(&o.duration, "duration", 0, "stop after this long (default: run until Ctrl-C)")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the simulated trust's traffic")
 	fs.Usage = func() {
