@@ -28,6 +28,7 @@ func (s *Service) routes() http.Handler {
 	mux.Handle("GET /api/v1/alerts", s.authed(auth, s.handleAlerts))
 	mux.Handle("GET /api/v1/incidents", s.authed(auth, s.handleIncidents))
 	mux.Handle("GET /api/v1/stats", s.authed(auth, s.handleStats))
+	mux.Handle("GET /api/v1/sources", s.authed(auth, s.handleSources))
 	mux.Handle("/api/", s.authed(auth, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{"no such API route: " + r.URL.Path})
 	}))
@@ -187,4 +188,30 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(v) // a failed write means the client went away
+}
+
+// SourceStatus is one source in GET /api/v1/sources: its key, when it last
+// sent, its count and expected count over the flow watch's window (expected
+// is negative while it has no baseline) and its state: ok, silent, drop or
+// surge.
+type SourceStatus struct {
+	Listener string    `json:"listener"`
+	Host     string    `json:"host"`
+	Kind     string    `json:"kind,omitempty"`
+	LastSeen time.Time `json:"last_seen"`
+	Observed float64   `json:"observed"`
+	Expected float64   `json:"expected"`
+	State    string    `json:"state"`
+}
+
+func (s *Service) handleSources(w http.ResponseWriter, r *http.Request) {
+	src := s.flow.Sources()
+	out := make([]SourceStatus, len(src))
+	for i, st := range src {
+		out[i] = SourceStatus{
+			Listener: st.Key.Listener, Host: st.Key.Host, Kind: st.Key.Kind, LastSeen: st.LastSeen,
+			Observed: st.Observed, Expected: st.Expected, State: st.State,
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sources": out})
 }

@@ -27,6 +27,8 @@ type Config struct {
 	Syslog     SyslogConfig `yaml:"syslog"`      // syslog listeners, each optional
 	AdminToken string       `yaml:"admin_token"` // admin bearer token; empty: generated in Data
 	Alert      AlertConfig  `yaml:"alert"`
+	Notify     NotifyConfig `yaml:"notify"` // who is told about alerts
+	Flow       FlowConfig   `yaml:"flow"`   // watching that every source keeps sending
 }
 
 // SyslogConfig says where the syslog listener listens; "" leaves a
@@ -64,6 +66,7 @@ func DefaultConfig() Config {
 			Window:         DefaultWindow,
 			IncidentWindow: DefaultIncidentWindow,
 		},
+		Flow: FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
 	}
 }
 
@@ -161,7 +164,10 @@ func (c *Config) Validate() error {
 	if c.Alert.IncidentWindow <= 0 {
 		return fmt.Errorf("config key alert.incident_window: %v is not a positive duration", c.Alert.IncidentWindow)
 	}
-	return nil
+	if err := c.Notify.validate(); err != nil {
+		return err
+	}
+	return c.Flow.validate()
 }
 
 func checkAddr(key, addr string, required bool) error {

@@ -57,6 +57,14 @@ type detector struct {
 	detections atomic.Int64 // rule and correlation detections
 	changed    atomic.Int64 // alert changes committed
 	decodeErrs atomic.Int64 // records that did not decode (skipped)
+
+	// notify is told of every alert once its commit has returned, so that
+	// nothing a crash could take back is notified; nil: no one.
+	notify func(*alert.Alert)
+	// flowIn brings alerts raised outside the log (the flow watch); they
+	// are committed with the next commit, at the position it covers, so
+	// that the store keeps one writer.
+	flowIn chan *alert.Alert
 }
 
 // walRec is a record copied out of the log's iterator.
@@ -71,10 +79,12 @@ type pending struct {
 	records   int
 	alerts    map[string]*alert.Alert
 	incidents map[string]*alert.Incident
+	extra     bool // alerts from outside the log wait in alerts
 }
 
 func (p *pending) reset() {
 	p.records = 0
+	p.extra = false
 	p.alerts = map[string]*alert.Alert{}
 	p.incidents = map[string]*alert.Incident{}
 }
@@ -132,6 +142,9 @@ func (d *detector) loop(recs <-chan walRec) error {
 					return err
 				}
 			}
+		case a := <-d.flowIn:
+			p.alerts[a.ID] = a
+			p.extra = true
 		case <-tick.C:
 			if err := d.commit(&p); err != nil {
 				return err
@@ -208,8 +221,12 @@ func (d *detector) add(p *pending, det detection) {
 // commit stores the changes since the last commit with the position they
 // cover, in one atomic step.
 func (d *detector) commit(p *pending) error {
-	if p.records == 0 {
+	if p.records == 0 && !p.extra {
 		return nil
+	}
+	pos := p.last
+	if p.records == 0 { // only alerts from outside the log: the position stays
+		pos = d.processed.Load()
 	}
 	alerts := make([]*alert.Alert, 0, len(p.alerts))
 	for _, a := range p.alerts {
@@ -223,11 +240,16 @@ func (d *detector) commit(p *pending) error {
 	// finish, or the drained records would be processed again.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := d.store.Commit(ctx, p.last, alerts, incidents); err != nil {
-		return fmt.Errorf("detector: commit alerts up to record %d: %w", p.last, err)
+	if err := d.store.Commit(ctx, pos, alerts, incidents); err != nil {
+		return fmt.Errorf("detector: commit alerts up to record %d: %w", pos, err)
 	}
 	d.changed.Add(int64(len(alerts)))
-	d.processed.Store(p.last)
+	d.processed.Store(pos)
+	if d.notify != nil {
+		for _, a := range alerts {
+			d.notify(a)
+		}
+	}
 	p.reset()
 	d.checkReady()
 	return nil
@@ -257,18 +279,20 @@ func cloneIncident(in *alert.Incident) *alert.Incident {
 	return &c
 }
 
+// hostOf and userOf copy what they return: a decoded event's strings live
+// in its arena, which the next record overwrites, and alerts keep them.
 func hostOf(ev *event.Event) string {
 	if ev.Host != "" {
-		return ev.Host
+		return strings.Clone(ev.Host)
 	}
 	h, _ := ev.Get(event.Computer)
-	return h
+	return strings.Clone(h)
 }
 
 func userOf(ev *event.Event) string {
 	for _, id := range userFields {
 		if u, ok := ev.Get(id); ok && u != "" && u != "-" {
-			return u
+			return strings.Clone(u)
 		}
 	}
 	return ""

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"slices"
+
+	"github.com/vigilhealth/vigil/internal/notify"
 )
 
 // handleMetrics writes the Prometheus text exposition format (version
@@ -38,6 +40,9 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	m.one("vigil_detector_decode_errors_total", "counter", "Log records that did not decode.", float64(s.det.decodeErrs.Load()))
 	m.one("vigil_detections_total", "counter", "Rule and correlation detections since start.", float64(s.det.detections.Load()))
 	m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(s.det.changed.Load()))
+	s.notifyMetrics(m)
+	m.one("vigil_flow_sources", "gauge", "Sources the flow watch follows.", float64(len(s.flow.Sources())))
+	m.one("vigil_flow_evicted_total", "counter", "Sources the flow watch forgot to stay within its limit.", float64(s.flow.Evicted()))
 	ready := 0.0
 	if s.det.ready.Load() {
 		ready = 1
@@ -67,4 +72,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// notifyMetrics writes the notification counts per target.
+func (s *Service) notifyMetrics(m metricWriter) {
+	if s.notify == nil {
+		return
+	}
+	st := s.notify.Stats()
+	targets := sortedKeys(st)
+	for _, f := range []struct {
+		name, typ, help string
+		v               func(notify.TargetStats) float64
+	}{
+		{"vigil_notify_sent_total", "counter", "Alert notifications delivered, per target.", func(t notify.TargetStats) float64 { return float64(t.Sent) }},
+		{"vigil_notify_failed_total", "counter", "Alert notifications given up after retries, per target.", func(t notify.TargetStats) float64 { return float64(t.Failed) }},
+		{"vigil_notify_dropped_total", "counter", "Alert notifications dropped from a full queue, per target.", func(t notify.TargetStats) float64 { return float64(t.Dropped) }},
+		{"vigil_notify_throttled_total", "counter", "Alert notifications held back as repeats, per target.", func(t notify.TargetStats) float64 { return float64(t.Throttled) }},
+		{"vigil_notify_queue_length", "gauge", "Alert notifications waiting, per target.", func(t notify.TargetStats) float64 { return float64(t.Queued) }},
+	} {
+		m.family(f.name, f.typ, f.help)
+		for _, t := range targets {
+			m.sample(f.name, "target", t, f.v(st[t]))
+		}
+	}
 }

@@ -18,9 +18,11 @@ import (
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
+	"github.com/vigilhealth/vigil/internal/flow"
 	"github.com/vigilhealth/vigil/internal/hunt"
 	"github.com/vigilhealth/vigil/internal/ingest"
 	"github.com/vigilhealth/vigil/internal/ingest/syslog"
+	"github.com/vigilhealth/vigil/internal/notify"
 	"github.com/vigilhealth/vigil/internal/sigma"
 	"github.com/vigilhealth/vigil/internal/wal"
 	"github.com/vigilhealth/vigil/rules"
@@ -46,6 +48,9 @@ type Service struct {
 	quar      *quarantine
 	sink      *walSink
 	det       *detector
+	notify    *notify.Dispatcher // nil when no target is configured
+	flow      *flow.Watch
+	now       func() time.Time // the flow watch's clock
 	syslog    *syslog.Listener
 	ln        net.Listener
 	srv       *http.Server
@@ -80,6 +85,9 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 		return nil, err
 	}
 	if err := s.openData(); err != nil {
+		return nil, err
+	}
+	if err := s.openNotify(os.Getenv); err != nil {
 		return nil, err
 	}
 	if err := s.openListeners(); err != nil {
@@ -152,6 +160,42 @@ func (s *Service) openData() error {
 		return err
 	}
 	s.sink = newWALSink(s.wal, &s.processed, DefaultMaxLag)
+	return s.openFlow()
+}
+
+// openFlow creates the flow watch, loads its saved profile and lets the sink
+// count arrivals and the detector commit its alerts.
+func (s *Service) openFlow() error {
+	opts := s.cfg.Flow.Watch
+	s.now = opts.Clock
+	if s.now == nil {
+		s.now = time.Now
+		opts.Clock = time.Now
+	}
+	s.flow = flow.New(opts)
+	if err := s.loadFlow(); err != nil {
+		return err
+	}
+	s.sink.flow, s.sink.now = s.flow, s.now
+	s.det.flowIn = make(chan *alert.Alert, flowQueue)
+	return nil
+}
+
+// openNotify builds the dispatcher from the notify section, reading the
+// secrets it names with getenv; the detector notifies what it commits.
+func (s *Service) openNotify(getenv func(string) string) error {
+	targets, err := s.cfg.Notify.targets(getenv)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	s.notify = notify.NewDispatcher(targets, notify.Options{MinLevel: s.cfg.Notify.MinLevel}, s.log.With("component", "notify"))
+	s.det.notify = s.notify.Notify
+	for _, t := range targets {
+		s.log.Info("notifying", "target", t.Name())
+	}
 	return nil
 }
 
@@ -242,6 +286,14 @@ func (s *Service) Run(ctx context.Context) error {
 	detCtx, stopDetector := context.WithCancel(context.Background())
 	defer stopDetector()
 	httpDone, syslogDone, detDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	// Notifications go on until the detector has committed its last
+	// alerts, so that the drain's alerts are notified too.
+	notifyCtx, stopNotify := context.WithCancel(context.Background())
+	defer stopNotify()
+	if s.notify != nil {
+		g.Go(func() error { return s.notify.Run(notifyCtx) })
+	}
+	g.Go(func() error { return s.watchFlow(gctx) })
 	g.Go(func() error {
 		if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("API server: %w", err)
@@ -270,8 +322,13 @@ func (s *Service) Run(ctx context.Context) error {
 		<-gctx.Done()
 		<-httpDone
 		<-syslogDone
+		if err := s.saveFlow(); err != nil { // nothing more arrives
+			s.log.Error("shutdown: save the flow profile", "err", err)
+		}
 		s.drain(detDone)
 		stopDetector()
+		<-detDone
+		stopNotify()
 		return nil
 	})
 	s.log.Info("serving", "http", s.Addr().String(), "data", s.cfg.Data)

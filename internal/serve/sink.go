@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/flow"
 	"github.com/vigilhealth/vigil/internal/ingest"
 	"github.com/vigilhealth/vigil/internal/wal"
 )
@@ -25,6 +27,8 @@ type walSink struct {
 	maxLag    uint64
 	overloads atomic.Int64 // batches refused with ErrOverloaded
 	bufs      sync.Pool    // *[]byte encode buffers, reused across batches
+	flow      *flow.Watch  // counts accepted batches per source; nil: none
+	now       func() time.Time
 }
 
 func newWALSink(log *wal.Log, processed *atomic.Uint64, maxLag uint64) *walSink {
@@ -62,6 +66,9 @@ func (s *walSink) Accept(ctx context.Context, evs []*event.Event) error {
 	}
 	if _, _, err := s.log.Append(recs...); err != nil {
 		return fmt.Errorf("store %d events in the write-ahead log: %w", len(evs), err)
+	}
+	if s.flow != nil {
+		observeFlow(s.flow, s.now(), evs)
 	}
 	return nil
 }
