@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -278,6 +279,8 @@ func (r *run) keep(ev *event.Event, matched []*sigma.Rule) {
 	r.mu.Unlock()
 }
 
+// ruleDetection copies what it takes from ev: the event's strings live in a
+// batch that is reused once evaluated.
 func ruleDetection(rule *sigma.Rule, ev *event.Event) *Detection {
 	return &Detection{
 		RuleID:    rule.ID,
@@ -287,7 +290,7 @@ func ruleDetection(rule *sigma.Rule, ev *event.Event) *Detection {
 		Timestamp: ev.Time.UTC(),
 		Source:    ev.Source,
 		Record:    ev.Record,
-		Computer:  ev.Host,
+		Computer:  strings.Clone(ev.Host),
 		Event:     ev.Map(),
 	}
 }
