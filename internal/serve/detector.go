@@ -165,8 +165,7 @@ func (d *detector) process(r walRec, ev *event.Event, s *detect.Scratch, matched
 	if len(matched) == 0 {
 		return matched
 	}
-	// Copies: ev's strings live in its arena, which the next record reuses.
-	host, user := strings.Clone(hostOf(ev)), strings.Clone(userOf(ev))
+	host, user := hostOf(ev), userOf(ev) // both copy out of ev's arena
 	record := ev.Record
 	if record == 0 {
 		record = r.seq // no EventRecordID: the log position identifies the event
