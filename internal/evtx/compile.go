@@ -48,43 +48,7 @@ type plan struct {
 	err error
 }
 
-var (
-	fieldData              = event.Intern("Data")
-	fieldProviderGUID      = event.Intern("Provider_Guid")
-	fieldEventSourceName   = event.Intern("EventSourceName")
-	fieldActivityID        = event.Intern("ActivityID")
-	fieldRelatedActivityID = event.Intern("RelatedActivityID")
-	fieldProcessID         = event.Intern("ExecutionProcessID")
-	fieldThreadID          = event.Intern("ExecutionThreadID")
-	fieldUserID            = event.Intern("UserID")
-)
-
-// systemAttr maps an attribute of a System child to its field, or 0 for
-// attributes outside the naming contract (EventID's Qualifiers, Execution's
-// ProcessorID and the like).
-func systemAttr(elem, attr string) event.FieldID {
-	switch elem + "/" + attr {
-	case "Provider/Name":
-		return event.Provider
-	case "Provider/Guid":
-		return fieldProviderGUID
-	case "Provider/EventSourceName":
-		return fieldEventSourceName
-	case "TimeCreated/SystemTime":
-		return event.TimeCreated
-	case "Correlation/ActivityID":
-		return fieldActivityID
-	case "Correlation/RelatedActivityID":
-		return fieldRelatedActivityID
-	case "Execution/ProcessID":
-		return fieldProcessID
-	case "Execution/ThreadID":
-		return fieldThreadID
-	case "Security/UserID":
-		return fieldUserID
-	}
-	return 0
-}
+var fieldData = event.Intern("Data")
 
 func sysFor(id event.FieldID) sysField {
 	switch id {
@@ -148,7 +112,7 @@ func (c *compiler) container(n *node, sec section) {
 // system compiles a child of System: its mapped attributes, then its text.
 func (c *compiler) system(n *node) {
 	for _, a := range n.attrs {
-		if id := systemAttr(n.name.s, a.name.s); id != 0 {
+		if id := event.SystemAttr(n.name.s, a.name.s); id != 0 {
 			c.field(op{field: id, sys: sysFor(id), sec: secSystem}, a.parts)
 		}
 	}

@@ -42,55 +42,18 @@ func sysElemOf(name []byte) sysElem {
 	return sysOther
 }
 
-// Field names for System attributes, as the field-naming contract has them.
-var (
-	providerGUID      = event.Intern("Provider_Guid")
-	eventSourceName   = event.Intern("EventSourceName")
-	activityID        = event.Intern("ActivityID")
-	relatedActivityID = event.Intern("RelatedActivityID")
-	processID         = event.Intern("ExecutionProcessID")
-	threadID          = event.Intern("ExecutionThreadID")
-	userID            = event.Intern("UserID")
-)
-
 // sysAttrID names the field for attribute attr of System element e, or 0
 // for attributes the contract leaves out (EventID's Qualifiers, for one).
 func sysAttrID(e sysElem, attr []byte) event.FieldID {
-	a := string(attr)
-	switch e {
-	case sysProvider:
-		switch a {
-		case "Name":
-			return event.Provider
-		case "Guid":
-			return providerGUID
-		case "EventSourceName":
-			return eventSourceName
-		}
-	case sysTimeCreated:
-		if a == "SystemTime" {
-			return event.TimeCreated
-		}
-	case sysCorrelation:
-		switch a {
-		case "ActivityID":
-			return activityID
-		case "RelatedActivityID":
-			return relatedActivityID
-		}
-	case sysExecution:
-		switch a {
-		case "ProcessID":
-			return processID
-		case "ThreadID":
-			return threadID
-		}
-	case sysSecurity:
-		if a == "UserID" {
-			return userID
-		}
-	}
-	return 0
+	return event.SystemAttr(sysElemNames[e], string(attr))
+}
+
+var sysElemNames = [...]string{
+	sysProvider:    "Provider",
+	sysTimeCreated: "TimeCreated",
+	sysCorrelation: "Correlation",
+	sysExecution:   "Execution",
+	sysSecurity:    "Security",
 }
 
 // mainAttr is the field a System element's scalar stands for when a
@@ -102,7 +65,7 @@ func mainAttr(e sysElem) event.FieldID {
 	case sysTimeCreated:
 		return event.TimeCreated
 	case sysSecurity:
-		return userID
+		return event.UserID
 	}
 	return 0
 }
