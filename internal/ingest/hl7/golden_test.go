@@ -1,13 +1,13 @@
 package hl7
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -57,19 +57,7 @@ func TestADTGolden(t *testing.T) {
 			}
 			got = append(got, '\n')
 			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(file, ".hl7")+".json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("ADT of %s differs from %s:\n%s", file, golden, got)
-			}
+			sharedtest.Golden(t, golden, got, *update)
 		})
 	}
 }
