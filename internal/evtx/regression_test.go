@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
-	"github.com/vigilhealth/vigil/internal/ingest/winjson"
+	"github.com/vigilhealth/vigil/internal/ingest/winjson/winjsontest"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
@@ -28,7 +28,7 @@ func TestRegressionJSON(t *testing.T) {
 			continue
 		}
 		rel, _ := filepath.Rel(root, c.EVTX)
-		got, want := readAll(t, c.EVTX, rel), readJSON(t, c.JSON)
+		got, want := readAll(t, c.EVTX, rel), winjsontest.ReadFile(t, c.JSON)
 		if len(got) != len(want) {
 			t.Errorf("%s: %d records, the JSON has %d", rel, len(got), len(want))
 			continue
@@ -71,32 +71,6 @@ func readAll(t *testing.T, path, rel string) []*event.Event {
 	}
 	if st := r.Stats(); len(st.Problems) > 0 {
 		t.Errorf("%s: problems in a clean file: %v", rel, st.Problems)
-	}
-	return out
-}
-
-// readJSON reads every event of an evtx_dump JSON file with winjson,
-// failing on any skipped object.
-func readJSON(t *testing.T, path string) []*event.Event {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := winjson.NewReader(f, path)
-	var out []*event.Event
-	for {
-		ev := new(event.Event)
-		if err := r.Next(ev); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
-	}
-	if st := r.Stats(); st.Skipped != 0 {
-		t.Errorf("%s: %d objects skipped: %v", path, st.Skipped, st.Problems)
 	}
 	return out
 }

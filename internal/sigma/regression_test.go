@@ -1,15 +1,12 @@
 package sigma
 
 import (
-	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/event"
-	"github.com/vigilhealth/vigil/internal/ingest/winjson"
+	"github.com/vigilhealth/vigil/internal/ingest/winjson/winjsontest"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
@@ -33,30 +30,13 @@ func loadRegressionCases(tb testing.TB) []regressionCase {
 	return cases
 }
 
-// readJSONEvents reads every event of a JSON file with winjson and adds the
-// Defender names without spaces (see addSpacelessNames); a skipped object
-// fails the test, as the regression files are clean.
+// readJSONEvents reads every event of a JSON file as the product does and
+// adds the Defender names without spaces (see addSpacelessNames).
 func readJSONEvents(tb testing.TB, path string) []*event.Event {
 	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	r := winjson.NewReader(f, path)
-	var evs []*event.Event
-	for {
-		ev := new(event.Event)
-		if err := r.Next(ev); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			tb.Fatal(err)
-		}
+	evs := winjsontest.ReadFile(tb, path)
+	for _, ev := range evs {
 		addSpacelessNames(ev)
-		evs = append(evs, ev)
-	}
-	if st := r.Stats(); st.Skipped != 0 {
-		tb.Fatalf("%s: %d objects skipped: %v", path, st.Skipped, st.Problems)
 	}
 	return evs
 }
