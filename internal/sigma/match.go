@@ -112,33 +112,32 @@ func sumCost(ms []matcher) int {
 // newAnd builds an AND of ms: nested ANDs are flattened and the children
 // ordered cheapest first, which changes nothing but speed.
 func newAnd(ms ...matcher) matcher {
-	var flat andNode
-	for _, m := range ms {
-		if a, ok := m.(andNode); ok {
-			flat = append(flat, a...)
-			continue
-		}
-		flat = append(flat, m)
-	}
+	flat := flatten[andNode](ms)
 	if len(flat) == 1 {
 		return flat[0]
 	}
-	sort.SliceStable(flat, func(i, j int) bool { return flat[i].cost() < flat[j].cost() })
-	return flat
+	return andNode(flat)
 }
 
 // newOr builds an OR of ms, flattened and ordered cheapest first.
 func newOr(ms ...matcher) matcher {
-	var flat orNode
+	flat := flatten[orNode](ms)
+	if len(flat) == 1 {
+		return flat[0]
+	}
+	return orNode(flat)
+}
+
+// flatten lifts the children of every T among ms into one list, ordered
+// cheapest first.
+func flatten[T ~[]matcher](ms []matcher) []matcher {
+	var flat []matcher
 	for _, m := range ms {
-		if o, ok := m.(orNode); ok {
-			flat = append(flat, o...)
+		if n, ok := m.(T); ok {
+			flat = append(flat, n...)
 			continue
 		}
 		flat = append(flat, m)
-	}
-	if len(flat) == 1 {
-		return flat[0]
 	}
 	sort.SliceStable(flat, func(i, j int) bool { return flat[i].cost() < flat[j].cost() })
 	return flat
