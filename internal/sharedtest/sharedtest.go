@@ -80,3 +80,23 @@ func isMainModule(gomod []byte) bool {
 	const want = "module github.com/vigilhealth/vigil\n"
 	return len(gomod) >= len(want) && string(gomod[:len(want)]) == want
 }
+
+// ReadGlob returns the contents of every shared file matching the pattern
+// made of elem (joined onto Dir), failing the test when none matches.
+func ReadGlob(tb testing.TB, elem ...string) [][]byte {
+	tb.Helper()
+	pattern := filepath.Join(append([]string{Dir(tb)}, elem...)...)
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no shared files match %s", pattern)
+	}
+	out := make([][]byte, 0, len(files))
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, data)
+	}
+	return out
+}

@@ -12,23 +12,10 @@ import (
 // BenchmarkMessageToEvent parses the shared ATNA XML examples and turns each
 // into an event, reporting messages per second.
 func BenchmarkMessageToEvent(b *testing.B) {
-	dir, err := sharedtest.Find()
-	if err != nil {
-		b.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "health-examples", "atna", "*.xml"))
-	if len(files) == 0 {
-		b.Fatal("no ATNA examples")
-	}
-	var inputs [][]byte
+	inputs := sharedtest.ReadGlob(b, "health-examples", "atna", "*.xml")
 	size := 0
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inputs = append(inputs, data)
-		size += len(data)
+	for _, in := range inputs {
+		size += len(in)
 	}
 	b.SetBytes(int64(size / len(inputs)))
 	b.ReportAllocs()

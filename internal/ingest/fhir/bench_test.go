@@ -1,8 +1,6 @@
 package fhir
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/event"
@@ -12,23 +10,10 @@ import (
 // BenchmarkAuditEventToEvent parses the shared R4 and R5 examples and turns
 // each into an event, reporting AuditEvents per second.
 func BenchmarkAuditEventToEvent(b *testing.B) {
-	dir, err := sharedtest.Find()
-	if err != nil {
-		b.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "health-examples", "fhir-auditevent", "*.json"))
-	if len(files) == 0 {
-		b.Fatal("no FHIR examples")
-	}
-	var inputs [][]byte
+	inputs := sharedtest.ReadGlob(b, "health-examples", "fhir-auditevent", "*.json")
 	size := 0
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inputs = append(inputs, data)
-		size += len(data)
+	for _, in := range inputs {
+		size += len(in)
 	}
 	b.SetBytes(int64(size / len(inputs)))
 	b.ReportAllocs()
