@@ -20,6 +20,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/serve"
 	"github.com/vigilhealth/vigil/internal/sim"
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // demoHTTP is the demo's preferred API address; a variable so that the test
@@ -251,23 +252,12 @@ func playScenarios(ctx context.Context, trust *sim.Trust, p *sim.Player, o demoO
 			if err := p.Play(ctx, slices.Values(sc.Events())); err != nil {
 				return err
 			}
-			if err := sleepCtx(ctx, demoPause); err != nil {
+			if err := wait.Sleep(ctx, demoPause); err != nil {
 				return nil
 			}
 		}
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // summaryLine asks the API for the counts and renders one line.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // Options tune a Dispatcher. Zero values take the defaults.
@@ -84,7 +85,7 @@ func NewDispatcher(targets []Target, opts Options, log *slog.Logger) *Dispatcher
 		log.Warn("notify: unknown min_level, using high", "min_level", opts.MinLevel)
 		rank = alert.LevelRank("high")
 	}
-	d := &Dispatcher{opts: opts, minRank: rank, log: log, now: time.Now, sleep: sleepCtx}
+	d := &Dispatcher{opts: opts, minRank: rank, log: log, now: time.Now, sleep: wait.Sleep}
 	for _, t := range targets {
 		d.lanes = append(d.lanes, newLane(t, opts.QueueLen))
 	}
@@ -201,16 +202,5 @@ func (d *Dispatcher) drain(l *lane) {
 			continue
 		}
 		l.count(func(s *TargetStats) { s.Sent++ })
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

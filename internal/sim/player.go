@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // DefaultBatch is how many events the Player sends in one HTTP request at
@@ -62,11 +64,11 @@ func (p *Player) Play(ctx context.Context, events iter.Seq[Event]) error {
 		return err
 	}
 	for ev := range events {
-		if wait := time.Until(ev.Time); wait > 0 {
+		if pause := time.Until(ev.Time); pause > 0 {
 			if err := flush(); err != nil {
 				return err
 			}
-			if err := sleep(ctx, wait); err != nil {
+			if err := wait.Sleep(ctx, pause); err != nil {
 				return err
 			}
 		}
@@ -89,17 +91,6 @@ func (p *Player) Play(ctx context.Context, events iter.Seq[Event]) error {
 		}
 	}
 	return flush()
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // post sends one NDJSON body of n events and checks that all were accepted.

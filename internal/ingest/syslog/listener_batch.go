@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest"
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // handle turns one received message into a queued event, or quarantines it
@@ -120,7 +121,7 @@ func (l *Listener) lostErr(n int64) error {
 // backoff that grows to a second, so that nothing read is dropped while
 // the sink recovers. It gives up only when ctx is cancelled.
 func (l *Listener) accept(ctx context.Context, evs []*event.Event) error {
-	wait := 10 * time.Millisecond
+	pause := 10 * time.Millisecond
 	for {
 		err := l.sink.Accept(ctx, evs)
 		if err == nil {
@@ -133,11 +134,11 @@ func (l *Listener) accept(ctx context.Context, evs []*event.Event) error {
 		}
 		l.stats.sinkRetries.Add(1)
 		if !errors.Is(err, ingest.ErrOverloaded) {
-			l.log.Warn("syslog sink failed; retrying", "events", len(evs), "err", err, "wait", wait)
+			l.log.Warn("syslog sink failed; retrying", "events", len(evs), "err", err, "wait", pause)
 		}
-		if !sleep(ctx, wait) {
+		if wait.Sleep(ctx, pause) != nil {
 			return ctx.Err()
 		}
-		wait = min(2*wait, time.Second)
+		pause = min(2*pause, time.Second)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // serveStream accepts TCP or TLS connections until ctx is cancelled and
@@ -31,7 +33,7 @@ func (l *Listener) serveStream(ctx context.Context, g *errgroup.Group, ln net.Li
 				// Out of file descriptors or a transient failure: wait
 				// rather than spin or give up on every sender.
 				l.log.Warn("syslog accept failed; retrying", "listener", name, "err", err, "wait", delay)
-				if !sleep(ctx, delay) {
+				if wait.Sleep(ctx, delay) != nil {
 					return nil
 				}
 				delay = min(2*delay, time.Second)
@@ -111,17 +113,4 @@ func hostOf(a net.Addr) string {
 		return a.String()
 	}
 	return h
-}
-
-// sleep waits for d or until ctx is cancelled, and reports whether the
-// whole wait passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
