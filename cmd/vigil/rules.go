@@ -9,7 +9,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/vigilhealth/vigil/internal/hunt"
 	"github.com/vigilhealth/vigil/internal/sigma"
 	"github.com/vigilhealth/vigil/rules"
 )
@@ -21,15 +20,7 @@ func loadRules(paths []string, placeholders string) (*sigma.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(paths) == 0 {
-		return sigma.LoadFS(rules.FS, "vigil-rules", opts), nil
-	}
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("rules: %w", err)
-		}
-	}
-	return sigma.Load(paths, opts), nil
+	return rules.Load(paths, opts)
 }
 
 // sigmaOptions reads a placeholder file: a YAML map from placeholder name
@@ -72,7 +63,6 @@ func rulesCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	set.Refused = append(set.Refused, hunt.CheckCorrelations(set)...)
 	loaded := len(set.Rules) + len(set.Correlations)
 	if *format == "json" {
 		err = writeCheckJSON(stdout, loaded, set.Refused)

@@ -1,7 +1,7 @@
 package hunt
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
@@ -20,14 +20,12 @@ type Engine struct {
 	quiet  map[*sigma.Rule]bool
 }
 
-// NewEngine compiles set for hunting. Correlation rules that the correlation
-// engine refuses (a reference cycle, say) are moved from set.Correlations to
-// set.Refused, so that callers report them like any other refused rule.
+// NewEngine compiles set for hunting. The set's correlations must all
+// build: load it with rules.Load, which sets refused ones aside.
 func NewEngine(set *sigma.Set) (*Engine, error) {
-	set.Refused = append(set.Refused, CheckCorrelations(set)...)
 	corr, err := correlate.New(set.Rules, set.Correlations)
 	if err != nil {
-		return nil, err // CheckCorrelations removed every refusal: this is a fault
+		return nil, fmt.Errorf("correlation rules: %w", err)
 	}
 	e := &Engine{
 		set:     set,
@@ -40,41 +38,6 @@ func NewEngine(set *sigma.Set) (*Engine, error) {
 		e.quiet[r] = corr.Suppressed(r)
 	}
 	return e, nil
-}
-
-// CheckCorrelations removes from set the correlations the correlation engine
-// refuses and returns them as refusals naming the rule file and line.
-func CheckCorrelations(set *sigma.Set) []sigma.Refusal {
-	_, err := correlate.New(set.Rules, set.Correlations)
-	if err == nil {
-		return nil
-	}
-	var refused []sigma.Refusal
-	bad := map[*sigma.Correlation]bool{}
-	for _, e := range unjoin(err) {
-		var ce *correlate.Error
-		if !errors.As(e, &ce) {
-			refused = append(refused, sigma.Refusal{Path: "correlations", Err: e})
-			continue
-		}
-		bad[ce.Correlation] = true
-		refused = append(refused, sigma.Refusal{Path: ce.Correlation.Path, Line: ce.Correlation.Line, Err: ce})
-	}
-	kept := set.Correlations[:0]
-	for _, c := range set.Correlations {
-		if !bad[c] {
-			kept = append(kept, c)
-		}
-	}
-	set.Correlations = kept
-	return refused
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // Rules reports how many detection and correlation rules the engine runs.

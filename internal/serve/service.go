@@ -19,7 +19,6 @@ import (
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/flow"
-	"github.com/vigilhealth/vigil/internal/hunt"
 	"github.com/vigilhealth/vigil/internal/ingest"
 	"github.com/vigilhealth/vigil/internal/ingest/syslog"
 	"github.com/vigilhealth/vigil/internal/notify"
@@ -99,17 +98,11 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 // loadRules loads cfg.Rules, or Vigil's own pack when none are given, and
 // logs every rule refused; a bad rule never stops the others.
 func (s *Service) loadRules() error {
-	if len(s.cfg.Rules) == 0 {
-		s.set = sigma.LoadFS(rules.FS, "vigil-rules", sigma.Options{})
-	} else {
-		for _, p := range s.cfg.Rules {
-			if _, err := os.Stat(p); err != nil {
-				return fmt.Errorf("config key rules: %w", err)
-			}
-		}
-		s.set = sigma.Load(s.cfg.Rules, sigma.Options{})
+	set, err := rules.Load(s.cfg.Rules, sigma.Options{})
+	if err != nil {
+		return fmt.Errorf("config key %w", err) // "config key rules: ..."
 	}
-	s.set.Refused = append(s.set.Refused, hunt.CheckCorrelations(s.set)...)
+	s.set = set
 	for _, r := range s.set.Refused {
 		s.log.Warn("rule refused", "err", r.Error())
 	}
@@ -142,7 +135,7 @@ func (s *Service) openData() error {
 		return err
 	}
 	corr, err := correlate.New(s.set.Rules, s.set.Correlations)
-	if err != nil { // CheckCorrelations removed every refusal
+	if err != nil { // rules.Load set every refused correlation aside
 		return fmt.Errorf("correlations: %w", err)
 	}
 	s.det = &detector{
