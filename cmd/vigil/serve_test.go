@@ -29,8 +29,12 @@ const crashToken = "crash-test-token"
 type vigilProc struct {
 	cmd    *exec.Cmd
 	base   string
+	tcp    string // syslog TCP address; "" when off
 	stderr *bytes.Buffer
 	exited chan error
+	// tcpSent counts the syslog messages written to this process, for
+	// the TCP sender's acknowledgement (see syslogSender).
+	tcpSent atomic.Int64
 }
 
 func buildVigil(t *testing.T) string {
@@ -43,13 +47,17 @@ func buildVigil(t *testing.T) string {
 	return bin
 }
 
-// startVigil starts `vigil serve` on a free port and waits until it prints
-// its address.
-func startVigil(t *testing.T, bin, data string) *vigilProc {
+// startVigil starts `vigil serve` on a free port, with syslog over TCP on
+// tcp unless it is "", and waits until it prints its address.
+func startVigil(t *testing.T, bin, data, tcp string) *vigilProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", data, "--http", "127.0.0.1:0")
+	args := []string{"serve", "--data", data, "--http", "127.0.0.1:0"}
+	if tcp != "" {
+		args = append(args, "--syslog-tcp", tcp)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "VIGIL_ADMIN_TOKEN="+crashToken)
-	p := &vigilProc{cmd: cmd, stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
+	p := &vigilProc{cmd: cmd, tcp: tcp, stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = &lockedWriter{w: p.stderr}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -152,8 +160,9 @@ func (p *vigilProc) post(lines []string) (int, error) {
 }
 
 type crashStats struct {
-	EventsStored    uint64 `json:"events_stored"`
-	EventsProcessed uint64 `json:"events_processed"`
+	EventsStored    uint64           `json:"events_stored"`
+	EventsProcessed uint64           `json:"events_processed"`
+	EventsIn        map[string]int64 `json:"events_in"` // durable events per listener since start
 }
 
 type crashAlert struct {
@@ -195,14 +204,18 @@ func crashEvent(rec uint64) string {
 		rec%8, rec, at.Format(time.RFC3339Nano))
 }
 
-// TestCrashLosesNothing streams events into `vigil serve` from several
-// goroutines and kills it with SIGKILL at random moments, restarting it on
-// the same data folder. Every acknowledged event must be in the log exactly
-// once, and the alerts must be those of one uninterrupted run over the same
-// log: no alert lost, none raised twice, every count exact.
+// TestCrashLosesNothing streams events into `vigil serve` over HTTP NDJSON
+// (three senders) and syslog TCP (one sender) at the same time, and kills
+// it with SIGKILL at random moments, restarting it on the same data folder.
+// Every acknowledged event must be in the log exactly once, no event may
+// be in it twice, and the alerts must be those of one uninterrupted run
+// over the same log: no alert lost, none raised twice, every count exact.
+// An HTTP event is acknowledged by the service's answer; syslog has no
+// acknowledgement, so syslogSender defines one from the service's counts.
 func TestCrashLosesNothing(t *testing.T) {
 	bin := buildVigil(t)
 	data := t.TempDir()
+	tcp := freeTCPAddr(t)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
 
 	var (
@@ -211,8 +224,9 @@ func TestCrashLosesNothing(t *testing.T) {
 		ackedCount atomic.Int64
 		unknown    atomic.Int64 // events sent whose fate is not known (killed mid-request)
 		current    atomic.Pointer[vigilProc]
+		tcpSender  syslogSender
 	)
-	current.Store(startVigil(t, bin, data))
+	current.Store(startVigil(t, bin, data, tcp))
 	ctx, stopSenders := context.WithCancel(context.Background())
 	var senders sync.WaitGroup
 	for range 3 {
@@ -240,53 +254,74 @@ func TestCrashLosesNothing(t *testing.T) {
 			}
 		}()
 	}
+	senders.Go(func() { tcpSender.run(ctx, &current) })
 
+	// progress waits until both transports had events acknowledged by the
+	// process started last.
+	progress := func(what string) {
+		http, syslog := ackedCount.Load(), tcpSender.ackedCount.Load()
+		waitUntil(t, what, func() bool {
+			return ackedCount.Load() > http+100 && tcpSender.ackedCount.Load() >= syslog+2*syslogBatch
+		})
+	}
 	for i := range 3 {
 		// Kill once some events were acknowledged since the last start, at a
 		// random moment after that.
-		before := ackedCount.Load()
-		waitUntil(t, "events to be acknowledged", func() bool { return ackedCount.Load() > before+100 })
+		progress("events to be acknowledged")
 		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
 		current.Load().kill(t)
-		t.Logf("kill %d: %d acknowledged so far", i+1, ackedCount.Load())
-		current.Store(startVigil(t, bin, data))
+		t.Logf("kill %d: %d HTTP and %d syslog events acknowledged so far", i+1, ackedCount.Load(), tcpSender.ackedCount.Load())
+		current.Store(startVigil(t, bin, data, tcp))
 	}
-	before := ackedCount.Load()
-	waitUntil(t, "events after the last restart", func() bool { return ackedCount.Load() > before+100 })
+	progress("events after the last restart")
 	stopSenders()
 	senders.Wait()
 
 	p := current.Load()
 	st, alerts := p.caughtUp(t)
 	p.stop(t)
-	total := ackedCount.Load()
-	t.Logf("acknowledged %d, unknown %d, stored %d, alerts %d", total, unknown.Load(), st.EventsStored, len(alerts))
+	total := ackedCount.Load() + tcpSender.ackedCount.Load()
+	sent := total + unknown.Load() + tcpSender.unknown.Load()
+	t.Logf("acknowledged %d HTTP and %d syslog, unknown %d HTTP and %d syslog, stored %d, alerts %d",
+		ackedCount.Load(), tcpSender.ackedCount.Load(), unknown.Load(), tcpSender.unknown.Load(), st.EventsStored, len(alerts))
 
 	logged := readLogRecords(t, filepath.Join(data, "wal"))
 	if uint64(len(logged)) != st.EventsStored {
 		t.Errorf("the log holds %d events, stats say %d", len(logged), st.EventsStored)
 	}
-	seen := map[uint64]bool{}
-	for _, r := range logged {
-		if seen[r] {
-			t.Errorf("event %d is in the log twice", r)
+	seen := map[logEntry]bool{}
+	var httpRecs []uint64
+	for _, e := range logged {
+		if seen[e] {
+			t.Errorf("%s is in the log twice", e)
 		}
-		seen[r] = true
-	}
-	var lost int
-	acked.Range(func(k, _ any) bool {
-		if !seen[k.(uint64)] {
-			lost++
+		seen[e] = true
+		if !e.syslog {
+			httpRecs = append(httpRecs, e.id)
 		}
-		return true
-	})
-	if lost > 0 {
-		t.Errorf("%d acknowledged events are not in the log", lost)
 	}
-	if st.EventsStored < uint64(total) || st.EventsStored > uint64(total+unknown.Load()) {
-		t.Errorf("events_stored %d: want between %d acknowledged and %d sent", st.EventsStored, total, total+unknown.Load())
+	for _, m := range []struct {
+		name   string
+		syslog bool
+		acked  *sync.Map
+	}{{"HTTP", false, &acked}, {"syslog", true, &tcpSender.acked}} {
+		var lost int
+		m.acked.Range(func(k, _ any) bool {
+			if !seen[logEntry{syslog: m.syslog, id: k.(uint64)}] {
+				lost++
+			}
+			return true
+		})
+		if lost > 0 {
+			t.Errorf("%d acknowledged %s events are not in the log", lost, m.name)
+		}
+	}
+	if st.EventsStored < uint64(total) || st.EventsStored > uint64(sent) {
+		t.Errorf("events_stored %d: want between %d acknowledged and %d sent", st.EventsStored, total, sent)
 	}
 
+	// The syslog events match none of Vigil's own rules (they are Linux
+	// logs), so the HTTP events alone give the alerts.
 	ids := map[string]int{}
 	for _, a := range alerts {
 		if _, dup := ids[a.ID]; dup {
@@ -294,7 +329,7 @@ func TestCrashLosesNothing(t *testing.T) {
 		}
 		ids[a.ID] = a.Count
 	}
-	want := referenceAlerts(t, bin, logged)
+	want := referenceAlerts(t, bin, httpRecs)
 	if len(want) != len(ids) {
 		t.Errorf("%d alerts after the crashes, %d in an uninterrupted run", len(ids), len(want))
 	}
@@ -309,7 +344,7 @@ func TestCrashLosesNothing(t *testing.T) {
 // order, without interruption, and returns its alerts' counts by id.
 func referenceAlerts(t *testing.T, bin string, recs []uint64) map[string]int {
 	t.Helper()
-	p := startVigil(t, bin, t.TempDir())
+	p := startVigil(t, bin, t.TempDir(), "")
 	defer p.stop(t)
 	for len(recs) > 0 {
 		n := min(len(recs), 500)
@@ -330,22 +365,44 @@ func referenceAlerts(t *testing.T, bin string, recs []uint64) map[string]int {
 	return out
 }
 
-// readLogRecords returns the EventRecordIDs of the events in the log, in
-// log order.
-func readLogRecords(t *testing.T, dir string) []uint64 {
+// logEntry identifies an event of the crash test in the log: an HTTP
+// event by its EventRecordID, a syslog event by the sequence number in its
+// message.
+type logEntry struct {
+	syslog bool
+	id     uint64
+}
+
+func (e logEntry) String() string {
+	if e.syslog {
+		return fmt.Sprintf("syslog message %d", e.id)
+	}
+	return fmt.Sprintf("HTTP event %d", e.id)
+}
+
+// readLogRecords returns the events in the log, in log order.
+func readLogRecords(t *testing.T, dir string) []logEntry {
 	t.Helper()
 	l, err := wal.Open(dir, wal.Options{})
 	if err != nil {
 		t.Fatalf("open the log: %v", err)
 	}
 	defer l.Close()
-	var out []uint64
+	var out []logEntry
 	var ev event.Event
 	err = l.Read(0, func(seq uint64, rec []byte) error {
 		if err := ev.UnmarshalBinary(rec); err != nil {
 			return fmt.Errorf("record %d: %w", seq, err)
 		}
-		out = append(out, ev.Record)
+		if !strings.HasPrefix(ev.Source, "syslog/") {
+			out = append(out, logEntry{id: ev.Record})
+			return nil
+		}
+		n, err := syslogSeq(&ev)
+		if err != nil {
+			return fmt.Errorf("record %d: %w", seq, err)
+		}
+		out = append(out, logEntry{syslog: true, id: n})
 		return nil
 	})
 	if err != nil {
