@@ -17,6 +17,7 @@ require (
 	github.com/pkg/errors v0.8.1 // indirect
 	github.com/vigilhealth/vigil v0.0.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.3.7 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect

@@ -24,6 +24,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&rulePaths, "rules", "Sigma rule file or folder (repeatable); default: Vigil's own pack")
 	udp := fs.String("syslog-udp", "", "syslog UDP listen address, such as :514")
 	tcp := fs.String("syslog-tcp", "", "syslog TCP listen address, such as :601")
+	// A flag rather than a profiling endpoint, which a production service
+	// should not expose: for performance reports (bench/ingest_test.go).
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the service to this file until it stops")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]\n\nRun the live service: ingest events, detect as they arrive, serve the API.\n\n")
 		fs.PrintDefaults()
@@ -66,6 +69,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *cpuprofile != "" {
+		stopProfile, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	fmt.Fprintf(stdout, "Vigil is listening on http://%s\n", svc.Addr())
 	if p := svc.TokenPath(); p != "" {
 		fmt.Fprintf(stdout, "Admin token: in %s (send it as Authorization: Bearer TOKEN)\n", p)
