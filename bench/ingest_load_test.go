@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -237,12 +236,11 @@ func ndjsonBatch(b []byte, mix *eventMix, first uint64, n int, now time.Time) []
 // number of events sent is the number to expect.
 func syslogFrames(tb testing.TB) [][]byte {
 	tb.Helper()
-	dir := sharedtest.Path(tb, "health-examples", "syslog")
 	var msgs []string
-	for _, f := range globFiles(tb, dir, "*.parse1") {
+	for _, f := range sharedtest.ReadGlob(tb, "health-examples", "syslog", "*.parse1") {
 		msgs = append(msgs, parse1Inputs(f)...)
 	}
-	for _, f := range globFiles(tb, dir, "*.log") {
+	for _, f := range sharedtest.ReadGlob(tb, "health-examples", "syslog", "*.log") {
 		for _, l := range strings.Split(string(f), "\n") {
 			if l = strings.TrimRight(l, "\r"); l == "" || strings.HasPrefix(l, "#") {
 				continue
@@ -263,27 +261,9 @@ func syslogFrames(tb testing.TB) [][]byte {
 		frames = append(frames, fmt.Appendf(nil, "%d %s", len(m), m))
 	}
 	if len(frames) < 50 {
-		tb.Fatalf("only %d usable syslog examples in %s", len(frames), dir)
+		tb.Fatalf("only %d usable syslog examples in the shared health-examples/syslog", len(frames))
 	}
 	return frames
-}
-
-func globFiles(tb testing.TB, dir, pattern string) [][]byte {
-	tb.Helper()
-	names, err := filepath.Glob(filepath.Join(dir, pattern))
-	if err != nil || len(names) == 0 {
-		tb.Fatalf("no %s in %s", pattern, dir)
-	}
-	slices.Sort(names)
-	var out [][]byte
-	for _, n := range names {
-		data, err := os.ReadFile(n)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, data)
-	}
-	return out
 }
 
 // parse1Inputs returns the input lines of an rsyslog .parse1 file: lines

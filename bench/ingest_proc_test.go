@@ -1,11 +1,9 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -14,9 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 const ingestToken = "ingest-bench-token"
@@ -24,11 +23,8 @@ const ingestToken = "ingest-bench-token"
 // service is a `vigil serve` child process with syslog TCP on and a
 // webhook notification target.
 type service struct {
-	cmd    *exec.Cmd
-	base   string // http://host:port of the API
-	tcp    string // syslog TCP address
-	stderr *syncBuffer
-	exited chan error
+	*sharedtest.Serve
+	tcp string // syslog TCP address
 }
 
 // serviceOptions say how to start the service.
@@ -43,7 +39,7 @@ type serviceOptions struct {
 // for its address and for /readyz.
 func startService(tb testing.TB, o serviceOptions) *service {
 	tb.Helper()
-	tcp := freePort(tb)
+	tcp := sharedtest.FreeTCPAddr(tb)
 	cfg := filepath.Join(o.data, "..", filepath.Base(o.data)+".yaml")
 	yaml := fmt.Sprintf("syslog:\n  tcp: %q\nnotify:\n  min_level: high\n  webhooks:\n    - url: %q\n", tcp, o.webhook)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
@@ -58,55 +54,16 @@ func startService(tb testing.TB, o serviceOptions) *service {
 	}
 	cmd := exec.Command(o.bin, args...)
 	cmd.Env = append(os.Environ(), "VIGIL_ADMIN_TOKEN="+ingestToken)
-	s := &service{cmd: cmd, tcp: tcp, stderr: &syncBuffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = s.stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "Vigil is listening on "); ok {
-				addr <- a
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	go func() { s.exited <- cmd.Wait() }()
-	select {
-	case s.base = <-addr:
-	case err := <-s.exited:
-		tb.Fatalf("vigil serve exited at start: %v\n%s", err, s.stderr)
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		tb.Fatalf("vigil serve printed no address within two minutes\n%s", s.stderr)
-	}
+	s := &service{Serve: sharedtest.StartServe(tb, cmd, 2*time.Minute), tcp: tcp}
 	s.waitReady(tb)
 	return s
-}
-
-// freePort returns a loopback address that was free a moment ago. The
-// service prints only its API address, so the test picks the syslog one.
-func freePort(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func (s *service) waitReady(tb testing.TB) {
 	tb.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		resp, err := http.Get(s.base + "/readyz")
+		resp, err := http.Get(s.Base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -114,7 +71,7 @@ func (s *service) waitReady(tb testing.TB) {
 			}
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("vigil serve not ready within two minutes: %v\n%s", err, s.stderr)
+			tb.Fatalf("vigil serve not ready within two minutes: %v\n%s", err, s.Stderr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -124,16 +81,7 @@ func (s *service) waitReady(tb testing.TB) {
 // waits for it.
 func (s *service) stop(tb testing.TB) {
 	tb.Helper()
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-s.exited:
-		if err != nil {
-			tb.Errorf("vigil serve after SIGTERM: %v\n%s", err, s.stderr)
-		}
-	case <-time.After(2 * time.Minute):
-		s.cmd.Process.Kill()
-		tb.Errorf("vigil serve did not stop within two minutes of SIGTERM")
-	}
+	s.Stop(tb, 2*time.Minute)
 }
 
 // ingestStats is the part of GET /api/v1/stats the benchmark reads. The
@@ -169,7 +117,7 @@ var benchClient = &http.Client{Timeout: time.Minute}
 
 func (s *service) stats() (ingestStats, error) {
 	var st ingestStats
-	req, _ := http.NewRequest("GET", s.base+"/api/v1/stats", nil)
+	req, _ := http.NewRequest("GET", s.Base+"/api/v1/stats", nil)
 	req.Header.Set("Authorization", "Bearer "+ingestToken)
 	resp, err := benchClient.Do(req)
 	if err != nil {
@@ -192,7 +140,7 @@ type procUsage struct {
 // /proc/PID/stat (in clock ticks of 1/100 s, the value on Linux).
 func (s *service) usage() (procUsage, error) {
 	var u procUsage
-	pid := s.cmd.Process.Pid
+	pid := s.Cmd.Process.Pid
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return u, err
@@ -290,23 +238,4 @@ func (a *alertSink) latencies(sent []time.Time) (lat []time.Duration, missing in
 		lat = append(lat, at.Sub(s))
 	}
 	return lat, missing
-}
-
-// syncBuffer is a bytes.Buffer safe for the child's writes and the test's
-// reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

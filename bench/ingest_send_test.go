@@ -126,7 +126,7 @@ func (s *service) postBatch(body []byte, n int, c *sendCounts) error {
 // post sends one NDJSON body and returns the status, the events accepted
 // and, for 429 and 503, how long to wait.
 func (s *service) post(body []byte) (code, accepted int, retry time.Duration, err error) {
-	req, _ := http.NewRequest("POST", s.base+"/api/v1/events", bytes.NewReader(body))
+	req, _ := http.NewRequest("POST", s.Base+"/api/v1/events", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+ingestToken)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	resp, err := benchClient.Do(req)

@@ -123,7 +123,7 @@ func runIngest(t *testing.T, o serviceOptions, l ingestLoad, p *payloads, hook *
 	for _, err := range []error{counts.err, markerCounts.err} {
 		if err != nil {
 			s.stop(t)
-			t.Fatalf("%s: broken run: %v\n%s", l.name, err, tail(s.stderr.String()))
+			t.Fatalf("%s: broken run: %v\n%s", l.name, err, tail(s.Stderr.String()))
 		}
 	}
 	r := ingestResult{load: l, events: l.total() + len(sent), bytes: counts.bytes.Load(), markers: len(sent), retries: counts.retries.Load() + markerCounts.retries.Load()}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
@@ -120,16 +119,4 @@ func syslogSeq(ev *event.Event) (uint64, error) {
 		return 0, errors.New("syslog event without a sequence number: " + msg)
 	}
 	return strconv.ParseUint(s, 10, 64)
-}
-
-// freeTCPAddr returns a loopback address that was free a moment ago: the
-// syslog listener must come back on the same address after each restart.
-func freeTCPAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -15,11 +12,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 	"github.com/vigilhealth/vigil/internal/wal"
 )
 
@@ -27,11 +24,8 @@ const crashToken = "crash-test-token"
 
 // vigilProc is a `vigil serve` child process.
 type vigilProc struct {
-	cmd    *exec.Cmd
-	base   string
-	tcp    string // syslog TCP address; "" when off
-	stderr *bytes.Buffer
-	exited chan error
+	*sharedtest.Serve
+	tcp string // syslog TCP address; "" when off
 	// tcpSent counts the syslog messages written to this process, for
 	// the TCP sender's acknowledgement (see syslogSender).
 	tcpSent atomic.Int64
@@ -57,73 +51,24 @@ func startVigil(t *testing.T, bin, data, tcp string) *vigilProc {
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "VIGIL_ADMIN_TOKEN="+crashToken)
-	p := &vigilProc{cmd: cmd, tcp: tcp, stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = &lockedWriter{w: p.stderr}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "Vigil is listening on "); ok {
-				addr <- a
-			}
-		}
-		io.Copy(io.Discard, out)
-	}()
-	go func() { p.exited <- cmd.Wait() }()
-	select {
-	case p.base = <-addr:
-	case err := <-p.exited:
-		t.Fatalf("vigil serve exited at start: %v\n%s", err, p.stderr)
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("vigil serve printed no address within a minute\n%s", p.stderr)
-	}
-	return p
+	return &vigilProc{Serve: sharedtest.StartServe(t, cmd, time.Minute), tcp: tcp}
 }
 
 func (p *vigilProc) kill(t *testing.T) {
 	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.exited
+	p.Kill()
 }
 
 // stop asks for a graceful shutdown and waits for it.
 func (p *vigilProc) stop(t *testing.T) {
 	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-p.exited:
-		if err != nil {
-			t.Errorf("vigil serve after SIGTERM: %v\n%s", err, p.stderr)
-		}
-	case <-time.After(60 * time.Second):
-		p.cmd.Process.Kill()
-		t.Errorf("vigil serve did not stop within a minute of SIGTERM")
-	}
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
+	p.Stop(t, time.Minute)
 }
 
 var crashClient = &http.Client{Timeout: 30 * time.Second}
 
 func (p *vigilProc) get(route string, out any) error {
-	req, _ := http.NewRequest("GET", p.base+route, nil)
+	req, _ := http.NewRequest("GET", p.Base+route, nil)
 	req.Header.Set("Authorization", "Bearer "+crashToken)
 	resp, err := crashClient.Do(req)
 	if err != nil {
@@ -139,7 +84,7 @@ func (p *vigilProc) get(route string, out any) error {
 // post sends NDJSON lines and returns how many the service accepted; an
 // error means it is not known whether they were stored.
 func (p *vigilProc) post(lines []string) (int, error) {
-	req, _ := http.NewRequest("POST", p.base+"/api/v1/events", strings.NewReader(strings.Join(lines, "\n")+"\n"))
+	req, _ := http.NewRequest("POST", p.Base+"/api/v1/events", strings.NewReader(strings.Join(lines, "\n")+"\n"))
 	req.Header.Set("Authorization", "Bearer "+crashToken)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	resp, err := crashClient.Do(req)
@@ -182,7 +127,7 @@ func (p *vigilProc) caughtUp(t *testing.T) (crashStats, []crashAlert) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("service did not catch up: %+v, %v\n%s", st, err, p.stderr)
+			t.Fatalf("service did not catch up: %+v, %v\n%s", st, err, p.Stderr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -215,7 +160,7 @@ func crashEvent(rec uint64) string {
 func TestCrashLosesNothing(t *testing.T) {
 	bin := buildVigil(t)
 	data := t.TempDir()
-	tcp := freeTCPAddr(t)
+	tcp := sharedtest.FreeTCPAddr(t)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
 
 	var (

@@ -1,7 +1,9 @@
 // Package sharedtest locates the read-only shared test data (Sigma rules and
 // regression logs, attack samples, health examples) that sits beside the
 // project as ../shared, and reads what several packages' tests use from it:
-// the SigmaHQ regression cases. It also compares output with golden files.
+// the SigmaHQ regression cases. It also compares output with golden files
+// and starts `vigil serve` child processes for the tests that run the
+// binary.
 // Tests that need the data fail loudly when it is missing. It imports no
 // product package, so that every package's tests can import it.
 package sharedtest
