@@ -207,14 +207,20 @@ func (e *Engine) finish() {
 }
 
 // ruleRef is how an EventRef names a detection rule.
-func ruleRef(r *sigma.Rule) string {
-	if r.ID != "" {
-		return r.ID
+func ruleRef(r *sigma.Rule) string { return metaRef(&r.Meta) }
+
+// corrRef is how a saved state names a correlation.
+func corrRef(c *sigma.Correlation) string { return metaRef(&c.Meta) }
+
+// metaRef is a rule's or correlation's id, else its name, else its title.
+func metaRef(m *sigma.Meta) string {
+	if m.ID != "" {
+		return m.ID
 	}
-	if r.Name != "" {
-		return r.Name
+	if m.Name != "" {
+		return m.Name
 	}
-	return r.Title
+	return m.Title
 }
 
 func (e *Engine) lookupRule(rule *sigma.Rule) *source {

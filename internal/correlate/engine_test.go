@@ -12,7 +12,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
-func mustNew(t *testing.T, rules []*sigma.Rule, corrs ...*sigma.Correlation) *Engine {
+func mustNew(t testing.TB, rules []*sigma.Rule, corrs ...*sigma.Correlation) *Engine {
 	t.Helper()
 	e, err := New(rules, corrs)
 	if err != nil {

@@ -83,6 +83,17 @@ var specSteps = map[string][]string{
 // TestSpecificationExamples loads the specification's correlation examples
 // with sigma.Load and plays events through their rules' detections.
 func TestSpecificationExamples(t *testing.T) {
+	for name, s := range specScenarios(t) {
+		t.Run(name, func(t *testing.T) {
+			golden(t, "spec_yaml_"+name, s.run(t))
+		})
+	}
+}
+
+// specScenarios loads each example with the detection rules it references
+// and pairs it with its events from specSteps.
+func specScenarios(t *testing.T) map[string]scenario {
+	t.Helper()
 	dir := sharedtest.Path(t, "sigma", "specification", "tests", "schema", "correlation")
 	files, err := filepath.Glob(filepath.Join(dir, "*.yml"))
 	if err != nil || len(files) == 0 {
@@ -98,21 +109,20 @@ func TestSpecificationExamples(t *testing.T) {
 			t.Errorf("%s: no such example in %s", name, dir)
 		}
 	}
+	out := map[string]scenario{}
 	for name, p := range paths {
-		t.Run(name, func(t *testing.T) {
-			set := sigma.Load(p, sigma.Options{})
-			for _, r := range set.Refused {
-				t.Errorf("refused: %v", r)
-			}
-			if len(set.Correlations) == 0 {
-				t.Fatalf("%v: no correlation loaded", p)
-			}
-			steps, ok := specSteps[name]
-			if !ok {
-				t.Fatalf("no events to play for example %s", name)
-			}
-			s := scenario{rules: set.Rules, corrs: set.Correlations, steps: steps, match: true}
-			golden(t, "spec_yaml_"+name, s.run(t))
-		})
+		set := sigma.Load(p, sigma.Options{})
+		for _, r := range set.Refused {
+			t.Errorf("%s: refused: %v", name, r)
+		}
+		if len(set.Correlations) == 0 {
+			t.Fatalf("%v: no correlation loaded", p)
+		}
+		steps, ok := specSteps[name]
+		if !ok {
+			t.Fatalf("no events to play for example %s", name)
+		}
+		out[name] = scenario{rules: set.Rules, corrs: set.Correlations, steps: steps, match: true}
 	}
+	return out
 }

@@ -29,6 +29,8 @@ type Config struct {
 	Alert      AlertConfig  `yaml:"alert"`
 	Notify     NotifyConfig `yaml:"notify"` // who is told about alerts
 	Flow       FlowConfig   `yaml:"flow"`   // watching that every source keeps sending
+
+	Correlation CorrelationConfig `yaml:"correlation"` // saving correlation windows across restarts
 }
 
 // SyslogConfig says where the syslog listener listens; "" leaves a
@@ -66,7 +68,8 @@ func DefaultConfig() Config {
 			Window:         DefaultWindow,
 			IncidentWindow: DefaultIncidentWindow,
 		},
-		Flow: FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
+		Flow:        FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
+		Correlation: CorrelationConfig{SnapshotEvery: DefaultSnapshotEvery},
 	}
 }
 
@@ -90,7 +93,8 @@ func (c *Config) LoadConfig(path string) error {
 // VIGIL_DATA, VIGIL_HTTP, VIGIL_RULES (a list separated by the OS path list
 // separator), VIGIL_SYSLOG_UDP, VIGIL_SYSLOG_TCP, VIGIL_SYSLOG_TLS,
 // VIGIL_SYSLOG_TLS_CERT, VIGIL_SYSLOG_TLS_KEY, VIGIL_ADMIN_TOKEN,
-// VIGIL_ALERT_WINDOW and VIGIL_ALERT_INCIDENT_WINDOW (Go durations).
+// VIGIL_ALERT_WINDOW, VIGIL_ALERT_INCIDENT_WINDOW and
+// VIGIL_CORRELATION_SNAPSHOT_EVERY (Go durations).
 // getenv is os.Getenv outside tests.
 func (c *Config) ApplyEnv(getenv func(string) string) error {
 	strs := []struct {
@@ -120,6 +124,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	}{
 		{"VIGIL_ALERT_WINDOW", &c.Alert.Window},
 		{"VIGIL_ALERT_INCIDENT_WINDOW", &c.Alert.IncidentWindow},
+		{"VIGIL_CORRELATION_SNAPSHOT_EVERY", &c.Correlation.SnapshotEvery},
 	}
 	for _, d := range durs {
 		v := getenv(d.key)
@@ -165,6 +170,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config key alert.incident_window: %v is not a positive duration", c.Alert.IncidentWindow)
 	}
 	if err := c.Notify.validate(); err != nil {
+		return err
+	}
+	if err := c.Correlation.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

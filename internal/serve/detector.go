@@ -65,6 +65,9 @@ type detector struct {
 	// are committed with the next commit, at the position it covers, so
 	// that the store keeps one writer.
 	flowIn chan *alert.Alert
+	// snap saves corr's windows after commits and says which records only
+	// rebuild them at start (corrstate.go).
+	snap *corrSnapshots
 }
 
 // walRec is a record copied out of the log's iterator.
@@ -103,9 +106,11 @@ func (d *detector) run(ctx context.Context) error {
 	return g.Wait()
 }
 
-// read feeds the records from the one after the committed position on.
+// read feeds the records from the first one the correlation engine has not
+// seen on: those up to the committed position are replayed, the rest
+// processed.
 func (d *detector) read(ctx context.Context, out chan<- walRec) error {
-	for rec, err := range d.wal.Follow(ctx, d.processed.Load()+1) {
+	for rec, err := range d.wal.Follow(ctx, d.snap.readFrom()) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -134,9 +139,14 @@ func (d *detector) loop(recs <-chan walRec) error {
 		select {
 		case r, ok := <-recs:
 			if !ok {
-				return d.commit(&p)
+				return d.finish(&p)
+			}
+			if r.seq <= d.snap.replayTo {
+				matched = d.replay(r, &ev, scratch, matched[:0])
+				continue
 			}
 			matched = d.process(r, &ev, scratch, matched[:0], &p)
+			d.snap.fed = r.seq
 			if p.records >= commitRecords {
 				if err := d.commit(&p); err != nil {
 					return err
@@ -251,6 +261,17 @@ func (d *detector) commit(p *pending) error {
 	}
 	p.reset()
 	d.checkReady()
+	d.snapshot(false)
+	return nil
+}
+
+// finish commits what is pending and saves the correlation state, at
+// shutdown.
+func (d *detector) finish(p *pending) error {
+	if err := d.commit(p); err != nil {
+		return err
+	}
+	d.snapshot(true)
 	return nil
 }
 

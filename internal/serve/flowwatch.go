@@ -197,29 +197,8 @@ func (s *Service) saveFlow() error {
 	if err != nil {
 		return fmt.Errorf("encode the flow profile: %w", err)
 	}
-	path := filepath.Join(s.cfg.Data, flowFile)
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
+	if err := writeFileAtomic(filepath.Join(s.cfg.Data, flowFile), data); err != nil {
 		return fmt.Errorf("save the flow profile: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save the flow profile: %w", err)
-	}
-	if d, err := os.Open(s.cfg.Data); err == nil { // make the rename durable
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -40,6 +40,7 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	m.one("vigil_detector_decode_errors_total", "counter", "Log records that did not decode.", float64(s.det.decodeErrs.Load()))
 	m.one("vigil_detections_total", "counter", "Rule and correlation detections since start.", float64(s.det.detections.Load()))
 	m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(s.det.changed.Load()))
+	s.corrMetrics(m)
 	s.notifyMetrics(m)
 	m.one("vigil_flow_sources", "gauge", "Sources the flow watch follows.", float64(len(s.flow.Sources())))
 	m.one("vigil_flow_evicted_total", "counter", "Sources the flow watch forgot to stay within its limit.", float64(s.flow.Evicted()))

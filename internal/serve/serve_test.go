@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path"
@@ -33,7 +34,13 @@ type testService struct {
 
 func startService(t *testing.T, cfg Config) *testService {
 	t.Helper()
-	svc, err := New(cfg, nil)
+	return startServiceLog(t, cfg, nil)
+}
+
+// startServiceLog starts a service that logs to log (nil: nowhere).
+func startServiceLog(t *testing.T, cfg Config, log *slog.Logger) *testService {
+	t.Helper()
+	svc, err := New(cfg, log)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -59,6 +59,9 @@ type Service struct {
 	eventsIn  map[string]*atomic.Int64
 	started   time.Time
 	ran       atomic.Bool
+	// floors are the log positions consumers still need the records after;
+	// truncating the log keeps every record after the lowest.
+	floors []func() uint64
 }
 
 // New validates cfg, loads the rules, opens the data folder (recovering the
@@ -146,6 +149,8 @@ func (s *Service) openData() error {
 	for _, r := range s.set.Rules {
 		s.det.quiet[r] = corr.Suppressed(r)
 	}
+	s.det.snap = s.openCorrState(corr, pos)
+	s.floors = append(s.floors, s.det.snap.pos.Load) // replay starts after the snapshot
 	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
 		return err
 	}
