@@ -35,15 +35,15 @@ func TestCorrelationSurvivesKill(t *testing.T) {
 			}
 			dir := t.TempDir()
 			third := len(lines) / 3
-			p := startVigil(t, bin, dir)
+			p := startVigil(t, bin, dir, "")
 			sendAll(t, p, lines[:third])
 			sendAll(t, p, lines[third:2*third])
 			p.kill(t)
-			p = startVigil(t, bin, dir)
+			p = startVigil(t, bin, dir, "")
 			sendAll(t, p, lines[2*third:])
 			checkAlerts(t, p, want, "after a kill")
 			p.kill(t)
-			p = startVigil(t, bin, dir)
+			p = startVigil(t, bin, dir, "")
 			checkAlerts(t, p, want, "after a second kill with no new events")
 			p.stop(t)
 		})
@@ -59,7 +59,7 @@ type ruleAlert struct {
 // runAlerts sends lines to a fresh service and returns its alerts by id.
 func runAlerts(t *testing.T, bin, dir string, lines []string) map[string]ruleAlert {
 	t.Helper()
-	p := startVigil(t, bin, dir)
+	p := startVigil(t, bin, dir, "")
 	defer p.stop(t)
 	sendAll(t, p, lines)
 	return alertsByID(t, p, "in the uninterrupted run")
@@ -69,7 +69,7 @@ func runAlerts(t *testing.T, bin, dir string, lines []string) map[string]ruleAle
 func sendAll(t *testing.T, p *vigilProc, lines []string) {
 	t.Helper()
 	if n, err := p.post(lines); err != nil || n != len(lines) {
-		t.Fatalf("accepted %d of %d events: %v\n%s", n, len(lines), err, p.stderr)
+		t.Fatalf("accepted %d of %d events: %v\n%s", n, len(lines), err, p.Stderr)
 	}
 	p.caughtUp(t)
 }
