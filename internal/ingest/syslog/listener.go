@@ -19,7 +19,8 @@ import (
 // Listener defaults.
 const (
 	DefaultMaxMessage   = 64 << 10
-	DefaultBatchSize    = 256
+	DefaultBatchSize    = 1024
+	DefaultBatchers     = 4
 	DefaultBatchDelay   = 100 * time.Millisecond
 	DefaultIdleTimeout  = 5 * time.Minute
 	DefaultDrainTimeout = 10 * time.Second
@@ -32,12 +33,17 @@ type ListenerConfig struct {
 	TLSConfig     *tls.Config // required when TLS is set; needs a certificate
 	MaxMessage    int         // longest message in bytes; longer ones are quarantined, cut to this
 	BatchSize     int         // most events handed to the sink at once
-	BatchDelay    time.Duration
-	IdleTimeout   time.Duration    // a TCP or TLS connection silent this long is closed
-	Reference     func() time.Time // the reference time for BSD timestamps; nil means time.Now
+	// Batchers is how many batches may be on their way to the sink at
+	// once: with several in flight a write-ahead log commits them together
+	// (one fsync for all), instead of one fsync per batch in turn. Events
+	// of different batches may reach the sink out of arrival order.
+	Batchers    int
+	BatchDelay  time.Duration
+	IdleTimeout time.Duration    // a TCP or TLS connection silent this long is closed
+	Reference   func() time.Time // the reference time for BSD timestamps; nil means time.Now
 
 	// QueueSize bounds the events parsed but not yet handed to the sink
-	// (default 4×BatchSize). When it is full TCP and TLS connections wait
+	// (default 2×Batchers×BatchSize). When it is full TCP and TLS connections wait
 	// and UDP datagrams are dropped.
 	QueueSize int
 	// DrainTimeout bounds how long Run keeps handing the queued events to
@@ -56,7 +62,7 @@ func (c ListenerConfig) withDefaults() (ListenerConfig, error) {
 	for _, v := range []struct {
 		name string
 		n    int64
-	}{{"MaxMessage", int64(c.MaxMessage)}, {"BatchSize", int64(c.BatchSize)}, {"QueueSize", int64(c.QueueSize)},
+	}{{"MaxMessage", int64(c.MaxMessage)}, {"BatchSize", int64(c.BatchSize)}, {"Batchers", int64(c.Batchers)}, {"QueueSize", int64(c.QueueSize)},
 		{"BatchDelay", int64(c.BatchDelay)}, {"IdleTimeout", int64(c.IdleTimeout)}, {"DrainTimeout", int64(c.DrainTimeout)}} {
 		if v.n < 0 {
 			return c, fmt.Errorf("syslog listener: %s is negative (%d)", v.name, v.n)
@@ -64,7 +70,8 @@ func (c ListenerConfig) withDefaults() (ListenerConfig, error) {
 	}
 	c.MaxMessage = or(c.MaxMessage, DefaultMaxMessage)
 	c.BatchSize = or(c.BatchSize, DefaultBatchSize)
-	c.QueueSize = or(c.QueueSize, 4*c.BatchSize)
+	c.Batchers = or(c.Batchers, DefaultBatchers)
+	c.QueueSize = or(c.QueueSize, 2*c.Batchers*c.BatchSize)
 	c.BatchDelay = or(c.BatchDelay, DefaultBatchDelay)
 	c.IdleTimeout = or(c.IdleTimeout, DefaultIdleTimeout)
 	c.DrainTimeout = or(c.DrainTimeout, DefaultDrainTimeout)
@@ -184,10 +191,18 @@ func (l *Listener) Run(ctx context.Context) error {
 	defer stopAccepting()
 	batchDone := make(chan struct{})
 	var g errgroup.Group
-	g.Go(func() error {
-		defer close(batchDone)
-		return l.batch(acceptCtx)
-	})
+	var batchers sync.WaitGroup
+	for range l.cfg.Batchers {
+		batchers.Add(1)
+		g.Go(func() error {
+			defer batchers.Done()
+			return l.batch(acceptCtx)
+		})
+	}
+	go func() {
+		batchers.Wait()
+		close(batchDone)
+	}()
 	g.Go(func() error {
 		err := l.read(ctx)
 		close(l.queue) // every reader has ended: the batcher drains and stops

@@ -2,11 +2,16 @@ package syslog
 
 import (
 	"bufio"
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/event"
 )
 
 // TestListenerOverloaded checks that batches the sink answers
@@ -168,5 +173,61 @@ func TestNewListenerErrors(t *testing.T) {
 				t.Fatalf("NewListener = %v, %v; want an error saying %q", l, err, tt.want)
 			}
 		})
+	}
+}
+
+// concurrentSink counts how many Accept calls are in progress at once.
+type concurrentSink struct {
+	mu           sync.Mutex
+	now, most, n int
+	release      chan struct{}
+}
+
+func (s *concurrentSink) Accept(ctx context.Context, evs []*event.Event) error {
+	s.mu.Lock()
+	s.now++
+	s.most = max(s.most, s.now)
+	s.n += len(evs)
+	s.mu.Unlock()
+	<-s.release
+	s.mu.Lock()
+	s.now--
+	s.mu.Unlock()
+	return nil
+}
+
+// TestListenerBatchesInFlight shows several batches on their way to the
+// sink at once, so that a write-ahead log can commit them with one fsync.
+func TestListenerBatchesInFlight(t *testing.T) {
+	sink := &concurrentSink{release: make(chan struct{})}
+	l, stop := startListener(t, ListenerConfig{TCP: "127.0.0.1:0", BatchSize: 10, Batchers: 3, BatchDelay: time.Millisecond}, sink, &recordQuarantine{})
+	_, tcp, _ := l.Addrs()
+	conn, err := net.Dial("tcp", tcp.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		fmt.Fprintf(conn, "<13>1 2024-03-05T10:00:00Z host app - - - m%d\n", i)
+	}
+	conn.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sink.mu.Lock()
+		most := sink.most
+		sink.mu.Unlock()
+		if most == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("at most %d batches in flight, want 3", most)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(sink.release)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if sink.n != 60 {
+		t.Errorf("sink got %d events, want 60", sink.n)
 	}
 }

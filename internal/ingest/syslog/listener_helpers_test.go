@@ -95,6 +95,9 @@ func startListener(t *testing.T, cfg ListenerConfig, sink ingest.Sink, q ingest.
 	if cfg.Reference == nil {
 		cfg.Reference = func() time.Time { return testRef }
 	}
+	if cfg.Batchers == 0 { // most tests check one batcher's order and batch sizes
+		cfg.Batchers = 1
+	}
 	l, err := NewListener(cfg, sink, q, nil)
 	if err != nil {
 		t.Fatalf("NewListener: %v", err)
