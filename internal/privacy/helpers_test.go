@@ -9,6 +9,22 @@ import (
 	"testing"
 )
 
+// nhsList returns the first n valid NHS numbers of the test range.
+func nhsList(n int) []string {
+	out := make([]string, 0, n)
+	for i := 0; len(out) < n; i++ {
+		d := fmt.Sprintf("999%06d", i)
+		sum := 0
+		for j := 0; j < 9; j++ {
+			sum += int(d[j]-'0') * (10 - j)
+		}
+		if c := (11 - sum%11) % 11; c != 10 {
+			out = append(out, d+fmt.Sprint(c))
+		}
+	}
+	return out
+}
+
 // nhs returns the n-th valid NHS number in the 999 range reserved for
 // testing (numbers whose check digit would be 10 are never issued).
 func nhs(n int) string {

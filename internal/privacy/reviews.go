@@ -46,11 +46,15 @@ func ReadReviews(r io.Reader, name string) ([]Review, []error, error) {
 		if errors.Is(err, io.EOF) {
 			return out, errs, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			errs = append(errs, &InputError{Kind: "reviews", File: name, Line: line, Msg: err.Error()})
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return out, errs, fmt.Errorf("reviews %s: %w", name, err)
+			}
+			errs = append(errs, &InputError{Kind: "reviews", File: name, Line: pe.Line, Msg: pe.Err.Error()})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(c string) string {
 			if i, ok := col[c]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])

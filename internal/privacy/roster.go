@@ -53,7 +53,6 @@ func ReadRoster(r io.Reader, name string) ([]Staff, []error, error) {
 		if errors.Is(err, io.EOF) {
 			return out, errs, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
@@ -62,6 +61,7 @@ func ReadRoster(r io.Reader, name string) ([]Staff, []error, error) {
 			errs = append(errs, &InputError{Kind: "staff", File: name, Line: pe.Line, Msg: pe.Err.Error()})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		s, problems := rosterRow(rec, col)
 		for _, p := range problems {
 			p.Kind, p.File, p.Line = "staff", name, line

@@ -19,7 +19,7 @@ func (a *Auditor) Run() *Result {
 			recs[i].pat = canon[recs[i].pat]
 		}
 	}
-	slices.SortStableFunc(recs, func(x, y rec) int { return cmp.Compare(x.t, y.t) })
+	sortRecs(recs)
 	ix := a.buildIndex(canon)
 	ix.teams = a.mineTeams(recs)
 	pl := a.matchPeople()
@@ -39,6 +39,24 @@ func (a *Auditor) Run() *Result {
 	}
 	return res
 }
+
+// sortRecs puts accesses in time order. Logs mostly arrive in order, so
+// a sorted log is left as it is. Within one second a break-glass start
+// comes first, then searches, then opens, then a stop, so that a search
+// and the read it led to in the same second are seen in that order; the
+// remaining ties are broken by user and patient, which makes the order,
+// and so the output, the same for the same input.
+func sortRecs(recs []rec) {
+	less := func(x, y rec) int {
+		return cmp.Or(cmp.Compare(x.t, y.t), cmp.Compare(kindOrder[x.kind], kindOrder[y.kind]),
+			cmp.Compare(x.user, y.user), cmp.Compare(x.pat, y.pat))
+	}
+	if !slices.IsSortedFunc(recs, less) {
+		slices.SortFunc(recs, less)
+	}
+}
+
+var kindOrder = [...]int{kindBGStart: 0, kindQuery: 1, kindOpen: 2, kindBGStop: 3}
 
 // canonicalise maps every patient index to the index of the record it
 // was merged into (A40) or whose hospital number it is.
