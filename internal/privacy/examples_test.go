@@ -10,7 +10,9 @@ import (
 // examples and checks what each contributes: episodes, appointments,
 // merges, registered carers, opened records and searches.
 func TestRealExamples(t *testing.T) {
-	ex := func(elem ...string) string { return sharedtest.Path(t, append([]string{"health-examples"}, elem...)...) }
+	ex := func(elem ...string) string {
+		return sharedtest.Path(t, append([]string{"health-examples"}, elem...)...)
+	}
 	a := New(DefaultOptions())
 	l := NewLoader(a, nil)
 	for _, f := range []string{"uclh-emap_ADT_A01.hl7", "uclh-emap_ADT_A40.hl7", "ms-fhir-converter_ADT-A01-01.hl7", "nhswales_hl7-v2.3-siu-s12-1.hl7", "uclh-emap_ORU_R01.hl7"} {
