@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ func privacyCmd(args []string, stdout, stderr io.Writer) error {
 // privacyFlags are the options of "vigil privacy audit".
 type privacyFlags struct {
 	staff, vip, reviews, format, output string
+	truth                               string
 	adt, access                         listFlag
 	minScore                            int
 }
@@ -39,6 +41,7 @@ func privacyAudit(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&pf.format, "format", "", "output format: table, csv or jsonl (default table on a terminal, else jsonl)")
 	fs.StringVar(&pf.output, "output", "", "write cases to this file instead of standard output")
 	fs.IntVar(&pf.minScore, "min-score", 0, "report only cases scoring at least this")
+	fs.StringVar(&pf.truth, "truth", "", "ground truth JSON of a synthetic trust: print recall and cases per 5,000 accesses on standard error")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE] [--format table|csv|jsonl]\n\n"+
 			"Explain every access to a patient record from care relationships and rank what nothing explains.\n\n")
@@ -72,7 +75,13 @@ func privacyAudit(args []string, stdout, stderr io.Writer) error {
 		closeOut()
 		return err
 	}
-	return closeOut()
+	if err := closeOut(); err != nil {
+		return err
+	}
+	if pf.truth != "" {
+		return printScores(stderr, pf.truth, res)
+	}
+	return nil
 }
 
 // runPrivacy loads every input and runs the audit. Input errors are
@@ -108,6 +117,25 @@ func runPrivacy(pf privacyFlags, stderr io.Writer) (*privacy.Result, error) {
 	res := a.Run()
 	reportInputErrors(stderr, l.Errors, res.Summary.InputErrors)
 	return res, nil
+}
+
+// printScores compares the cases with a generator's ground truth.
+func printScores(w io.Writer, path string, res *privacy.Result) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--truth: %w", err)
+	}
+	defer f.Close()
+	gt, err := privacy.ReadGroundTruth(f)
+	if err != nil {
+		return fmt.Errorf("--truth %s: %w", path, err)
+	}
+	out, err := json.Marshal(privacy.Evaluate(res.Cases, res.Summary, gt))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "evaluation: %s\n", out)
+	return nil
 }
 
 // reviewFiles is --reviews, or breakglass_reviews.csv beside (or inside)

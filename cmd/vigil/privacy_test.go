@@ -118,3 +118,15 @@ func TestSpreadPaths(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestPrivacyAuditTruth checks that --truth prints the evaluation.
+func TestPrivacyAuditTruth(t *testing.T) {
+	truth := filepath.Join(t.TempDir(), "truth.json")
+	if err := os.WriteFile(truth, []byte(`{"legitimate":10,"misuse":[{"user_id":"M001","patient_id":"x","kind":"mass_lookup"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(append(trustArgs("jsonl"), "--truth", truth), &out, &errb); code != 0 || !strings.Contains(errb.String(), `evaluation: {"misuse_pairs":1,"found_pairs":0`) {
+		t.Errorf("exit %d, stderr %s", code, errb.String())
+	}
+}
