@@ -85,11 +85,20 @@ func (a *Auditor) AddADT(m *hl7.ADT) error {
 		}
 	}
 	var ep *episode
-	if m.Visit != nil {
+	if hasVisit(m.Visit) {
 		ep = a.visitEpisode(p, key, m)
 	}
 	a.addRoles(p, ep, m.Roles)
 	return nil
+}
+
+// hasVisit tells a visit from a PV1 that only fills the slot ("PV1|1|N",
+// class not applicable, sent with patient-level updates).
+func hasVisit(v *hl7.Visit) bool {
+	if v == nil {
+		return false
+	}
+	return v.Class != "N" || v.Ward != "" || v.Number != "" || len(v.Attending)+len(v.Consulting)+len(v.Admitting) > 0
 }
 
 // visitEpisode finds or starts the episode of m's visit and applies the
@@ -206,6 +215,10 @@ func (a *Auditor) AddAppointment(ap *hl7.Appointment) error {
 	}
 	ep.clin = a.addPeople(nil, ap.Clinicians)
 	a.episodes = append(a.episodes, ep)
+	if op := ap.EnteredBy.ID; op != "" && !ap.Booked.IsZero() {
+		t, w := ap.Booked.Unix(), secs(a.opts.ClerkWindow)
+		a.links = append(a.links, link{user: a.user(op), pat: p, from: t - w, to: t + w, why: reasonClerk, ep: -1})
+	}
 	return nil
 }
 

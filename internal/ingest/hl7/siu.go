@@ -24,7 +24,10 @@ type Appointment struct {
 	// names as contacts (SCH-12 placer, SCH-16 filler contact).
 	Clinicians []Person `json:"clinicians,omitempty"`
 	Location   string   `json:"location,omitempty"` // AIL-3.1, else PV1-3.1
-	Problems   []string `json:"problems,omitempty"`
+	// EnteredBy is who booked it (SCH-20), at Booked (MSH-7).
+	EnteredBy Person    `json:"entered_by,omitzero"`
+	Booked    time.Time `json:"booked,omitzero"`
+	Problems  []string  `json:"problems,omitempty"`
 }
 
 // ParseSIU reads the appointment from m. It fails only when m is not an SIU
@@ -36,7 +39,7 @@ func ParseSIU(m *Message) (*Appointment, error) {
 	}
 	// The ADT helpers record problems and read PID and PV1 the same way.
 	a := &ADT{}
-	ap := &Appointment{Event: trigger}
+	ap := &Appointment{Event: trigger, Booked: a.time(m.Segment("MSH", 1), 7)}
 	if sch := m.Segment("SCH", 1); sch != nil {
 		ap.readSCH(a, sch)
 	} else {
@@ -77,6 +80,7 @@ func (ap *Appointment) readSCH(a *ADT, sch *Segment) {
 	ap.Start = a.componentTime(sch, 11, 4)
 	ap.End = a.componentTime(sch, 11, 5)
 	ap.Status = val(sch, 25, 1, 1, 1)
+	ap.EnteredBy = person(sch, 20, 1)
 	for _, n := range []int{12, 16} {
 		ap.Clinicians = appendPeople(ap.Clinicians, people(sch, n))
 	}

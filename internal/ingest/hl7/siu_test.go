@@ -38,6 +38,9 @@ func TestParseSIUExample(t *testing.T) {
 	if len(ap.Problems) != 0 {
 		t.Errorf("problems %v", ap.Problems)
 	}
+	if ap.EnteredBy.ID != "9" || ap.EnteredBy.Given != "COREY" || ap.Booked.Day() != 13 {
+		t.Errorf("entered by %+v at %v, want SCH-20 (9, Corey Dent) at MSH-7 (13 June)", ap.EnteredBy, ap.Booked)
+	}
 }
 
 // TestParseSIUCases covers what the example does not: an AIP start and
@@ -51,7 +54,7 @@ func TestParseSIUCases(t *testing.T) {
 	}{
 		{
 			name:       "start from AIP, duration in minutes",
-			msg:        "MSH|^~\\&|PAS|RX1|||20260503||SIU^S12|7|P|2.4\rSCH||A77||||||CLINIC|20|m\rPID|1||9434765919^^^NHS^NH||JONES^ANN\rAIP|1||C123^SHAH^PRIYA\rAIP|2||C123^SHAH^PRIYA~N9^LEE^SAM|||20260503093000",
+			msg:        "MSH|^~\\&|PAS|RX1|||20260503||SIU^S12|7|P|2.4\rSCH||A77||||||CLINIC|20|m||||||||||K7^HILL^KAREN\rPID|1||9434765919^^^NHS^NH||JONES^ANN\rAIP|1||C123^SHAH^PRIYA\rAIP|2||C123^SHAH^PRIYA~N9^LEE^SAM|||20260503093000",
 			start:      "2026-05-03T09:30:00+01:00",
 			end:        "2026-05-03T09:50:00+01:00",
 			clinicians: "C123,N9",
