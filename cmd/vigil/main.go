@@ -18,6 +18,8 @@ Usage:
              [--from T] [--to T] [--min-level L] [--placeholders FILE] PATH...
   vigil rules check [--format text|json] [--placeholders FILE] PATH...
   vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
+  vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE]
+             [--reviews FILE] [--format table|csv|jsonl] [--output FILE] [--min-score N]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
 
 Run "vigil COMMAND -h" for the options of a command.
@@ -49,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(args[1:], stdout, stderr)
 	case "demo":
 		err = demoCmd(args[1:], stdout, stderr)
+	case "privacy":
+		err = privacyCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

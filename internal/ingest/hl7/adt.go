@@ -17,6 +17,7 @@ type ADT struct {
 	NextOfKin []Contact `json:"next_of_kin,omitempty"` // NK1, in order
 	Visit     *Visit    `json:"visit,omitempty"`       // PV1, if present
 	Merges    []Merge   `json:"merges,omitempty"`      // MRG (A40 and other merges)
+	Roles     []Role    `json:"roles,omitempty"`       // ROL: people with a role in the patient's care
 	// Problems lists values that were present but unusable (a bad
 	// timestamp, an NHS number failing its check digit), each naming its
 	// field. They do not stop the rest of the message being read.
@@ -138,6 +139,7 @@ func ParseADT(m *Message) (*ADT, error) {
 		a.Visit = a.visit(pv1)
 	}
 	a.Merges = merges(m)
+	a.Roles = a.roles(m)
 	return a, nil
 }
 

@@ -51,6 +51,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		_, _ = ParseADT(m)
+		_, _ = ParseSIU(m)
 		var ev event.Event
 		ToEvent(m, &ev)
 		ack := ACK(m, "AA", "ok", time.Unix(0, 0))
