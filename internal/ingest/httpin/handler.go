@@ -112,7 +112,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := h.pool.Get().(*request)
 	defer h.release(req)
-	req.peer, req.host = r.RemoteAddr, hostOf(r.RemoteAddr)
+	req.peer, req.host = r.RemoteAddr, HostOf(r.RemoteAddr)
 	if status, msg := h.read(req, body); status != 0 {
 		writeError(w, status, msg)
 		return
@@ -197,8 +197,9 @@ func checkContentType(ct string) string {
 	return fmt.Sprintf("content type %q not supported; send application/x-ndjson (one JSON event per line)", mt)
 }
 
-// hostOf returns the IP address of a "host:port" remote address.
-func hostOf(addr string) string {
+// HostOf returns the IP address of a "host:port" remote address (a
+// request's RemoteAddr), or addr itself when it has no port.
+func HostOf(addr string) string {
 	if h, _, err := net.SplitHostPort(addr); err == nil {
 		return h
 	}
