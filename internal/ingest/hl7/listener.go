@@ -8,13 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vigilhealth/vigil/internal/ingest"
-	"github.com/vigilhealth/vigil/internal/wait"
+	"github.com/vigilhealth/vigil/internal/ingest/netconn"
 )
 
 // Listener defaults.
@@ -172,29 +171,11 @@ func (l *Listener) Run(ctx context.Context) error {
 // serve accepts connections until ctx is cancelled and serves each in its
 // own goroutine of g, so that Run waits for them all.
 func (l *Listener) serve(ctx, drainCtx context.Context, g *errgroup.Group, ln net.Listener, name string) error {
-	delay := 5 * time.Millisecond
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
-				l.log.Warn("hl7 accept failed; retrying", "listener", name, "err", err, "wait", delay)
-				if wait.Sleep(ctx, delay) != nil {
-					return nil
-				}
-				delay = min(2*delay, time.Second)
-				continue
-			}
-			return fmt.Errorf("hl7 listener %s on %s: %w", name, ln.Addr(), err)
-		}
-		delay = 5 * time.Millisecond
+	err := netconn.Serve(ctx, ln, l.log, name, func(conn net.Conn) bool {
 		st, ok := l.track(conn)
 		if !ok {
 			conn.Close()
-			continue
+			return true
 		}
 		g.Go(func() error {
 			defer l.untrack(conn)
@@ -202,7 +183,12 @@ func (l *Listener) serve(ctx, drainCtx context.Context, g *errgroup.Group, ln ne
 			l.serveConn(ctx, drainCtx, conn, st, name)
 			return nil
 		})
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("hl7 listener: %w", err)
 	}
+	return nil
 }
 
 // track records an open connection so that shutdown can close it. It

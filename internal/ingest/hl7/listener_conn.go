@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest"
+	"github.com/vigilhealth/vigil/internal/ingest/netconn"
 	"github.com/vigilhealth/vigil/internal/wait"
 )
 
@@ -31,9 +32,9 @@ type conn struct {
 // serveConn reads messages from one connection until it ends, is idle for
 // IdleTimeout, or the listener closes. One bad message never ends it.
 func (l *Listener) serveConn(ctx, drainCtx context.Context, c net.Conn, st *connState, name string) {
-	cn := &conn{l: l, c: c, name: name, peer: c.RemoteAddr().String(), host: hostOf(c.RemoteAddr())}
+	cn := &conn{l: l, c: c, name: name, peer: c.RemoteAddr().String(), host: netconn.PeerIP(c.RemoteAddr())}
 	cn.batch[0] = &cn.ev
-	r := NewMLLPReader(idleReader{c, l.cfg.IdleTimeout}, l.cfg.MaxMessage)
+	r := NewMLLPReader(netconn.IdleReader(c, l.cfg.IdleTimeout), l.cfg.MaxMessage)
 	for {
 		msg, err := r.Next()
 		var fe *FrameError
@@ -64,7 +65,7 @@ func (l *Listener) serveConn(ctx, drainCtx context.Context, c net.Conn, st *conn
 func (cn *conn) logEnd(err error) {
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
-	case isTimeout(err):
+	case netconn.IsTimeout(err):
 		cn.l.log.Info("hl7 connection idle; closed", "listener", cn.name, "peer", cn.peer, "idle", cn.l.cfg.IdleTimeout)
 	default:
 		cn.l.log.Warn("hl7 connection failed", "listener", cn.name, "peer", cn.peer, "err", err)
@@ -142,35 +143,4 @@ func (cn *conn) reply(ack []byte) bool {
 func (cn *conn) quarantine(raw []byte, reason error) {
 	cn.l.stats.quarantined.Add(1)
 	cn.l.q.Reject(cn.name, cn.peer, raw, fmt.Errorf("hl7 message from %s: %w", cn.peer, reason))
-}
-
-// idleReader sets a read deadline before each read, so that a connection
-// that sends nothing for the timeout ends.
-type idleReader struct {
-	conn net.Conn
-	idle time.Duration
-}
-
-func (r idleReader) Read(p []byte) (int, error) {
-	if err := r.conn.SetReadDeadline(time.Now().Add(r.idle)); err != nil {
-		return 0, err
-	}
-	return r.conn.Read(p)
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// hostOf returns the IP address of a peer, without the port.
-func hostOf(a net.Addr) string {
-	if t, ok := a.(*net.TCPAddr); ok {
-		return t.IP.String()
-	}
-	h, _, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	return h
 }
