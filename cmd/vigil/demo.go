@@ -114,6 +114,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return err
 	}
 	cfg.Data, cfg.HTTP, cfg.Syslog = o.data, o.httpAddr, serve.SyslogConfig{TCP: "127.0.0.1:0"}
+	cfg.HL7 = serve.HL7Config{MLLP: "127.0.0.1:0"} // the PAS's ADT feed
 	svc, err := serve.New(cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err
@@ -128,9 +129,10 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return errors.Join(err, <-svcDone)
 	}
 	_, tcp, _ := svc.SyslogAddrs()
-	base := "http://" + svc.Addr().String()
-	printWhere(stdout, base, svc.TokenPath(), o)
-	p := &sim.Player{URL: base, Token: token, SyslogTCP: tcp.String()}
+	mllp, _ := svc.MLLPAddrs()
+	base := svc.APIURL()
+	printWhere(stdout, base, mllp.String(), svc.TokenPath(), o)
+	p := &sim.Player{URL: base, Token: token, SyslogTCP: tcp.String(), MLLP: mllp.String()}
 	playErr := playDemo(ctx, o, p, stdout, base, token)
 	p.Close()
 	stopSvc()
@@ -162,10 +164,11 @@ func demoToken(cfg serve.Config, svc *serve.Service) (string, error) {
 	return strings.TrimSpace(string(data)), nil
 }
 
-func printWhere(w io.Writer, base, tokenPath string, o demoOptions) {
+func printWhere(w io.Writer, base, mllp, tokenPath string, o demoOptions) {
 	fmt.Fprintf(w, "Vigil demo: a simulated NHS trust (seed %d) under attack (%s, speed %gx).\n", o.seed, o.scenario, o.speed)
 	fmt.Fprintf(w, "Vigil is listening on %s (data in %s)\n", base, o.data)
 	fmt.Fprintf(w, "  alerts:    %s/api/v1/alerts\n  incidents: %s/api/v1/incidents\n  stats:     %s/api/v1/stats\n", base, base, base)
+	fmt.Fprintf(w, "  FHIR:      %s/fhir/AuditEvent (the EPR's audit trail)\n  HL7 v2:    MLLP on %s (the PAS's ADT feed)\n", base, mllp)
 	tokenArg := "$VIGIL_ADMIN_TOKEN"
 	if tokenPath != "" {
 		fmt.Fprintf(w, "Admin token: in %s\n", tokenPath)

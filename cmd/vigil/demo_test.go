@@ -15,7 +15,7 @@ func TestDemoRunsForDuration(t *testing.T) {
 		t.Fatalf("exit code %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
 	got := out.String()
-	for _, want := range []string{"/api/v1/alerts", "/api/v1/incidents", "/api/v1/stats", "Admin token: in ", "curl -H \"Authorization: Bearer", "Vigil demo stopped."} {
+	for _, want := range []string{"/api/v1/alerts", "/api/v1/incidents", "/api/v1/stats", "/fhir/AuditEvent", "HL7 v2:    MLLP on 127.0.0.1:", "Admin token: in ", "curl -H \"Authorization: Bearer", "Vigil demo stopped."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}

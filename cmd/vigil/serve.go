@@ -19,7 +19,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	configFile := fs.String("config", "", "YAML configuration file (flags, then VIGIL_* environment variables, override it)")
 	data := fs.String("data", serve.DefaultData, "data folder: event log, alerts, quarantine, admin token")
-	httpAddr := fs.String("http", serve.DefaultHTTP, "API listen address (plain HTTP)")
+	httpAddr := fs.String("http", serve.DefaultHTTP, "API listen address (HTTPS when tls_cert is set, else plain HTTP)")
 	var rulePaths listFlag
 	fs.Var(&rulePaths, "rules", "Sigma rule file or folder (repeatable); default: Vigil's own pack")
 	udp := fs.String("syslog-udp", "", "syslog UDP listen address, such as :514")
@@ -76,7 +76,14 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		defer stopProfile()
 	}
-	fmt.Fprintf(stdout, "Vigil is listening on http://%s\n", svc.Addr())
+	fmt.Fprintf(stdout, "Vigil is listening on %s\n", svc.APIURL())
+	mllp, mllpTLS := svc.MLLPAddrs()
+	if mllp != nil {
+		fmt.Fprintf(stdout, "HL7 v2 over MLLP on %s\n", mllp)
+	}
+	if mllpTLS != nil {
+		fmt.Fprintf(stdout, "HL7 v2 over MLLP with TLS on %s\n", mllpTLS)
+	}
 	if p := svc.TokenPath(); p != "" {
 		fmt.Fprintf(stdout, "Admin token: in %s (send it as Authorization: Bearer TOKEN)\n", p)
 	} else {

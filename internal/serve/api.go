@@ -25,6 +25,8 @@ func (s *Service) routes() http.Handler {
 	auth := bearer{token: []byte(s.token)}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/events", httpin.NewEventsHandler(s.sinkFor("http"), s.quar, auth, httpin.Options{Log: s.log}))
+	s.fhir = newFHIRHandler(s.sinkFor(fhirListener), s.quar, auth, s.log.With("listener", fhirListener))
+	s.fhir.register(mux)
 	mux.Handle("GET /api/v1/alerts", s.authed(auth, s.handleAlerts))
 	mux.Handle("GET /api/v1/incidents", s.authed(auth, s.handleIncidents))
 	mux.Handle("GET /api/v1/stats", s.authed(auth, s.handleStats))

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -24,7 +23,10 @@ type Config struct {
 	Data       string       `yaml:"data"`        // the data folder: WAL, alerts, quarantine, token
 	HTTP       string       `yaml:"http"`        // API listen address
 	Rules      []string     `yaml:"rules"`       // rule files and folders; none means Vigil's own pack
+	TLSCert    string       `yaml:"tls_cert"`    // PEM certificate: with TLSKey, the API serves HTTPS
+	TLSKey     string       `yaml:"tls_key"`     // PEM private key of TLSCert
 	Syslog     SyslogConfig `yaml:"syslog"`      // syslog listeners, each optional
+	HL7        HL7Config    `yaml:"hl7"`         // HL7 v2 over MLLP, optional
 	AdminToken string       `yaml:"admin_token"` // admin bearer token; empty: generated in Data
 	Alert      AlertConfig  `yaml:"alert"`
 	Notify     NotifyConfig `yaml:"notify"` // who is told about alerts
@@ -41,6 +43,19 @@ type SyslogConfig struct {
 	TLS     string `yaml:"tls"`
 	TLSCert string `yaml:"tls_cert"`
 	TLSKey  string `yaml:"tls_key"`
+}
+
+// HL7Config says where the HL7 v2 MLLP listener listens; "" leaves a
+// transport off. MLLPTLS needs TLSCert and TLSKey (PEM files).
+// MaxConnections and MaxMessage bound the open connections and one
+// message's size; zero takes hl7's defaults.
+type HL7Config struct {
+	MLLP           string `yaml:"mllp"`
+	MLLPTLS        string `yaml:"mllp_tls"`
+	TLSCert        string `yaml:"tls_cert"`
+	TLSKey         string `yaml:"tls_key"`
+	MaxConnections int    `yaml:"max_connections"`
+	MaxMessage     int    `yaml:"max_message"`
 }
 
 // AlertConfig sets the deduplication window (the same rule on the same host
@@ -89,57 +104,6 @@ func (c *Config) LoadConfig(path string) error {
 	return nil
 }
 
-// ApplyEnv overrides c with the VIGIL_* environment variables that are set:
-// VIGIL_DATA, VIGIL_HTTP, VIGIL_RULES (a list separated by the OS path list
-// separator), VIGIL_SYSLOG_UDP, VIGIL_SYSLOG_TCP, VIGIL_SYSLOG_TLS,
-// VIGIL_SYSLOG_TLS_CERT, VIGIL_SYSLOG_TLS_KEY, VIGIL_ADMIN_TOKEN,
-// VIGIL_ALERT_WINDOW, VIGIL_ALERT_INCIDENT_WINDOW and
-// VIGIL_CORRELATION_SNAPSHOT_EVERY (Go durations).
-// getenv is os.Getenv outside tests.
-func (c *Config) ApplyEnv(getenv func(string) string) error {
-	strs := []struct {
-		key string
-		dst *string
-	}{
-		{"VIGIL_DATA", &c.Data},
-		{"VIGIL_HTTP", &c.HTTP},
-		{"VIGIL_SYSLOG_UDP", &c.Syslog.UDP},
-		{"VIGIL_SYSLOG_TCP", &c.Syslog.TCP},
-		{"VIGIL_SYSLOG_TLS", &c.Syslog.TLS},
-		{"VIGIL_SYSLOG_TLS_CERT", &c.Syslog.TLSCert},
-		{"VIGIL_SYSLOG_TLS_KEY", &c.Syslog.TLSKey},
-		{"VIGIL_ADMIN_TOKEN", &c.AdminToken},
-	}
-	for _, s := range strs {
-		if v := getenv(s.key); v != "" {
-			*s.dst = v
-		}
-	}
-	if v := getenv("VIGIL_RULES"); v != "" {
-		c.Rules = strings.Split(v, string(os.PathListSeparator))
-	}
-	durs := []struct {
-		key string
-		dst *time.Duration
-	}{
-		{"VIGIL_ALERT_WINDOW", &c.Alert.Window},
-		{"VIGIL_ALERT_INCIDENT_WINDOW", &c.Alert.IncidentWindow},
-		{"VIGIL_CORRELATION_SNAPSHOT_EVERY", &c.Correlation.SnapshotEvery},
-	}
-	for _, d := range durs {
-		v := getenv(d.key)
-		if v == "" {
-			continue
-		}
-		t, err := time.ParseDuration(v)
-		if err != nil {
-			return fmt.Errorf("environment %s: %w", d.key, err)
-		}
-		*d.dst = t
-	}
-	return nil
-}
-
 // Validate checks c and names the first key that is wrong.
 func (c *Config) Validate() error {
 	if c.Data == "" {
@@ -163,6 +127,12 @@ func (c *Config) Validate() error {
 	if c.Syslog.TLS != "" && (c.Syslog.TLSCert == "" || c.Syslog.TLSKey == "") {
 		return errors.New("config key syslog.tls: needs syslog.tls_cert and syslog.tls_key")
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("config key tls_cert: tls_cert and tls_key go together (both PEM files), or neither for plain HTTP")
+	}
+	if err := c.HL7.validate(); err != nil {
+		return err
+	}
 	if c.Alert.Window <= 0 {
 		return fmt.Errorf("config key alert.window: %v is not a positive duration", c.Alert.Window)
 	}
@@ -176,6 +146,24 @@ func (c *Config) Validate() error {
 		return err
 	}
 	return c.Flow.validate()
+}
+
+func (h *HL7Config) validate() error {
+	for _, a := range []struct{ key, addr string }{{"hl7.mllp", h.MLLP}, {"hl7.mllp_tls", h.MLLPTLS}} {
+		if err := checkAddr(a.key, a.addr, false); err != nil {
+			return err
+		}
+	}
+	if h.MLLPTLS != "" && (h.TLSCert == "" || h.TLSKey == "") {
+		return errors.New("config key hl7.mllp_tls: needs hl7.tls_cert and hl7.tls_key")
+	}
+	if h.MaxConnections < 0 {
+		return fmt.Errorf("config key hl7.max_connections: %d is negative", h.MaxConnections)
+	}
+	if h.MaxMessage < 0 {
+		return fmt.Errorf("config key hl7.max_message: %d is negative", h.MaxMessage)
+	}
+	return nil
 }
 
 func checkAddr(key, addr string, required bool) error {

@@ -31,6 +31,8 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		m.one("vigil_syslog_udp_drops_total", "counter", "Syslog datagrams dropped because the queue was full.", float64(ls.UDPDrops))
 		m.one("vigil_syslog_queue_length", "gauge", "Syslog events waiting for the log.", float64(ls.Queued))
 	}
+	s.fhirMetrics(m)
+	s.mllpMetrics(m)
 	m.one("vigil_wal_records", "gauge", "Last sequence number in the event log.", float64(ws.Last))
 	m.one("vigil_wal_appends_total", "counter", "Append calls committed since start.", float64(ws.Appends))
 	m.one("vigil_wal_syncs_total", "counter", "fsyncs of the event log since start.", float64(ws.Syncs))
@@ -97,4 +99,32 @@ func (s *Service) notifyMetrics(m metricWriter) {
 			m.sample(f.name, "target", t, f.v(st[t]))
 		}
 	}
+}
+
+// fhirMetrics writes the FHIR endpoint's counts.
+func (s *Service) fhirMetrics(m metricWriter) {
+	if s.fhir == nil {
+		return
+	}
+	m.one("vigil_fhir_requests_total", "counter", "FHIR ingest requests answered.", float64(s.fhir.requests.Load()))
+	m.one("vigil_fhir_refused_total", "counter", "AuditEvents refused as malformed (answered 400 and quarantined).", float64(s.fhir.refused.Load()))
+}
+
+// mllpMetrics writes the HL7 v2 MLLP listener's counts, with the accepted
+// messages per message type.
+func (s *Service) mllpMetrics(m metricWriter) {
+	if s.mllp == nil {
+		return
+	}
+	st := s.mllp.Stats()
+	m.family("vigil_hl7_messages_total", "counter", "HL7 v2 messages stored and acknowledged AA, per message type.")
+	for _, t := range sortedKeys(st.Types) {
+		m.sample("vigil_hl7_messages_total", "type", t, float64(st.Types[t]))
+	}
+	m.one("vigil_hl7_rejected_total", "counter", "HL7 v2 messages answered AR or AE as malformed or too large.", float64(st.Rejected))
+	m.one("vigil_hl7_store_errors_total", "counter", "HL7 v2 messages answered AE because storing them failed.", float64(st.StoreErrors))
+	m.one("vigil_hl7_frame_errors_total", "counter", "Bytes outside any MLLP frame.", float64(st.FrameErrors))
+	m.one("vigil_hl7_overloaded_total", "counter", "Times an HL7 v2 message waited for the overloaded sink.", float64(st.Overloads))
+	m.one("vigil_hl7_connections_open", "gauge", "MLLP connections open.", float64(st.ConnsOpen))
+	m.one("vigil_hl7_connections_refused_total", "counter", "MLLP connections closed at once for being over hl7.max_connections.", float64(st.ConnsRefused))
 }

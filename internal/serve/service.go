@@ -20,6 +20,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/flow"
 	"github.com/vigilhealth/vigil/internal/ingest"
+	"github.com/vigilhealth/vigil/internal/ingest/hl7"
 	"github.com/vigilhealth/vigil/internal/ingest/syslog"
 	"github.com/vigilhealth/vigil/internal/notify"
 	"github.com/vigilhealth/vigil/internal/sigma"
@@ -51,6 +52,8 @@ type Service struct {
 	flow      *flow.Watch
 	now       func() time.Time // the flow watch's clock
 	syslog    *syslog.Listener
+	mllp      *hl7.Listener // nil when the hl7 section sets no address
+	fhir      *fhirHandler
 	ln        net.Listener
 	srv       *http.Server
 	token     string
@@ -74,7 +77,7 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s = &Service{cfg: cfg, log: log, started: time.Now(), eventsIn: map[string]*atomic.Int64{"http": {}, "syslog": {}}}
+	s = &Service{cfg: cfg, log: log, started: time.Now(), eventsIn: map[string]*atomic.Int64{"http": {}, "syslog": {}, fhirListener: {}, hl7Listener: {}}}
 	defer func() {
 		if err != nil {
 			s.closeAll()
@@ -224,24 +227,30 @@ var (
 	newDeduper = func(window, incidentWindow time.Duration) deduper { return alert.NewDeduper(window, incidentWindow) }
 )
 
-// openListeners binds the API and then the syslog listener (when
-// configured), last because only its Run releases its sockets.
+// openListeners binds the API (HTTPS when tls_cert is set) and then the
+// syslog and MLLP listeners (when configured), last because only their Run
+// releases their sockets.
 func (s *Service) openListeners() error {
 	ln, err := net.Listen("tcp", s.cfg.HTTP)
 	if err != nil {
 		return fmt.Errorf("config key http: %w", err)
 	}
 	s.ln = ln
+	if s.cfg.TLSCert != "" {
+		tc, err := serverTLS("tls_cert/tls_key", s.cfg.TLSCert, s.cfg.TLSKey)
+		if err != nil {
+			return err
+		}
+		s.ln = tls.NewListener(ln, tc)
+	}
 	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	sc := s.cfg.Syslog
 	if sc.UDP != "" || sc.TCP != "" || sc.TLS != "" {
 		lc := syslog.ListenerConfig{UDP: sc.UDP, TCP: sc.TCP, TLS: sc.TLS}
 		if sc.TLS != "" {
-			cert, err := tls.LoadX509KeyPair(sc.TLSCert, sc.TLSKey)
-			if err != nil {
-				return fmt.Errorf("config key syslog.tls_cert/tls_key: %w", err)
+			if lc.TLSConfig, err = serverTLS("syslog.tls_cert/tls_key", sc.TLSCert, sc.TLSKey); err != nil {
+				return err
 			}
-			lc.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
 		l, err := syslog.NewListener(lc, s.sinkFor("syslog"), s.quar, s.log.With("listener", "syslog"))
 		if err != nil {
@@ -249,7 +258,7 @@ func (s *Service) openListeners() error {
 		}
 		s.syslog = l
 	}
-	return nil
+	return s.openMLLP()
 }
 
 func (s *Service) sinkFor(listener string) ingest.Sink {
@@ -258,6 +267,15 @@ func (s *Service) sinkFor(listener string) ingest.Sink {
 
 // Addr is the address the API listens on.
 func (s *Service) Addr() net.Addr { return s.ln.Addr() }
+
+// APIURL is the API's base URL: https:// when tls_cert is set, else
+// http://, then the bound address.
+func (s *Service) APIURL() string {
+	if s.cfg.TLSCert != "" {
+		return "https://" + s.Addr().String()
+	}
+	return "http://" + s.Addr().String()
+}
 
 // SyslogAddrs are the bound syslog addresses; nil for a transport that is off.
 func (s *Service) SyslogAddrs() (udp, tcp, tls net.Addr) {
@@ -273,8 +291,9 @@ func (s *Service) TokenPath() string { return s.tokenPath }
 
 // Run serves until ctx is cancelled, then drains: the API stops taking
 // requests and finishes those in flight, the syslog listener hands on what it
-// read, the detector processes the log up to its end and commits, and the
-// files are closed. Run may be called once.
+// read, the MLLP listener answers the messages in hand, the detector
+// processes the log up to its end and commits, and the files are closed.
+// Run may be called once.
 func (s *Service) Run(ctx context.Context) error {
 	if s.ran.Swap(true) {
 		return errors.New("serve: Run called twice")
@@ -283,7 +302,7 @@ func (s *Service) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	detCtx, stopDetector := context.WithCancel(context.Background())
 	defer stopDetector()
-	httpDone, syslogDone, detDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	httpDone, syslogDone, mllpDone, detDone := make(chan struct{}), make(chan struct{}), make(chan struct{}), make(chan struct{})
 	// Notifications go on until the detector has committed its last
 	// alerts, so that the drain's alerts are notified too.
 	notifyCtx, stopNotify := context.WithCancel(context.Background())
@@ -313,6 +332,13 @@ func (s *Service) Run(ctx context.Context) error {
 		return s.syslog.Run(gctx)
 	})
 	g.Go(func() error {
+		defer close(mllpDone)
+		if s.mllp == nil {
+			return nil
+		}
+		return s.mllp.Run(gctx)
+	})
+	g.Go(func() error {
 		defer close(detDone)
 		return s.det.run(detCtx)
 	})
@@ -320,6 +346,7 @@ func (s *Service) Run(ctx context.Context) error {
 		<-gctx.Done()
 		<-httpDone
 		<-syslogDone
+		<-mllpDone
 		if err := s.saveFlow(); err != nil { // nothing more arrives
 			s.log.Error("shutdown: save the flow profile", "err", err)
 		}

@@ -11,8 +11,10 @@ import (
 // Background returns the trust's ordinary traffic from start for d, about
 // rate events a second, in time order: clinical applications starting and
 // connecting, documents saved, logons and logoffs, scheduled tasks, Defender
-// signature updates, boot records of the legacy hosts, VPN logins with MFA
-// and firewall traffic. The same seed, start, d and rate give the same
+// signature updates, boot records of the legacy hosts, VPN logins with MFA,
+// firewall traffic, the EPR's FHIR AuditEvents of clinicians reading and
+// searching their wards' patients (mostly in working hours) and the PAS's
+// ADT feed (admissions, transfers, discharges, updates). The same seed, start, d and rate give the same
 // events (the stream of randomness depends on seed and start). None of it should raise a high or critical alert.
 func (t *Trust) Background(start time.Time, d time.Duration, rate float64) iter.Seq[Event] {
 	return func(yield func(Event) bool) {
@@ -88,6 +90,10 @@ func (t *Trust) backgroundAt(r *rand.Rand, at time.Time) []Event {
 		// below the mass-write correlation's hundred a minute.
 		img := clinicalApps[2].image
 		return []Event{t.fileEvent(at, h, img, g, pid, p.Qualified(), fmt.Sprintf(`C:\Users\%s\Documents\notes-%d.docx`, p.Account, r.IntN(500)))}
+	case n < 72 && workingHours(at), n < 66:
+		// The EPR's audit of a clinician opening a patient's record or
+		// searching the ward's patients, mostly in working hours.
+		return []Event{t.auditEvent(r, at, p, wardOf(h), h)}
 	case n < 78:
 		id := fmt.Sprintf("0x%x", r.Uint32())
 		logon := t.win(at, h, chSecurity, 4624, map[string]any{
@@ -112,6 +118,8 @@ func (t *Trust) backgroundAt(r *rand.Rand, at time.Time) []Event {
 		return []Event{t.win(at, h, chSecurity, 4625, map[string]any{
 			"TargetUserName": p.Account, "TargetDomainName": NetBIOS, "LogonType": 2, "Status": "0xc000006d", "SubStatus": "0xc000006a", "WorkstationName": h.Name,
 		})}
+	case n < 93:
+		return []Event{t.adtMessage(r, at, 1+r.IntN(8))}
 	case n < 95:
 		return []Event{t.vpnLogin(at, p.Account, fmt.Sprintf("81.%d.%d.%d", r.IntN(200), r.IntN(250), 1+r.IntN(250)), true)}
 	default:
@@ -126,6 +134,16 @@ func containsVerb(s string) bool {
 		}
 	}
 	return false
+}
+
+// wardOf returns the ward number of a ward workstation (WARD3-PC01), and
+// 1 for any other host.
+func wardOf(h Host) int {
+	var w int
+	if _, err := fmt.Sscanf(h.Name, "WARD%d-", &w); err != nil || w < 1 {
+		return 1
+	}
+	return w
 }
 
 // bootRecord is System event 6009, which Windows writes at each start with

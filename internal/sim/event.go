@@ -16,10 +16,16 @@ type Event struct {
 	Host   string         // FQDN of the sender
 	Fields map[string]any // flat JSON; TimeCreated is added from Time
 	Syslog string         // for network devices: the RFC 5424 line, without a newline
+	FHIR   []byte         // for the EPR: a FHIR R4 AuditEvent resource (JSON); Fields is unused
+	HL7    string         // for the PAS: an HL7 v2 ADT message; Fields are its flat JSON
 }
 
-// JSON returns the event as one line of flat JSON (no newline).
+// JSON returns the event as one line of flat JSON (no newline); a FHIR
+// event is its AuditEvent resource.
 func (e Event) JSON() ([]byte, error) {
+	if e.FHIR != nil {
+		return e.FHIR, nil
+	}
 	m := make(map[string]any, len(e.Fields)+1)
 	for k, v := range e.Fields {
 		m[k] = v

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/ingest/hl7"
 	"github.com/vigilhealth/vigil/internal/wait"
 )
 
@@ -23,19 +24,33 @@ const DefaultBatch = 500
 // Player sends events to a running Vigil at the times they carry: Windows
 // events as NDJSON to POST /api/v1/events with the bearer token, network
 // devices' events as RFC 5424 lines over syslog TCP when SyslogTCP is set
-// (else as flat JSON over HTTP). Events due together go in one request.
+// (else as flat JSON over HTTP), the EPR's AuditEvents as FHIR batch
+// Bundles to POST /fhir, and the PAS's ADT messages over MLLP when MLLP is
+// set (else as flat JSON over HTTP). Events due together go in one request.
 // Set the fields before the first Play; Play may run in several goroutines.
 type Player struct {
 	URL       string // the API's base, such as http://127.0.0.1:8443
 	Token     string
 	SyslogTCP string       // syslog TCP address; "" sends everything over HTTP
+	MLLP      string       // HL7 v2 MLLP address; "" sends ADT messages as JSON over HTTP
 	Client    *http.Client // nil: http.DefaultClient
 	Batch     int          // 0: DefaultBatch
 
-	sent    atomic.Int64 // events acknowledged over HTTP
-	syslogs atomic.Int64 // lines written to syslog
-	mu      sync.Mutex   // guards conn
-	conn    net.Conn
+	sent     atomic.Int64 // events acknowledged over HTTP
+	syslogs  atomic.Int64 // lines written to syslog
+	fhirSent atomic.Int64 // AuditEvents created
+	hl7Sent  atomic.Int64 // HL7 messages acknowledged AA
+	mu       sync.Mutex   // guards conn, mllp and acks
+	conn     net.Conn
+	mllp     net.Conn
+	acks     *hl7.MLLPReader
+}
+
+func (p *Player) client() *http.Client {
+	if p.Client == nil {
+		return http.DefaultClient
+	}
+	return p.Client
 }
 
 // Sent is how many events the service has acknowledged over HTTP.
@@ -53,8 +68,16 @@ func (p *Player) Play(ctx context.Context, events iter.Seq[Event]) error {
 		batch = DefaultBatch
 	}
 	var buf bytes.Buffer
+	var fhir [][]byte
 	n := 0
 	flush := func() error {
+		if len(fhir) > 0 {
+			err := p.postBundle(ctx, fhir)
+			fhir = fhir[:0]
+			if err != nil {
+				return err
+			}
+		}
 		if n == 0 {
 			return nil
 		}
@@ -71,6 +94,20 @@ func (p *Player) Play(ctx context.Context, events iter.Seq[Event]) error {
 			if err := wait.Sleep(ctx, pause); err != nil {
 				return err
 			}
+		}
+		if ev.FHIR != nil {
+			if fhir = append(fhir, ev.FHIR); len(fhir) >= batch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if ev.HL7 != "" && p.MLLP != "" {
+			if err := p.sendHL7(ctx, ev.HL7); err != nil {
+				return err
+			}
+			continue
 		}
 		if ev.Syslog != "" && p.SyslogTCP != "" {
 			if err := p.syslog(ctx, ev.Syslog); err != nil {
@@ -101,11 +138,7 @@ func (p *Player) post(ctx context.Context, body []byte, n int) error {
 	}
 	req.Header.Set("Authorization", "Bearer "+p.Token)
 	req.Header.Set("Content-Type", "application/x-ndjson")
-	client := p.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := p.client().Do(req)
 	if err != nil {
 		return fmt.Errorf("send %d events to %s: %w", n, p.URL, err)
 	}
@@ -152,15 +185,20 @@ func (p *Player) syslog(ctx context.Context, line string) error {
 	return nil
 }
 
-// Close closes the syslog connection, if any.
+// Close closes the syslog and MLLP connections, if any.
 func (p *Player) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.conn == nil {
-		return nil
+	var err error
+	for _, c := range []*net.Conn{&p.conn, &p.mllp} {
+		if *c != nil {
+			if cerr := (*c).Close(); err == nil {
+				err = cerr
+			}
+			*c = nil
+		}
 	}
-	err := p.conn.Close()
-	p.conn = nil
+	p.acks = nil
 	return err
 }
 

@@ -19,6 +19,7 @@ const testToken = "sim-test-token-0123456789"
 type running struct {
 	base   string
 	syslog string
+	mllp   string
 }
 
 func startService(t *testing.T) running {
@@ -27,6 +28,7 @@ func startService(t *testing.T) running {
 	cfg.Data = t.TempDir()
 	cfg.HTTP = "127.0.0.1:0"
 	cfg.Syslog.TCP = "127.0.0.1:0"
+	cfg.HL7.MLLP = "127.0.0.1:0"
 	cfg.AdminToken = testToken
 	svc, err := serve.New(cfg, nil)
 	if err != nil {
@@ -42,7 +44,8 @@ func startService(t *testing.T) running {
 		}
 	})
 	_, tcp, _ := svc.SyslogAddrs()
-	return running{base: "http://" + svc.Addr().String(), syslog: tcp.String()}
+	mllp, _ := svc.MLLPAddrs()
+	return running{base: svc.APIURL(), syslog: tcp.String(), mllp: mllp.String()}
 }
 
 type apiAlert struct {
@@ -122,7 +125,7 @@ func TestScenariosEndToEnd(t *testing.T) {
 			if len(sc.Stages) == 0 {
 				t.Fatal("scenario has no stages")
 			}
-			p := &Player{URL: r.base, Token: testToken, SyslogTCP: r.syslog}
+			p := &Player{URL: r.base, Token: testToken, SyslogTCP: r.syslog, MLLP: r.mllp}
 			defer p.Close()
 			bg := trust.Background(now.Add(-2*time.Minute), 2*time.Minute, 20)
 			if err := p.Play(context.Background(), Merge(bg, slicesValues(sc.Events()))); err != nil {
@@ -187,7 +190,7 @@ func TestBackgroundRaisesNoHighAlert(t *testing.T) {
 	r := startService(t)
 	trust := NewTrust(11)
 	now := time.Now()
-	p := &Player{URL: r.base, Token: testToken, SyslogTCP: r.syslog}
+	p := &Player{URL: r.base, Token: testToken, SyslogTCP: r.syslog, MLLP: r.mllp}
 	defer p.Close()
 	var n int64
 	for range trust.Background(now.Add(-30*time.Minute), 30*time.Minute, 10) {
@@ -196,13 +199,14 @@ func TestBackgroundRaisesNoHighAlert(t *testing.T) {
 	if err := p.Play(context.Background(), trust.Background(now.Add(-30*time.Minute), 30*time.Minute, 10)); err != nil {
 		t.Fatal(err)
 	}
-	if n < 10000 || p.SyslogSent() == 0 {
-		t.Fatalf("background gave %d events, %d of them syslog: too few to test", n, p.SyslogSent())
+	if n < 10000 || p.SyslogSent() == 0 || p.FHIRSent() == 0 || p.HL7Sent() == 0 {
+		t.Fatalf("background gave %d events, %d of them syslog, %d FHIR, %d HL7: too few to test", n, p.SyslogSent(), p.FHIRSent(), p.HL7Sent())
 	}
-	if p.Sent()+p.SyslogSent() != n {
-		t.Fatalf("sent %d over HTTP and %d over syslog, want %d in all", p.Sent(), p.SyslogSent(), n)
+	all := p.Sent() + p.SyslogSent() + p.FHIRSent() + p.HL7Sent()
+	if all != n {
+		t.Fatalf("sent %d over HTTP, %d over syslog, %d FHIR and %d HL7, want %d in all", p.Sent(), p.SyslogSent(), p.FHIRSent(), p.HL7Sent(), n)
 	}
-	settle(t, r, p.Sent()+p.SyslogSent())
+	settle(t, r, all)
 	got := alerts(t, r)
 	t.Logf("background: %d events, %d alerts of any level", n, len(got))
 	for _, a := range got {

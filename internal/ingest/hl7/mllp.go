@@ -20,6 +20,10 @@ const (
 type FrameError struct {
 	Offset int64
 	Msg    string
+	// Oversize is set when a whole frame was skipped for being over the
+	// size limit: its sender is waiting for an answer (a listener rejects
+	// it), unlike bytes outside any frame.
+	Oversize bool
 }
 
 // Error names the byte offset.
@@ -75,7 +79,7 @@ func (r *MLLPReader) Next() ([]byte, error) {
 			return nil, &FrameError{Offset: r.off, Msg: fmt.Sprintf("start block inside the frame that starts at byte %d (end block missing)", start)}
 		case len(r.buf) >= r.maxSize:
 			r.discardFrame()
-			return nil, &FrameError{Offset: start, Msg: fmt.Sprintf("message larger than the %d-byte limit", r.maxSize)}
+			return nil, &FrameError{Offset: start, Msg: fmt.Sprintf("message larger than the %d-byte limit", r.maxSize), Oversize: true}
 		}
 		r.buf = append(r.buf, c)
 	}

@@ -21,7 +21,7 @@ func (h *handler) read(req *request, body io.Reader) (int, string) {
 			return 0, ""
 		}
 		if err != nil {
-			return bodyStatus(err), fmt.Sprintf("body: line %d: %s", n, bodyError(err, h.opts.MaxBody))
+			return BodyStatus(err), fmt.Sprintf("body: line %d: %s", n, BodyError(err, h.opts.MaxBody))
 		}
 		if long {
 			req.refuse(n, line, fmt.Errorf("longer than %d bytes; the first %[1]d are kept", h.opts.MaxLine))
@@ -38,9 +38,9 @@ func (h *handler) read(req *request, body io.Reader) (int, string) {
 	}
 }
 
-// bodyStatus is the status for a body that could not be read: 413 when it
+// BodyStatus is the status for a body that could not be read: 413 when it
 // is too large, else 400.
-func bodyStatus(err error) int {
+func BodyStatus(err error) int {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) || errors.Is(err, errTooLarge) {
 		return http.StatusRequestEntityTooLarge
@@ -48,9 +48,10 @@ func bodyStatus(err error) int {
 	return http.StatusBadRequest
 }
 
-// bodyError says what went wrong reading the body.
-func bodyError(err error, limit int64) string {
-	if bodyStatus(err) == http.StatusRequestEntityTooLarge {
+// BodyError says what went wrong reading a body: that it is over limit
+// bytes, or the read error.
+func BodyError(err error, limit int64) string {
+	if BodyStatus(err) == http.StatusRequestEntityTooLarge {
 		return fmt.Sprintf("body over %d bytes; split it into smaller requests", limit)
 	}
 	return err.Error()

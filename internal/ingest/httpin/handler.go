@@ -85,8 +85,7 @@ func NewEventsHandler(sink ingest.Sink, q ingest.Quarantine, auth Authorizer, op
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	secs := int64((opts.RetryAfter + time.Second - 1) / time.Second)
-	h := &handler{sink: sink, q: q, auth: auth, opts: opts, retry: strconv.FormatInt(secs, 10)}
+	h := &handler{sink: sink, q: q, auth: auth, opts: opts, retry: RetryAfter(opts.RetryAfter)}
 	h.pool.New = func() any { return new(request) }
 	return h
 }
@@ -106,14 +105,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, msg)
 		return
 	}
-	body, status, msg := h.body(w, r)
+	body, status, msg := ReadBody(w, r, h.opts.MaxBody)
 	if status != 0 {
 		writeError(w, status, msg)
 		return
 	}
 	req := h.pool.Get().(*request)
 	defer h.release(req)
-	req.peer, req.host = r.RemoteAddr, hostOf(r.RemoteAddr)
+	req.peer, req.host = r.RemoteAddr, HostOf(r.RemoteAddr)
 	if status, msg := h.read(req, body); status != 0 {
 		writeError(w, status, msg)
 		return
@@ -131,24 +130,33 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeAnswer(w, req)
 }
 
-// body returns the request body, limited to MaxBody and decompressed, or
-// the status and message to answer when it cannot be read.
-func (h *handler) body(w http.ResponseWriter, r *http.Request) (io.Reader, int, string) {
-	raw := http.MaxBytesReader(w, r.Body, h.opts.MaxBody)
+// ReadBody returns r's body, limited to max bytes as sent and after gzip
+// decompression (Content-Encoding gzip), or the status and message to
+// answer when it cannot be read: 415 for another encoding, 400 for a
+// broken gzip header. Reading past max fails with an error for which
+// BodyStatus gives 413. Other handlers that take bodies (FHIR) share it.
+func ReadBody(w http.ResponseWriter, r *http.Request, max int64) (io.Reader, int, string) {
+	raw := http.MaxBytesReader(w, r.Body, max)
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 		return raw, 0, ""
 	case "gzip", "x-gzip":
 		gz, err := gzip.NewReader(raw)
 		if err != nil {
-			return nil, bodyStatus(err), "body: gzip: " + err.Error()
+			return nil, BodyStatus(err), "body: gzip: " + err.Error()
 		}
 		// Bound what the body expands to as well, against a small body
 		// that inflates to gigabytes.
-		return &limitReader{r: gz, left: h.opts.MaxBody}, 0, ""
+		return &limitReader{r: gz, left: max}, 0, ""
 	default:
 		return nil, http.StatusUnsupportedMediaType, fmt.Sprintf("content encoding %q not supported; send gzip or none", enc)
 	}
+}
+
+// RetryAfter is the Retry-After header value for d: whole seconds, rounded
+// up.
+func RetryAfter(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // store hands the request's events to the sink in one call, so that the
@@ -189,8 +197,9 @@ func checkContentType(ct string) string {
 	return fmt.Sprintf("content type %q not supported; send application/x-ndjson (one JSON event per line)", mt)
 }
 
-// hostOf returns the IP address of a "host:port" remote address.
-func hostOf(addr string) string {
+// HostOf returns the IP address of a "host:port" remote address (a
+// request's RemoteAddr), or addr itself when it has no port.
+func HostOf(addr string) string {
 	if h, _, err := net.SplitHostPort(addr); err == nil {
 		return h
 	}

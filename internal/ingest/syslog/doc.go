@@ -31,6 +31,14 @@
 // hex-encoded command lines of EXECVE arguments, proctitle and cmd decoded.
 // Their time comes from the audit(...) stamp.
 //
+// DICOM / IHE ATNA audit messages (IHE ITI-20: an RFC 3881 or DICOM
+// PS3.15 AuditMessage as the RFC 5424 MSG, usually after a BOM) are read
+// with package atna into a dicom/atna event (user.id, patient.id, ...; see
+// atna.Message.ToEvent) that keeps facility, severity, hostname and
+// appname. An AuditMessage that does not parse gives the plain syslog event
+// and an error wrapping ErrATNA with the parser's reason; the listener
+// quarantines it.
+//
 // Log sources. Syslog lines are LogSource{Product: "linux", Service:
 // "syslog"}, refined by program (the appname, lower-cased, without a
 // path or a "(pam_unix)"-style suffix) to the services that SigmaHQ's

@@ -32,7 +32,7 @@ func (l *Listener) handle(msg []byte, reason error, name, peer, host string, tc 
 	ev := l.pool.Get().(*event.Event)
 	err := Parse(msg, ev, l.reference())
 	switch {
-	case errors.Is(err, ErrBinary):
+	case errors.Is(err, ErrBinary), errors.Is(err, ErrATNA):
 		l.stats.parseErrors.Add(1)
 		l.quarantine(name, peer, msg, err)
 		l.pool.Put(ev)

@@ -224,6 +224,12 @@ func TestListenerBatchesInFlight(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	close(sink.release)
+	for l.Stats().TCP.Messages < 60 { // all read before the stop cuts reading off
+		if time.Now().After(deadline) {
+			t.Fatalf("read %d messages, want 60", l.Stats().TCP.Messages)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"syscall"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/vigilhealth/vigil/internal/wait"
+	"github.com/vigilhealth/vigil/internal/ingest/netconn"
 )
 
 // serveStream accepts TCP or TLS connections until ctx is cancelled and
@@ -21,30 +19,10 @@ func (l *Listener) serveStream(ctx context.Context, g *errgroup.Group, ln net.Li
 	if tc == &l.stats.tls {
 		name = "syslog/tls"
 	}
-	delay := 5 * time.Millisecond
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
-				// Out of file descriptors or a transient failure: wait
-				// rather than spin or give up on every sender.
-				l.log.Warn("syslog accept failed; retrying", "listener", name, "err", err, "wait", delay)
-				if wait.Sleep(ctx, delay) != nil {
-					return nil
-				}
-				delay = min(2*delay, time.Second)
-				continue
-			}
-			return fmt.Errorf("syslog listener %s on %s: %w", name, ln.Addr(), err)
-		}
-		delay = 5 * time.Millisecond
+	err := netconn.Serve(ctx, ln, l.log, name, func(conn net.Conn) bool {
 		if !l.track(conn) {
 			conn.Close()
-			return nil
+			return false
 		}
 		l.stats.connsAccepted.Add(1)
 		g.Go(func() error {
@@ -53,15 +31,20 @@ func (l *Listener) serveStream(ctx context.Context, g *errgroup.Group, ln net.Li
 			l.serveConn(conn, name, tc)
 			return nil
 		})
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("syslog listener %w", err)
 	}
+	return nil
 }
 
 // serveConn reads messages from one connection until it ends, is idle for
 // IdleTimeout, or the listener closes it. One bad message never ends it.
 func (l *Listener) serveConn(conn net.Conn, name string, tc *transportCounters) {
 	peer := conn.RemoteAddr().String()
-	host := hostOf(conn.RemoteAddr())
-	f := newFramer(idleReader{conn, l.cfg.IdleTimeout}, l.cfg.MaxMessage)
+	host := netconn.PeerIP(conn.RemoteAddr())
+	f := newFramer(netconn.IdleReader(conn, l.cfg.IdleTimeout), l.cfg.MaxMessage)
 	for {
 		msg, err := f.next()
 		switch {
@@ -72,45 +55,11 @@ func (l *Listener) serveConn(conn net.Conn, name string, tc *transportCounters) 
 			l.handle(msg, err, name, peer, host, tc, true)
 			continue
 		case err == io.EOF, errors.Is(err, net.ErrClosed):
-		case isTimeout(err):
+		case netconn.IsTimeout(err):
 			l.log.Info("syslog connection idle; closed", "listener", name, "peer", peer, "idle", l.cfg.IdleTimeout)
 		default:
 			l.log.Warn("syslog connection failed", "listener", name, "peer", peer, "err", err)
 		}
 		return
 	}
-}
-
-// idleReader sets a read deadline before each read, so that a connection
-// that sends nothing for the timeout ends.
-type idleReader struct {
-	conn net.Conn
-	idle time.Duration
-}
-
-func (r idleReader) Read(p []byte) (int, error) {
-	if err := r.conn.SetReadDeadline(time.Now().Add(r.idle)); err != nil {
-		return 0, err
-	}
-	return r.conn.Read(p)
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// hostOf returns the IP address of a peer, without the port.
-func hostOf(a net.Addr) string {
-	switch a := a.(type) {
-	case *net.TCPAddr:
-		return a.IP.String()
-	case *net.UDPAddr:
-		return a.IP.String()
-	}
-	h, _, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	return h
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+
+	"github.com/vigilhealth/vigil/internal/ingest/netconn"
 )
 
 // serveUDP reads one message per datagram until ctx is cancelled. It never
@@ -23,7 +25,7 @@ func (l *Listener) serveUDP(ctx context.Context) error {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			if isTimeout(err) {
+			if netconn.IsTimeout(err) {
 				continue
 			}
 			return fmt.Errorf("syslog listener syslog/udp on %s: %w", l.udp.LocalAddr(), err)
@@ -33,7 +35,7 @@ func (l *Listener) serveUDP(ctx context.Context) error {
 				lastAddr, peer, host = ap, ap.String(), ap.Addr().Unmap().String()
 			}
 		} else {
-			peer, host = addr.String(), hostOf(addr)
+			peer, host = addr.String(), netconn.PeerIP(addr)
 		}
 		msg := buf[:n]
 		var reason error

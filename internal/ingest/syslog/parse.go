@@ -76,8 +76,17 @@ func parseBare(s string, ev *event.Event) error {
 	return ErrNotSyslog
 }
 
-// fill adds the header's fields and its message's payload to ev.
+// fill adds the header's fields and its message's payload to ev. An ATNA
+// AuditMessage becomes an ATNA event (see atna); one that does not parse
+// leaves the plain syslog fields and an error wrapping ErrATNA.
 func (h *header) fill(ev *event.Event) error {
+	var atnaErr error
+	if isATNA(h.message) {
+		if atnaErr = h.atna(ev); atnaErr == nil {
+			return nil
+		}
+		ev.Reset()
+	}
 	if h.hasTime {
 		ev.Time = h.time.UTC()
 	}
@@ -99,8 +108,8 @@ func (h *header) fill(ev *event.Event) error {
 		ev.Add(event.Intern("sd."+p.id+"."+p.name), p.value)
 	}
 	ev.Add(fMessage, h.message)
-	var err error
-	if h.sdErr != nil {
+	err := atnaErr
+	if h.sdErr != nil && err == nil {
 		err = h.sdErr
 	}
 	switch {

@@ -1,0 +1,161 @@
+package serve
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// envVar is one VIGIL_* environment variable: the config key it overrides
+// and how its text is read into the configuration.
+type envVar struct {
+	name string
+	key  string
+	set  func(c *Config, v string) error
+}
+
+// envVars lists every variable ApplyEnv reads, in the order of the
+// configuration reference (docs/configuration.md, which a test checks
+// against this list).
+var envVars = []envVar{
+	str("VIGIL_DATA", "data", func(c *Config) *string { return &c.Data }),
+	str("VIGIL_HTTP", "http", func(c *Config) *string { return &c.HTTP }),
+	{"VIGIL_RULES", "rules", func(c *Config, v string) error {
+		c.Rules = strings.Split(v, string(os.PathListSeparator))
+		return nil
+	}},
+	str("VIGIL_TLS_CERT", "tls_cert", func(c *Config) *string { return &c.TLSCert }),
+	str("VIGIL_TLS_KEY", "tls_key", func(c *Config) *string { return &c.TLSKey }),
+	str("VIGIL_ADMIN_TOKEN", "admin_token", func(c *Config) *string { return &c.AdminToken }),
+	str("VIGIL_SYSLOG_UDP", "syslog.udp", func(c *Config) *string { return &c.Syslog.UDP }),
+	str("VIGIL_SYSLOG_TCP", "syslog.tcp", func(c *Config) *string { return &c.Syslog.TCP }),
+	str("VIGIL_SYSLOG_TLS", "syslog.tls", func(c *Config) *string { return &c.Syslog.TLS }),
+	str("VIGIL_SYSLOG_TLS_CERT", "syslog.tls_cert", func(c *Config) *string { return &c.Syslog.TLSCert }),
+	str("VIGIL_SYSLOG_TLS_KEY", "syslog.tls_key", func(c *Config) *string { return &c.Syslog.TLSKey }),
+	str("VIGIL_HL7_MLLP", "hl7.mllp", func(c *Config) *string { return &c.HL7.MLLP }),
+	str("VIGIL_HL7_MLLP_TLS", "hl7.mllp_tls", func(c *Config) *string { return &c.HL7.MLLPTLS }),
+	str("VIGIL_HL7_TLS_CERT", "hl7.tls_cert", func(c *Config) *string { return &c.HL7.TLSCert }),
+	str("VIGIL_HL7_TLS_KEY", "hl7.tls_key", func(c *Config) *string { return &c.HL7.TLSKey }),
+	integer("VIGIL_HL7_MAX_CONNECTIONS", "hl7.max_connections", func(c *Config) *int { return &c.HL7.MaxConnections }),
+	integer("VIGIL_HL7_MAX_MESSAGE", "hl7.max_message", func(c *Config) *int { return &c.HL7.MaxMessage }),
+	dur("VIGIL_ALERT_WINDOW", "alert.window", func(c *Config) *time.Duration { return &c.Alert.Window }),
+	dur("VIGIL_ALERT_INCIDENT_WINDOW", "alert.incident_window", func(c *Config) *time.Duration { return &c.Alert.IncidentWindow }),
+	dur("VIGIL_CORRELATION_SNAPSHOT_EVERY", "correlation.snapshot_every", func(c *Config) *time.Duration { return &c.Correlation.SnapshotEvery }),
+	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
+	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
+	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),
+	{"VIGIL_NOTIFY_WEBHOOKS", "notify.webhooks", func(c *Config, v string) error {
+		c.Notify.Webhooks = nil
+		for _, u := range strings.Fields(v) {
+			c.Notify.Webhooks = append(c.Notify.Webhooks, WebhookConfig{URL: u})
+		}
+		return nil
+	}},
+	urls("VIGIL_NOTIFY_TEAMS", "notify.teams", func(c *Config) *[]URLRef { return &c.Notify.Teams }),
+	urls("VIGIL_NOTIFY_SLACK", "notify.slack", func(c *Config) *[]URLRef { return &c.Notify.Slack }),
+	str("VIGIL_NOTIFY_SMTP_ADDR", "notify.smtp.addr", func(c *Config) *string { return &smtpOf(c).Addr }),
+	str("VIGIL_NOTIFY_SMTP_USERNAME", "notify.smtp.username", func(c *Config) *string { return &smtpOf(c).Username }),
+	str("VIGIL_NOTIFY_SMTP_PASSWORD_ENV", "notify.smtp.password_env", func(c *Config) *string { return &smtpOf(c).PasswordEnv }),
+	str("VIGIL_NOTIFY_SMTP_FROM", "notify.smtp.from", func(c *Config) *string { return &smtpOf(c).From }),
+	{"VIGIL_NOTIFY_SMTP_TO", "notify.smtp.to", func(c *Config, v string) error {
+		smtpOf(c).To = splitList(v)
+		return nil
+	}},
+	str("VIGIL_NOTIFY_SMTP_STARTTLS", "notify.smtp.starttls", func(c *Config) *string { return &smtpOf(c).StartTLS }),
+	{"VIGIL_NOTIFY_SYSLOG", "notify.syslog", setSyslogTargets},
+}
+
+// ApplyEnv overrides c with the VIGIL_* environment variables that are
+// set; docs/configuration.md lists them with the keys they override.
+// Lists are separated by commas (VIGIL_RULES by the OS path list
+// separator, URL lists by spaces, as a URL may hold a comma); a list
+// variable replaces the file's list. getenv is os.Getenv outside tests.
+func (c *Config) ApplyEnv(getenv func(string) string) error {
+	for _, e := range envVars {
+		v := getenv(e.name)
+		if v == "" {
+			continue
+		}
+		if err := e.set(c, v); err != nil {
+			return fmt.Errorf("environment %s (config key %s): %w", e.name, e.key, err)
+		}
+	}
+	return nil
+}
+
+func str(name, key string, field func(*Config) *string) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		*field(c) = v
+		return nil
+	}}
+}
+
+func dur(name, key string, field func(*Config) *time.Duration) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return err
+		}
+		*field(c) = d
+		return nil
+	}}
+}
+
+func integer(name, key string, field func(*Config) *int) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		*field(c) = n
+		return nil
+	}}
+}
+
+func urls(name, key string, field func(*Config) *[]URLRef) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		var refs []URLRef
+		for _, u := range strings.Fields(v) {
+			refs = append(refs, URLRef{URL: u})
+		}
+		*field(c) = refs
+		return nil
+	}}
+}
+
+// smtpOf returns the SMTP section, creating it when the file had none.
+func smtpOf(c *Config) *SMTPConfig {
+	if c.Notify.SMTP == nil {
+		c.Notify.SMTP = &SMTPConfig{}
+	}
+	return c.Notify.SMTP
+}
+
+// splitList splits a comma-separated list, trimming spaces and dropping
+// empty items.
+func splitList(v string) []string {
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// setSyslogTargets reads "udp://host:514, tcp://host:601" into
+// notify.syslog.
+func setSyslogTargets(c *Config, v string) error {
+	var targets []SyslogTarget
+	for _, item := range splitList(v) {
+		network, addr, ok := strings.Cut(item, "://")
+		if !ok {
+			return fmt.Errorf("%q is not NETWORK://HOST:PORT (udp://siem:514)", item)
+		}
+		targets = append(targets, SyslogTarget{Network: network, Addr: addr})
+	}
+	c.Notify.Syslog = targets
+	return nil
+}
