@@ -19,6 +19,7 @@ Usage:
   vigil rules check [--format text|json] [--placeholders FILE] PATH...
   vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
+  vigil sim care --seed N --size small|medium|large [--staff N --patients N --days N] --out DIR
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(args[1:], stdout, stderr)
 	case "demo":
 		err = demoCmd(args[1:], stdout, stderr)
+	case "sim":
+		err = simCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
