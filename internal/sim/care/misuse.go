@@ -364,7 +364,7 @@ func (m *injector) massLookup() bool {
 				continue
 			}
 			at := t.Add(time.Duration(10+m.r.IntN(240)) * time.Second)
-			m.reads(m.pair(u, p, KindMassLookup, "opened after search "+q), at, 1+m.r.IntN(2)/1, false)
+			m.reads(m.pair(u, p, KindMassLookup, "opened after search "+q), at, 1+m.r.IntN(2), false)
 			opened++
 		}
 	}
