@@ -21,6 +21,7 @@ Usage:
   vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE]
              [--reviews FILE] [--format table|csv|jsonl] [--output FILE] [--min-score N]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
+  vigil sim care --seed N --size small|medium|large [--staff N --patients N --days N] --out DIR
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -53,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = demoCmd(args[1:], stdout, stderr)
 	case "privacy":
 		err = privacyCmd(args[1:], stdout, stderr)
+	case "sim":
+		err = simCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
