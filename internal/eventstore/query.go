@@ -42,7 +42,7 @@ type term struct {
 }
 
 func (t *term) String() string {
-	v := strconv.Quote(strings.Join(t.parts, "*"))
+	v := renderParts(t.parts)
 	switch {
 	case t.field == "":
 		return v
@@ -50,6 +50,29 @@ func (t *term) String() string {
 		return t.field + ":" + v
 	}
 	return t.field + opText[t.op] + strconv.FormatFloat(t.num, 'g', -1, 64)
+}
+
+// renderParts writes a value as the lexer reads it back: each literal
+// part quoted (escaping only " and \\), the wildcards between them bare.
+func renderParts(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('*')
+		}
+		if p == "" && len(parts) > 1 {
+			continue
+		}
+		b.WriteByte('"')
+		for j := 0; j < len(p); j++ {
+			if p[j] == '"' || p[j] == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(p[j])
+		}
+		b.WriteByte('"')
+	}
+	return b.String()
 }
 
 type andExpr struct{ kids []Expr }
@@ -90,8 +113,8 @@ func ParseQuery(s string) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := parser{toks: toks, src: s}
-	if len(toks) == 0 {
+	p := parser{toks: toks}
+	if toks[0].kind == tokEOF {
 		return nil, nil
 	}
 	x, err := p.or()
@@ -118,7 +141,6 @@ func (e *SyntaxError) Error() string {
 type parser struct {
 	toks []token
 	pos  int
-	src  string
 }
 
 func (p *parser) peek() token { return p.toks[p.pos] }

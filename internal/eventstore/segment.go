@@ -216,8 +216,8 @@ func scanFrom(path string, start, limit int64, sealed bool, fn func(seq uint64, 
 // each runs fn over the scanner's frames (see scanFile).
 func (s *scanner) each(sealed bool, fn func(seq uint64, data []byte, off int64) error) (int64, error) {
 	if err := s.checkMagic(); err != nil {
-		if errors.Is(err, errTorn) && !sealed {
-			return 0, nil
+		if !sealed && (errors.Is(err, errTorn) || errors.As(err, new(*CorruptError))) {
+			return 0, nil // nothing whole: the writer starts the file again
 		}
 		if errors.Is(err, errTorn) {
 			return 0, &CorruptError{File: s.name, Offset: 0, Reason: "shorter than its magic"}
