@@ -28,8 +28,8 @@
 // field=value pairs. A search skips a segment whose time range, field names,
 // trigrams or pairs show that it cannot match, and within a segment decodes
 // only records whose raw bytes contain every literal the query needs.
-// Retention deletes whole segments, oldest first by size, and any whose
-// newest event is older than Options.MaxAge.
+// Retention deletes whole segments, oldest first by size, and any last
+// written more than Options.MaxAge ago.
 //
 // After a crash, Open cuts a torn tail (a frame a kill left incomplete)
 // from the last segment and rebuilds an index that is missing or damaged;

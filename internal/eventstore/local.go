@@ -116,6 +116,7 @@ func (l *Local) Append(ctx context.Context, recs []Record) error {
 	if err := l.flush(); err != nil {
 		return err
 	}
+	l.act.b.sum.written = l.opts.Now()
 	if time.Since(l.lastSync) >= l.opts.SyncEvery {
 		if err := l.syncActive(); err != nil {
 			return err
@@ -172,7 +173,10 @@ func (l *Local) seal() error {
 		l.failed = fmt.Errorf("eventstore: close %s: %w", filepath.Base(a.path), err)
 		return l.failed
 	}
-	a.b.sum.sealed = l.opts.Now()
+	a.b.sum.sealed = a.b.sum.written // its age runs from its last write
+	if a.b.sum.sealed.IsZero() {
+		a.b.sum.sealed = l.opts.Now()
+	}
 	info, err := l.writeIndexFor(a.path, a.b)
 	if err != nil {
 		l.failed = err

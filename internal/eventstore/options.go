@@ -9,7 +9,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultSegmentBytes = 64 << 20
-	DefaultSyncEvery    = time.Second
+	DefaultSyncEvery    = 10 * time.Second
 	minSegmentBytes     = 256
 )
 
@@ -19,9 +19,8 @@ const MaxRecordBytes = 16 << 20
 
 // Options configures a Local store. The zero value keeps everything.
 type Options struct {
-	// MaxAge expires a segment once its newest event (or, for events
-	// dated in the future or not at all, the time it was sealed) is older
-	// than MaxAge before Now. 0: no age limit.
+	// MaxAge expires a segment MaxAge after it was last written, by Now
+	// (see summary.ageRef for why not by event time). 0: no age limit.
 	MaxAge time.Duration
 	// MaxBytes bounds the bytes on disk; the oldest segments go first.
 	// 0: no size limit.

@@ -150,6 +150,9 @@ func (l *Local) recoverActive(s segFile) error {
 	if err != nil {
 		return fmt.Errorf("eventstore: open %s for appending: %w", filepath.Base(s.path), err)
 	}
+	if fi, err := f.Stat(); err == nil {
+		b.sum.written = fi.ModTime()
+	}
 	l.act = &active{base: s.base, path: s.path, f: f, size: b.sum.bytes, b: b}
 	return nil
 }

@@ -9,8 +9,8 @@ import (
 
 // Retain implements Retainer: it deletes the segments that are past
 // Options.MaxAge and, oldest first, those beyond Options.MaxBytes. An
-// active segment whose newest event is past MaxAge is sealed first, so that
-// a quiet store expires too.
+// active segment last written more than MaxAge ago is sealed first, so
+// that a quiet store expires too.
 func (l *Local) Retain(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

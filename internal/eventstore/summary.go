@@ -10,6 +10,7 @@ type summary struct {
 	untimed        bool      // some record has no time or does not decode
 	bytes          int64     // segment file bytes covered
 	sealed         time.Time // when the segment was sealed; zero while active
+	written        time.Time // when the active segment was last appended to
 }
 
 func (s *summary) add(seq uint64, t time.Time) {
@@ -45,16 +46,18 @@ func (s *summary) overlaps(since, until time.Time) bool {
 	return (since.IsZero() || !s.newest.Before(since)) && (until.IsZero() || s.oldest.Before(until))
 }
 
-// ageRef is the time retention measures a segment's age from: its newest
-// event, unless that is later than the sealing (an event dated in the
-// future) or there is none, when the sealing counts. An active segment
-// without timed events has none (zero): it does not age.
+// ageRef is the time retention measures a segment's age from: when it was
+// last written (sealed, or for the active segment last appended to). For a
+// live feed that is the newest event's time to within a segment; unlike
+// event time, it neither deletes a historical import as it arrives (the
+// store must hold every acknowledged event) nor keeps events a skewed clock
+// dated in the future. Zero for an empty active segment: it does not age.
 func (s *summary) ageRef() time.Time {
-	switch {
-	case s.newest.IsZero():
-		return s.sealed
-	case !s.sealed.IsZero() && s.sealed.Before(s.newest):
+	if !s.sealed.IsZero() {
 		return s.sealed
 	}
-	return s.newest
+	if s.count == 0 {
+		return time.Time{}
+	}
+	return s.written
 }

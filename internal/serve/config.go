@@ -29,6 +29,7 @@ type Config struct {
 	Alert      AlertConfig  `yaml:"alert"`
 	Notify     NotifyConfig `yaml:"notify"` // who is told about alerts
 	Flow       FlowConfig   `yaml:"flow"`   // watching that every source keeps sending
+	Events     EventsConfig `yaml:"events"` // retention of the searchable events
 }
 
 // SyslogConfig says where the syslog listener listens; "" leaves a
@@ -66,7 +67,8 @@ func DefaultConfig() Config {
 			Window:         DefaultWindow,
 			IncidentWindow: DefaultIncidentWindow,
 		},
-		Flow: FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
+		Flow:   FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
+		Events: EventsConfig{MaxAge: DefaultEventsMaxAge, MaxBytes: DefaultEventsMaxBytes},
 	}
 }
 
@@ -90,7 +92,8 @@ func (c *Config) LoadConfig(path string) error {
 // VIGIL_DATA, VIGIL_HTTP, VIGIL_RULES (a list separated by the OS path list
 // separator), VIGIL_SYSLOG_UDP, VIGIL_SYSLOG_TCP, VIGIL_SYSLOG_TLS,
 // VIGIL_SYSLOG_TLS_CERT, VIGIL_SYSLOG_TLS_KEY, VIGIL_ADMIN_TOKEN,
-// VIGIL_ALERT_WINDOW and VIGIL_ALERT_INCIDENT_WINDOW (Go durations).
+// VIGIL_ALERT_WINDOW and VIGIL_ALERT_INCIDENT_WINDOW (Go durations),
+// VIGIL_EVENTS_MAX_AGE and VIGIL_EVENTS_MAX_BYTES.
 // getenv is os.Getenv outside tests.
 func (c *Config) ApplyEnv(getenv func(string) string) error {
 	strs := []struct {
@@ -132,7 +135,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		}
 		*d.dst = t
 	}
-	return nil
+	return c.Events.applyEnv(getenv)
 }
 
 // Validate checks c and names the first key that is wrong.
@@ -165,6 +168,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config key alert.incident_window: %v is not a positive duration", c.Alert.IncidentWindow)
 	}
 	if err := c.Notify.validate(); err != nil {
+		return err
+	}
+	if err := c.Events.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

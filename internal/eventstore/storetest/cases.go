@@ -319,7 +319,11 @@ func testRetentionByAge(t *testing.T, open Opener) {
 	dir := t.TempDir()
 	s := open(t, dir, eventstore.Options{MaxAge: 100 * time.Minute, SegmentBytes: 8 << 10, Now: clock})
 	defer s.Close()
-	appendRecs(t, s, Records(1, Numbered(300)...))
+	for i, e := range Numbered(300) { // each event written at its own time
+		now = e.Time
+		appendRecs(t, s, Records(uint64(i+1), e))
+	}
+	now = Base.Add(300 * time.Minute)
 	retain(t, s)
 	cutoff := now.Add(-100 * time.Minute)
 	st := stats(t, s)
