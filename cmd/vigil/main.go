@@ -1,5 +1,6 @@
 // Command vigil is Vigil's one binary: it hunts through log files with Sigma
-// rules and checks rule files.
+// rules, checks rule files, serves the live service and searches the events
+// it stored.
 package main
 
 import (
@@ -19,6 +20,7 @@ Usage:
   vigil rules check [--format text|json] [--placeholders FILE] PATH...
   vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
+  vigil search [--data DIR] [--since T] [--until T] [--limit N] [--format table|jsonl] QUERY...
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -49,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(args[1:], stdout, stderr)
 	case "demo":
 		err = demoCmd(args[1:], stdout, stderr)
+	case "search":
+		return searchMain(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
