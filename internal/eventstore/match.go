@@ -171,14 +171,23 @@ func (n *termNode) may(f segFilter) bool {
 }
 
 func (n *termNode) raw(lower string) bool {
-	if n.field != "" && !specialFields[n.field] && !strings.Contains(lower, n.field) {
+	if n.field != "" && !specialFields[n.field] && isASCII(n.field) && !strings.Contains(lower, n.field) {
 		return false
 	}
 	if n.op != opEq && n.field != "" {
 		return true
 	}
 	for _, p := range n.parts {
-		if !strings.Contains(lower, p) {
+		if isASCII(p) && !strings.Contains(lower, p) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
 			return false
 		}
 	}

@@ -126,3 +126,29 @@ func TestOpenRebuildsAMissingIndex(t *testing.T) {
 		t.Fatalf("search in the segment whose index was rebuilt: %+v, %v", res, err)
 	}
 }
+
+func TestUnicodeFoldingIsNotPrefilteredAway(t *testing.T) {
+	for _, segBytes := range []int64{300, 1 << 20} { // sealed and indexed, or active
+		s, err := Open(t.TempDir(), Options{SegmentBytes: segBytes, NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []Record
+		for i, v := range []string{"\u212aat", "ÉCOLE", "İstanbul", "plain"} {
+			var ev event.Event
+			ev.Time = time.Date(2025, 1, 1, 0, 0, i, 0, time.UTC)
+			ev.Set("Name", v)
+			recs = append(recs, Record{Seq: uint64(i + 1), Data: ev.AppendBinary(nil)})
+		}
+		if err := s.Append(context.Background(), recs); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]uint64{"kat": 1, "école": 2, "Name:école": 2, "istanbul": 3, "name:İSTANBUL": 3} {
+			r, err := s.Search(context.Background(), Query{Text: q})
+			if err != nil || len(r.Events) != 1 || r.Events[0].Seq != want {
+				t.Errorf("segments of %d bytes: %q found %+v, %v; want event %d", segBytes, q, r, err, want)
+			}
+		}
+		s.Close()
+	}
+}

@@ -1,6 +1,7 @@
 package eventstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -188,21 +189,40 @@ func (s *search) inRange(t time.Time) bool {
 	return (s.q.Since.IsZero() || !t.Before(s.q.Since)) && (s.q.Until.IsZero() || t.Before(s.q.Until))
 }
 
-// rawMay lower-cases the record's bytes and asks the query whether its
-// literals are all there. Records with non-ASCII bytes are let through:
-// Unicode case folding can change bytes that an ASCII fold leaves alone.
+// rawMay lower-cases the record's ASCII letters and asks the query whether
+// its literals are all there. Literals with non-ASCII bytes are not tested
+// (see termNode.raw); for ASCII ones, folding only ASCII is enough, as
+// Unicode folding turns no other byte into ASCII except in two runes, the
+// Kelvin sign and the dotted capital I, whose records are let through.
 func (s *search) rawMay(data []byte) bool {
-	s.lower = s.lower[:0]
-	for _, c := range data {
-		if c >= 0x80 {
-			return true
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		s.lower = append(s.lower, c)
+	if cap(s.lower) < len(data) {
+		s.lower = make([]byte, 2*len(data))
 	}
-	return s.n.raw(bytesString(s.lower))
+	if foldsToASCII(data) {
+		return true
+	}
+	low := s.lower[:len(data)]
+	for i, c := range data {
+		low[i] = asciiLower[c]
+	}
+	return s.n.raw(bytesString(low))
+}
+
+// asciiLower maps each byte to its ASCII lower case.
+var asciiLower = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// foldsToASCII reports whether b holds U+212A (Kelvin sign) or U+0130
+// (capital I with dot), the only runes Unicode lower-cases to ASCII.
+func foldsToASCII(b []byte) bool {
+	return bytes.Contains(b, []byte("\u212a")) || bytes.Contains(b, []byte("\u0130"))
 }
 
 // unixNano is t in nanoseconds, saturated outside the years 1678 to 2262.
