@@ -1,5 +1,3 @@
-//go:build unix
-
 // Package crashtest kills processes the way a crash does, for tests of
 // recovery: it runs the test binary again as a child that works on a data
 // directory, kills it with SIGKILL at a random moment after it has
@@ -19,17 +17,17 @@ import (
 )
 
 // Kill runs this test binary again with only the test named run and the
-// environment variable env set to dir (the child's TestMain sees it and
-// works instead of testing). Once the child has printed a line starting
+// environment variables env ("NAME=value") added, by which the child's
+// TestMain knows to work instead of testing. Once the child has printed a line starting
 // with "ack ", Kill lets it run 20 to 300 ms more, kills it with SIGKILL
 // and returns the whole lines it printed; a line the kill cut short is no
 // acknowledgement and is dropped. The child must print each line with one
 // write. The test fails if the child exits by itself, acknowledges nothing
 // within a minute, or dies by anything but the kill.
-func Kill(t *testing.T, run, env, dir string) []string {
+func Kill(t *testing.T, run string, env ...string) []string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+run+"$")
-	cmd.Env = append(os.Environ(), env+"="+dir)
+	cmd.Env = append(os.Environ(), env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -69,7 +67,7 @@ func Kill(t *testing.T, run, env, dir string) []string {
 		t.Fatalf("crash child acknowledged nothing within a minute: %s", stderr.String())
 	}
 	time.Sleep(time.Duration(20+rand.IntN(280)) * time.Millisecond) // a random moment, not a synchronisation
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL on Unix
 		t.Fatal(err)
 	}
 	<-done // the reader sees EOF once the child is gone

@@ -1,5 +1,3 @@
-//go:build unix
-
 package crashtest
 
 import (
@@ -21,7 +19,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestKillReturnsWholeLines(t *testing.T) {
-	lines := Kill(t, "TestKillReturnsWholeLines", childEnv, "d")
+	lines := Kill(t, "TestKillReturnsWholeLines", childEnv+"=d")
 	if len(lines) == 0 {
 		t.Fatal("no lines")
 	}

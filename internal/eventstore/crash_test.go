@@ -70,7 +70,7 @@ func TestCrashRecovery(t *testing.T) {
 		if round%2 == 1 {
 			tearActive(t, dir)
 		}
-		lines := crashtest.Kill(t, "TestCrashRecovery", crashDirEnv, dir)
+		lines := crashtest.Kill(t, "TestCrashRecovery", crashDirEnv+"="+dir)
 		for _, l := range lines {
 			var p uint64
 			if _, err := fmt.Sscanf(l, "ack %d\n", &p); err != nil || p <= acked {

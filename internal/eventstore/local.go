@@ -85,11 +85,8 @@ func (l *Local) Append(ctx context.Context, recs []Record) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.usable(); err != nil {
+	if err := l.writable(); err != nil {
 		return err
-	}
-	if l.readOnly {
-		return ErrReadOnly
 	}
 	sealed := false
 	l.buf = l.buf[:0]
@@ -156,9 +153,13 @@ func (l *Local) syncActive() error {
 	return nil
 }
 
-func (l *Local) usable() error {
-	if l.closed {
+// writable reports why the store cannot be written, if it cannot.
+func (l *Local) writable() error {
+	switch {
+	case l.closed:
 		return ErrClosed
+	case l.readOnly:
+		return ErrReadOnly
 	}
 	return l.failed
 }

@@ -14,11 +14,8 @@ import (
 func (l *Local) Retain(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.usable(); err != nil {
+	if err := l.writable(); err != nil {
 		return err
-	}
-	if l.readOnly {
-		return ErrReadOnly
 	}
 	return l.retainLocked()
 }
