@@ -141,7 +141,12 @@ func readIndexInfo(path string) (*indexInfo, error) {
 		return nil, err
 	}
 	defer f.Close()
-	name := filepath.Base(path)
+	return decodeIndexInfo(filepath.Base(path), f)
+}
+
+// decodeIndexInfo reads an index header from r; name is the file's, for
+// errors.
+func decodeIndexInfo(name string, f io.Reader) (*indexInfo, error) {
 	var pre [len(indexMagic) + 4]byte
 	if _, err := io.ReadFull(f, pre[:]); err != nil {
 		return nil, &CorruptError{File: name, Offset: 0, Reason: "shorter than its magic and header length"}
