@@ -1,5 +1,6 @@
 // Command vigil is Vigil's one binary: it hunts through log files with Sigma
-// rules and checks rule files.
+// rules, checks rule files, serves the live service and searches the events
+// it stored.
 package main
 
 import (
@@ -22,6 +23,7 @@ Usage:
              [--reviews FILE] [--format table|csv|jsonl] [--output FILE] [--min-score N]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
   vigil sim care --seed N --size small|medium|large [--staff N --patients N --days N] --out DIR
+  vigil search [--data DIR] [--since T] [--until T] [--limit N] [--format table|jsonl] QUERY...
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -56,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = privacyCmd(args[1:], stdout, stderr)
 	case "sim":
 		err = simCmd(args[1:], stdout, stderr)
+	case "search":
+		return searchMain(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -107,6 +107,8 @@ func (p *vigilProc) post(lines []string) (int, error) {
 type crashStats struct {
 	EventsStored    uint64           `json:"events_stored"`
 	EventsProcessed uint64           `json:"events_processed"`
+	LogPosition     uint64           `json:"log_position"`
+	StorePosition   uint64           `json:"store_position"`
 	EventsIn        map[string]int64 `json:"events_in"` // durable events per listener since start
 }
 
@@ -120,16 +122,21 @@ type crashAlert struct {
 func (p *vigilProc) caughtUp(t *testing.T) (crashStats, []crashAlert) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
-	var st crashStats
+	var st, last crashStats
 	for {
+		// Caught up: the detector and the event store have every record in
+		// the log, and the log has not grown since the last look (a
+		// listener may still hold a batch for up to its batch delay).
 		err := p.get("/api/v1/stats", &st)
-		if err == nil && st.EventsProcessed == st.EventsStored {
+		if err == nil && st.EventsProcessed == st.LogPosition && st.StorePosition == st.LogPosition &&
+			st.EventsStored == st.LogPosition && st.LogPosition == last.LogPosition {
 			break
 		}
+		last = st
 		if time.Now().After(deadline) {
 			t.Fatalf("service did not catch up: %+v, %v\n%s", st, err, p.Stderr)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 	}
 	var got struct {
 		Alerts []crashAlert `json:"alerts"`

@@ -1,19 +1,16 @@
 package alert_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/crashtest"
 )
 
 // crashDirEnv, when set, makes the test binary a crash-test child that
@@ -156,54 +153,7 @@ func checkCrashState(t *testing.T, dir string, acked uint64) {
 // acknowledged and whether its Open cut a torn tail.
 func crashRound(t *testing.T, dir string, round int) (last uint64, cut bool, compactions int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFileStoreCrash$")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	first := make(chan struct{})
-	done := make(chan struct{})
-	var lines []string
-	go func() {
-		defer close(done)
-		r := bufio.NewReader(stdout)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil { // a line cut by the kill is not an acknowledgement
-				return
-			}
-			if strings.HasPrefix(line, "ack ") && len(lines) > 0 && strings.HasPrefix(lines[len(lines)-1], "ready ") {
-				close(first)
-			}
-			lines = append(lines, line)
-		}
-	}()
-	select {
-	case <-first:
-	case <-done:
-		cmd.Wait()
-		t.Fatalf("round %d: child exited early: %s", round, stderr.String())
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("round %d: no acknowledgement within a minute: %s", round, stderr.String())
-	}
-	time.Sleep(time.Duration(20+rand.IntN(300)) * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	err = cmd.Wait()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("round %d: child ended with %v, not by SIGKILL: %s", round, err, stderr.String())
-	}
-	return parseCrashLines(t, round, lines)
+	return parseCrashLines(t, round, crashtest.Kill(t, "TestFileStoreCrash", crashDirEnv+"="+dir))
 }
 
 func parseCrashLines(t *testing.T, round int, lines []string) (last uint64, cut bool, compactions int) {

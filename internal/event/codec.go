@@ -97,24 +97,11 @@ func (d *decoder) fail(what string) error {
 }
 
 func (d *decoder) event(e *Event) error {
-	if len(d.data) < 2 {
-		return d.fail("shorter than its 2-byte header")
+	t, err := d.header()
+	if err != nil {
+		return err
 	}
-	if v := d.data[0]; v != codecVersion {
-		return d.fail(fmt.Sprintf("unknown version %d", v))
-	}
-	d.off = 1
-	flags := d.data[1]
-	if flags&^flagsDefined != 0 {
-		return d.fail(fmt.Sprintf("unknown flags %#x", flags))
-	}
-	d.off = 2
-	if flags&flagTime != 0 {
-		if err := d.time(e); err != nil {
-			return err
-		}
-	}
-	var err error
+	e.Time = t
 	if e.Record, err = d.uvarint("record"); err != nil {
 		return err
 	}
@@ -125,47 +112,77 @@ func (d *decoder) event(e *Event) error {
 		}
 		*dst = e.store(b)
 	}
-	return d.fields(e)
+	n, err := d.fieldCount()
+	if err != nil {
+		return err
+	}
+	if need := int(n); cap(e.fields) < need {
+		e.fields = make([]Field, 0, need)
+	}
+	return d.eachField(n, func(name, value []byte) { e.AddBytes(internDecoded(name), value) })
 }
 
-func (d *decoder) time(e *Event) error {
+// header reads the version and flags bytes and the time, if any.
+func (d *decoder) header() (time.Time, error) {
+	if len(d.data) < 2 {
+		return time.Time{}, d.fail("shorter than its 2-byte header")
+	}
+	if v := d.data[0]; v != codecVersion {
+		return time.Time{}, d.fail(fmt.Sprintf("unknown version %d", v))
+	}
+	d.off = 1
+	flags := d.data[1]
+	if flags&^flagsDefined != 0 {
+		return time.Time{}, d.fail(fmt.Sprintf("unknown flags %#x", flags))
+	}
+	d.off = 2
+	if flags&flagTime == 0 {
+		return time.Time{}, nil
+	}
+	return d.time()
+}
+
+func (d *decoder) time() (time.Time, error) {
 	start := d.off
 	ux, err := d.uvarint("time seconds")
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	sec := int64(ux>>1) ^ -int64(ux&1) // zig-zag, as binary.Varint
 	nsec, err := d.uvarint("time nanoseconds")
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	if nsec >= 1e9 {
-		return d.fail("time nanoseconds out of range")
+		return time.Time{}, d.fail("time nanoseconds out of range")
 	}
 	t := time.Unix(sec, int64(nsec)).UTC()
 	// Seconds too far out overflow time's own range; the zero time is
 	// written without the time flag. Either would not re-encode the same.
 	if t.Unix() != sec || t.IsZero() {
 		d.off = start
-		return d.fail("time out of range")
+		return time.Time{}, d.fail("time out of range")
 	}
-	e.Time = t
-	return nil
+	return t, nil
 }
 
-func (d *decoder) fields(e *Event) error {
+// fieldCount reads the number of fields.
+func (d *decoder) fieldCount() (uint64, error) {
 	n, err := d.uvarint("field count")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	// Each field takes at least two bytes; a larger count is a lie that
 	// must not make us reserve memory for it.
 	if n > uint64(len(d.data)-d.off)/2 {
-		return d.fail(fmt.Sprintf("field count %d exceeds the data left", n))
+		return 0, d.fail(fmt.Sprintf("field count %d exceeds the data left", n))
 	}
-	if need := int(n); cap(e.fields) < need {
-		e.fields = make([]Field, 0, need)
-	}
+	return n, nil
+}
+
+// eachField reads n fields, calling fn with each name and value, and checks
+// that nothing follows them.
+func (d *decoder) eachField(n uint64, fn func(name, value []byte)) error {
 	for range n {
 		name, err := d.bytes("field name")
 		if err != nil {
@@ -175,7 +192,7 @@ func (d *decoder) fields(e *Event) error {
 		if err != nil {
 			return err
 		}
-		e.AddBytes(internDecoded(name), value)
+		fn(name, value)
 	}
 	if d.off != len(d.data) {
 		return d.fail(fmt.Sprintf("%d bytes after the last field", len(d.data)-d.off))

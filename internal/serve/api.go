@@ -24,7 +24,8 @@ const (
 func (s *Service) routes() http.Handler {
 	auth := bearer{token: []byte(s.token)}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/events", httpin.NewEventsHandler(s.sinkFor("http"), s.quar, auth, httpin.Options{Log: s.log}))
+	mux.Handle("POST /api/v1/events", httpin.NewEventsHandler(s.sinkFor("http"), s.quar, auth, httpin.Options{Log: s.log}))
+	mux.Handle("GET /api/v1/events", s.authed(auth, s.handleSearch))
 	s.fhir = newFHIRHandler(s.sinkFor(fhirListener), s.quar, auth, s.log.With("listener", fhirListener))
 	s.fhir.register(mux)
 	mux.Handle("GET /api/v1/alerts", s.authed(auth, s.handleAlerts))
@@ -135,7 +136,9 @@ func (s *Service) handleIncidents(w http.ResponseWriter, r *http.Request) {
 
 // Stats is the answer of GET /api/v1/stats.
 type Stats struct {
-	EventsStored    uint64           `json:"events_stored"`    // records in the event log
+	EventsStored    uint64           `json:"events_stored"`    // events the event store retains
+	LogPosition     uint64           `json:"log_position"`     // last record in the event log
+	StorePosition   uint64           `json:"store_position"`   // last log record in the event store
 	EventsProcessed uint64           `json:"events_processed"` // records the detector has committed
 	Alerts          int              `json:"alerts"`
 	Quarantined     int64            `json:"quarantined"`
@@ -160,8 +163,14 @@ func (s *Service) stats(r *http.Request) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	es, err := s.events.Stats(r.Context())
+	if err != nil {
+		return Stats{}, err
+	}
 	st := Stats{
-		EventsStored:    s.wal.Stats().Last,
+		EventsStored:    uint64(es.Events),
+		LogPosition:     s.wal.Stats().Last,
+		StorePosition:   es.Position,
 		EventsProcessed: s.processed.Load(),
 		Alerts:          len(alerts),
 		Quarantined:     s.quar.Total(),

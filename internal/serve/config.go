@@ -33,6 +33,7 @@ type Config struct {
 	Flow       FlowConfig   `yaml:"flow"`   // watching that every source keeps sending
 
 	Correlation CorrelationConfig `yaml:"correlation"` // saving correlation windows across restarts
+	Events      EventsConfig      `yaml:"events"`      // retention of the searchable events
 }
 
 // SyslogConfig says where the syslog listener listens; "" leaves a
@@ -85,6 +86,7 @@ func DefaultConfig() Config {
 		},
 		Flow:        FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
 		Correlation: CorrelationConfig{SnapshotEvery: DefaultSnapshotEvery},
+		Events:      EventsConfig{MaxAge: DefaultEventsMaxAge, MaxBytes: DefaultEventsMaxBytes},
 	}
 }
 
@@ -143,6 +145,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Correlation.validate(); err != nil {
+		return err
+	}
+	if err := c.Events.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

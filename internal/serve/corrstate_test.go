@@ -46,7 +46,7 @@ func (ts *testService) postLines(t *testing.T, lines [][]byte) {
 	waitFor(t, "the detector to catch up", func() bool {
 		var st Stats
 		ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
-		return st.Ready && st.EventsProcessed == st.EventsStored
+		return st.Ready && st.EventsProcessed == st.LogPosition && st.StorePosition == st.LogPosition
 	})
 }
 

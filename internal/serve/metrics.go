@@ -37,6 +37,7 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	m.one("vigil_wal_appends_total", "counter", "Append calls committed since start.", float64(ws.Appends))
 	m.one("vigil_wal_syncs_total", "counter", "fsyncs of the event log since start.", float64(ws.Syncs))
 	m.one("vigil_wal_bytes", "gauge", "Bytes in the event log's segments.", float64(ws.Bytes))
+	s.eventStoreMetrics(m, ws.Last)
 	m.one("vigil_detector_position", "gauge", "Last record whose detections are committed.", float64(s.processed.Load()))
 	m.one("vigil_detector_lag_records", "gauge", "Records in the log not yet processed.", float64(ws.Last-min(ws.Last, s.processed.Load())))
 	m.one("vigil_detector_decode_errors_total", "counter", "Log records that did not decode.", float64(s.det.decodeErrs.Load()))

@@ -32,8 +32,8 @@ func TestMLLPFeedsTheLog(t *testing.T) {
 	}
 	var st Stats
 	ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
-	if st.EventsStored != 3 || st.EventsIn[hl7Listener] != 3 {
-		t.Errorf("stats %+v, want 3 stored from hl7", st)
+	if st.LogPosition != 3 || st.EventsIn[hl7Listener] != 3 {
+		t.Errorf("stats %+v, want 3 in the log from hl7", st)
 	}
 	metrics := get(t, ts.base+"/metrics")
 	for _, want := range []string{`vigil_hl7_messages_total{type="ADT^A01"} 2`, `vigil_hl7_messages_total{type="ADT^A02"} 1`, `vigil_events_in_total{listener="hl7"} 3`} {

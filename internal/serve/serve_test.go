@@ -179,9 +179,12 @@ func TestAlertFieldsAndDedupe(t *testing.T) {
 		t.Errorf("alert's incident %q, incidents %+v: want the one incident holding the alert", a.IncidentID, incs.Incidents)
 	}
 	var st Stats
-	ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
-	if st.EventsStored != 2 || st.EventsProcessed != 2 || st.Alerts != 1 {
-		t.Errorf("stats %+v, want 2 stored, 2 processed, 1 alert", st)
+	waitFor(t, "both events in the event store", func() bool {
+		ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
+		return st.EventsStored == 2
+	})
+	if st.EventsProcessed != 2 || st.Alerts != 1 || st.LogPosition != 2 || st.StorePosition != 2 {
+		t.Errorf("stats %+v, want 2 stored, 2 processed, 1 alert, both positions 2", st)
 	}
 }
 

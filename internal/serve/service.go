@@ -18,6 +18,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
+	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/flow"
 	"github.com/vigilhealth/vigil/internal/ingest"
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
@@ -45,6 +46,9 @@ type Service struct {
 	set       *sigma.Set
 	wal       *wal.Log
 	store     alert.Store
+	events    eventstore.Store // searchable events, copied from the log
+	evf       *eventsFollower
+	floors    []func() uint64 // first log record each consumer still needs
 	quar      *quarantine
 	sink      *walSink
 	det       *detector
@@ -62,9 +66,6 @@ type Service struct {
 	eventsIn  map[string]*atomic.Int64
 	started   time.Time
 	ran       atomic.Bool
-	// floors are the log positions consumers still need the records after;
-	// truncating the log keeps every record after the lowest.
-	floors []func() uint64
 }
 
 // New validates cfg, loads the rules, opens the data folder (recovering the
@@ -120,7 +121,7 @@ func (s *Service) loadRules() error {
 // and prepares the detector to resume where the store's last commit ended.
 func (s *Service) openData() error {
 	var err error
-	if s.wal, err = wal.Open(filepath.Join(s.cfg.Data, "wal"), wal.Options{Logger: s.log}); err != nil {
+	if s.wal, err = wal.Open(filepath.Join(s.cfg.Data, "wal"), wal.Options{Logger: s.log, SegmentBytes: walSegmentBytes}); err != nil {
 		return fmt.Errorf("open the event log: %w", err)
 	}
 	if s.store, err = openStore(filepath.Join(s.cfg.Data, "alerts")); err != nil {
@@ -136,6 +137,9 @@ func (s *Service) openData() error {
 		return fmt.Errorf("the alert store in %s has processed record %d but the event log ends at %d: the log was lost or replaced", s.cfg.Data, pos, last)
 	}
 	s.processed.Store(pos)
+	if err := s.openEvents(last); err != nil {
+		return err
+	}
 	dedup, err := s.restoreDeduper(ctx)
 	if err != nil {
 		return err
@@ -153,7 +157,7 @@ func (s *Service) openData() error {
 		s.det.quiet[r] = corr.Suppressed(r)
 	}
 	s.det.snap = s.openCorrState(corr, pos)
-	s.floors = append(s.floors, s.det.snap.pos.Load) // replay starts after the snapshot
+	s.floors = append(s.floors, func() uint64 { return s.det.snap.pos.Load() + 1 }) // replay starts after the snapshot
 	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
 		return err
 	}
@@ -303,6 +307,14 @@ func (s *Service) Run(ctx context.Context) error {
 	detCtx, stopDetector := context.WithCancel(context.Background())
 	defer stopDetector()
 	httpDone, syslogDone, mllpDone, detDone := make(chan struct{}), make(chan struct{}), make(chan struct{}), make(chan struct{})
+	evCtx, stopEvents := context.WithCancel(context.Background())
+	defer stopEvents()
+	evDone := make(chan struct{})
+	g.Go(func() error {
+		defer close(evDone)
+		return s.evf.run(evCtx)
+	})
+	g.Go(func() error { return s.maintain(gctx) })
 	// Notifications go on until the detector has committed its last
 	// alerts, so that the drain's alerts are notified too.
 	notifyCtx, stopNotify := context.WithCancel(context.Background())
@@ -353,6 +365,8 @@ func (s *Service) Run(ctx context.Context) error {
 		s.drain(detDone)
 		stopDetector()
 		<-detDone
+		stopEvents() // nothing more is appended: the follower copies the rest
+		<-evDone
 		stopNotify()
 		return nil
 	})
@@ -393,6 +407,11 @@ func (s *Service) closeAll() {
 	if s.store != nil {
 		if err := s.store.Close(); err != nil {
 			s.log.Error("close the alert store", "err", err)
+		}
+	}
+	if s.events != nil {
+		if err := s.events.Close(); err != nil {
+			s.log.Error("close the event store", "err", err)
 		}
 	}
 	if s.wal != nil {

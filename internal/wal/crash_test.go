@@ -1,17 +1,14 @@
 package wal
 
 import (
-	"bufio"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/vigilhealth/vigil/internal/crashtest"
 )
 
 // crashDirEnv, when set, makes the test binary a crash-test child that
@@ -120,63 +117,7 @@ func TestCrashRecovery(t *testing.T) {
 // after its first acknowledgements, and returns what it acknowledged.
 func crashRound(t *testing.T, dir string, round int) map[uint64]string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashRecovery$")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir, crashRoundEnv+"="+strconv.Itoa(round))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 1024)
-	var all []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		r := bufio.NewReader(stdout)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil { // a line cut by the kill is not an acknowledgement
-				return
-			}
-			all = append(all, line)
-			select {
-			case lines <- line:
-			default:
-			}
-		}
-	}()
-	// Wait for the first acknowledgement, however slow the machine, then
-	// let it run a random while longer.
-	deadline := time.After(60 * time.Second)
-	for acks := 0; acks == 0; {
-		select {
-		case l := <-lines:
-			if strings.HasPrefix(l, "ack ") {
-				acks++
-			}
-		case <-done:
-			cmd.Wait()
-			t.Fatalf("round %d: child exited early: %s", round, stderr.String())
-		case <-deadline:
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("round %d: no acknowledgement within a minute: %s", round, stderr.String())
-		}
-	}
-	time.Sleep(time.Duration(20+rand.IntN(250)) * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-done // the reader sees EOF once the child is gone
-	err = cmd.Wait()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("round %d: child ended with %v, not by SIGKILL: %s", round, err, stderr.String())
-	}
-	return parseAcks(t, all)
+	return parseAcks(t, crashtest.Kill(t, "TestCrashRecovery", crashDirEnv+"="+dir, crashRoundEnv+"="+strconv.Itoa(round)))
 }
 
 func parseAcks(t *testing.T, lines []string) map[uint64]string {
