@@ -1,0 +1,252 @@
+package people
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+)
+
+// Facts are what guidance needs to know about an alert.
+type Facts struct {
+	AlertID   string
+	RuleTitle string
+	Tags      []string
+	Level     string
+	User      string // as the log wrote it: UPN, DOMAIN\name, account or staff id
+	Host      string
+	Time      time.Time
+}
+
+// Message is one piece of guidance addressed to a person.
+type Message struct {
+	StaffID string    `json:"staff_id"`
+	To      string    `json:"to"` // email address
+	Name    string    `json:"name"`
+	Topic   Topic     `json:"topic"`
+	Subject string    `json:"subject"`
+	Body    string    `json:"body"`
+	AlertID string    `json:"alert_id,omitempty"`
+	At      time.Time `json:"at"` // when it was given
+}
+
+// Touch records that a person was given guidance: a training touch, which
+// the training figures count as guidance received.
+type Touch struct {
+	StaffID string    `json:"staff_id"`
+	Topic   Topic     `json:"topic"`
+	At      time.Time `json:"at"`
+	AlertID string    `json:"alert_id,omitempty"`
+}
+
+// Why no guidance was given; Guide.Advise wraps these with the details.
+var (
+	ErrNoTopic     = errors.New("no guidance topic fits the alert")
+	ErrTooMinor    = errors.New("alert level below the guidance threshold")
+	ErrNoPerson    = errors.New("no person found in the staff directory")
+	ErrNoAddress   = errors.New("person has no email address")
+	ErrRateLimited = errors.New("guidance on this topic already given within the interval")
+)
+
+// Sender delivers a message (by email or webhook); the service supplies
+// it. An error means the message was not delivered.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// SenderFunc adapts a function to a Sender.
+type SenderFunc func(ctx context.Context, m Message) error
+
+// Send calls f(ctx, m).
+func (f SenderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m) }
+
+// DefaultGuidanceInterval is how long after guidance on a topic a person
+// gets none on the same topic again.
+const DefaultGuidanceInterval = 7 * 24 * time.Hour
+
+// GuideOptions tune a Guide; zero values take the defaults.
+type GuideOptions struct {
+	Templates *Templates       // default DefaultTemplates()
+	Sender    Sender           // nil: messages are returned and recorded, not sent
+	Interval  time.Duration    // per person and topic; default DefaultGuidanceInterval
+	MinLevel  string           // lowest alert level that gets guidance; default "medium"
+	Now       func() time.Time // default time.Now
+	Location  *time.Location   // for the time written in messages; default time.Local
+	Log       *slog.Logger     // nil logs nothing
+}
+
+// Guide turns alerts that name a person into short, blame-free guidance
+// for that person, at most one per topic per interval, and records each
+// as a training touch. It is safe for concurrent use.
+type Guide struct {
+	dir  *Directory
+	opts GuideOptions
+
+	mu      sync.Mutex
+	last    map[touchKey]time.Time
+	touches []Touch
+}
+
+type touchKey struct {
+	staffID string
+	topic   Topic
+}
+
+// NewGuide returns a Guide over a staff directory.
+func NewGuide(dir *Directory, opts GuideOptions) *Guide {
+	if opts.Templates == nil {
+		opts.Templates = DefaultTemplates()
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultGuidanceInterval
+	}
+	if opts.MinLevel == "" {
+		opts.MinLevel = "medium"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Guide{dir: dir, opts: opts, last: map[touchKey]time.Time{}}
+}
+
+// Advise gives guidance on an alert: it picks the topic, finds the person
+// the alert names, renders the topic's template, sends it (when a Sender
+// is set) and records the touch. When no message is given it says why,
+// with an error wrapping ErrNoTopic, ErrTooMinor, ErrNoPerson,
+// ErrNoAddress or ErrRateLimited, or the Sender's error.
+func (g *Guide) Advise(ctx context.Context, f Facts) (Message, error) {
+	m, err := g.compose(f)
+	if err != nil {
+		return Message{}, err
+	}
+	key := touchKey{m.StaffID, m.Topic}
+	prev, err := g.reserve(key, m.At)
+	if err != nil {
+		return Message{}, err
+	}
+	if g.opts.Sender != nil {
+		if err := g.opts.Sender.Send(ctx, m); err != nil {
+			g.release(key, prev)
+			return Message{}, fmt.Errorf("guidance for alert %s to %s: send: %w", f.AlertID, m.StaffID, err)
+		}
+	}
+	g.record(Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: f.AlertID})
+	g.opts.Log.Info("guidance given", "alert", f.AlertID, "staff_id", m.StaffID, "topic", m.Topic)
+	return m, nil
+}
+
+// compose decides whether an alert gets guidance and renders it.
+func (g *Guide) compose(f Facts) (Message, error) {
+	topic, ok := TopicFor(f.RuleTitle, f.Tags)
+	if !ok {
+		return Message{}, fmt.Errorf("alert %s (%q): %w", f.AlertID, f.RuleTitle, ErrNoTopic)
+	}
+	if levelRank(f.Level) < levelRank(g.opts.MinLevel) {
+		return Message{}, fmt.Errorf("alert %s: level %q below %q: %w", f.AlertID, f.Level, g.opts.MinLevel, ErrTooMinor)
+	}
+	p, ok := g.dir.Lookup(f.User)
+	if !ok {
+		return Message{}, fmt.Errorf("alert %s: user %q: %w", f.AlertID, f.User, ErrNoPerson)
+	}
+	if p.Email == "" {
+		return Message{}, fmt.Errorf("alert %s: staff id %s: %w", f.AlertID, p.ID, ErrNoAddress)
+	}
+	when := f.Time
+	if when.IsZero() {
+		when = g.opts.Now()
+	}
+	d := GuidanceData{
+		FirstName: oneLine(firstName(p.Name)), Name: oneLine(p.Name), Topic: topic,
+		RuleTitle: oneLine(f.RuleTitle), Level: oneLine(f.Level), Host: oneLine(f.Host),
+		When: writtenTime(when.In(g.opts.Location)),
+	}
+	subject, body, err := g.opts.Templates.Render(topic, d)
+	if err != nil {
+		return Message{}, fmt.Errorf("alert %s: guidance template %s: %w", f.AlertID, topic, err)
+	}
+	return Message{StaffID: p.ID, To: p.Email, Name: p.Name, Topic: topic, Subject: subject, Body: body, AlertID: f.AlertID, At: g.opts.Now()}, nil
+}
+
+// reserve claims the person's slot for a topic at now, or says when the
+// next one is due. It returns the previous claim for release.
+func (g *Guide) reserve(k touchKey, now time.Time) (time.Time, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	prev, had := g.last[k]
+	if had && now.Sub(prev) < g.opts.Interval {
+		return time.Time{}, fmt.Errorf("staff id %s, topic %s: last given %s, next from %s: %w",
+			k.staffID, k.topic, prev.Format(time.RFC3339), prev.Add(g.opts.Interval).Format(time.RFC3339), ErrRateLimited)
+	}
+	g.last[k] = now
+	return prev, nil
+}
+
+// release gives back a claim whose message could not be sent.
+func (g *Guide) release(k touchKey, prev time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if prev.IsZero() {
+		delete(g.last, k)
+		return
+	}
+	g.last[k] = prev
+}
+
+// record keeps a touch.
+func (g *Guide) record(t Touch) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.touches = append(g.touches, t)
+}
+
+// Touches returns every touch recorded, oldest first, for the training
+// figures and for the service to store.
+func (g *Guide) Touches() []Touch {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.touches)
+}
+
+// Restore loads touches stored before a restart, so that the rate limit
+// and the figures carry on where they were.
+func (g *Guide) Restore(ts []Touch) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, t := range ts {
+		k := touchKey{t.StaffID, t.Topic}
+		if t.At.After(g.last[k]) {
+			g.last[k] = t.At
+		}
+		g.touches = append(g.touches, t)
+	}
+	slices.SortStableFunc(g.touches, func(a, b Touch) int { return a.At.Compare(b.At) })
+}
+
+// firstName returns the first word of a name.
+func firstName(name string) string {
+	f, _, _ := strings.Cut(strings.TrimSpace(name), " ")
+	return f
+}
+
+// oneLine removes control characters (line breaks included) from a value
+// that came from a log, so that it cannot add lines or headers to a
+// message.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
