@@ -19,6 +19,8 @@ Usage:
   vigil rules check [--format text|json] [--placeholders FILE] PATH...
   vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
+  vigil estate check [--assets FILE.csv] [--events PATH]... [--eol DIR] [--kev FILE] [--at DATE] [--format table|jsonl|csv]
+  vigil estate update --kev FILE --eol DIR [--data DIR]
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -49,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(args[1:], stdout, stderr)
 	case "demo":
 		err = demoCmd(args[1:], stdout, stderr)
+	case "estate":
+		err = estateCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
