@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/estate"
@@ -60,6 +62,9 @@ func estateCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	if *assets == "" && len(events) == 0 {
 		return usageErr("give --assets FILE.csv, --events PATH, or both")
+	}
+	if *format != "" && !slices.Contains(estate.Formats, *format) {
+		return usageErr("unknown format %q (want %s)", *format, strings.Join(estate.Formats, ", "))
 	}
 	when, err := checkDate(*at)
 	if err != nil {

@@ -67,20 +67,27 @@ func (p *Phase) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return fmt.Errorf("line %d: want a date or true/false", n.Line)
 	}
-	switch strings.ToLower(n.Value) {
-	case "true":
-		*p = Phase{Over: true, Set: true}
-		return nil
-	case "false":
-		*p = Phase{Set: true}
-		return nil
-	}
-	d, err := parseDate(n.Value)
+	ph, err := parsePhase(n.Value)
 	if err != nil {
 		return fmt.Errorf("line %d: %v", n.Line, err)
 	}
-	*p = Phase{Date: d, Over: true, Set: true}
+	*p = ph
 	return nil
+}
+
+// parsePhase reads "true", "false" (in any case) or a date.
+func parsePhase(s string) (Phase, error) {
+	switch strings.ToLower(s) {
+	case "true":
+		return Phase{Over: true, Set: true}, nil
+	case "false":
+		return Phase{Set: true}, nil
+	}
+	d, err := parseDate(s)
+	if err != nil {
+		return Phase{}, err
+	}
+	return Phase{Date: d, Over: true, Set: true}, nil
 }
 
 // frontMatter is the part of a product file that Vigil reads.
@@ -114,16 +121,32 @@ func ParseProduct(path string, data []byte) (*Product, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	raw, lines, ok := readFrontMatterFast(fm)
+	if !ok {
+		if raw, lines, err = readFrontMatterYAML(fm); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, shiftLines(err, first-1))
+		}
+	}
+	return buildProduct(path, raw, lines, first)
+}
+
+// readFrontMatterYAML reads the front matter with the full YAML parser,
+// which also gives the line numbers of errors; lines holds the
+// front-matter line of each release.
+func readFrontMatterYAML(fm []byte) (raw frontMatter, lines []int, err error) {
 	var root yaml.Node
-	var raw frontMatter
-	err = yaml.Unmarshal(fm, &root)
-	if err == nil {
+	if err = yaml.Unmarshal(fm, &root); err == nil {
 		err = root.Decode(&raw)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, shiftLines(err, first-1))
+		return frontMatter{}, nil, err
 	}
-	lines := releaseLines(&root)
+	return raw, releaseLines(&root), nil
+}
+
+// buildProduct checks the front matter and makes the Product; first is
+// the file line on which the front matter starts.
+func buildProduct(path string, raw frontMatter, lines []int, first int) (*Product, error) {
 	p := &Product{
 		Name:      strings.TrimSuffix(filepath.Base(path), ".md"),
 		Title:     raw.Title,

@@ -3,6 +3,8 @@ package estate
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -224,7 +226,7 @@ func TestLoadLifecyclesAllOrNothing(t *testing.T) {
 
 func FuzzParseProduct(f *testing.F) {
 	f.Add([]byte(goodProduct))
-	for _, name := range []string{"windows.md", "windows-server.md", "php.md", "ubuntu.md", "fortios.md"} {
+	for _, name := range []string{"windows-server.md", "windows-embedded.md", "fortios.md", "sonarqube-community.md"} {
 		if data, err := os.ReadFile(filepath.Join(sharedtest.Path(f, "endoflife", "products"), name)); err == nil {
 			f.Add(data)
 		}
@@ -232,6 +234,13 @@ func FuzzParseProduct(f *testing.F) {
 	f.Add([]byte("---\n---\n"))
 	f.Add([]byte("---\r\nreleases:\r\n  - releaseCycle: 1\r\n    eol: true\r\n---\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if fm, _, err := splitFrontMatter(data); err == nil {
+			fast, fastLines, ok := readFrontMatterFast(fm)
+			slow, slowLines, err := readFrontMatterYAML(fm)
+			if ok && err == nil && (!reflect.DeepEqual(fast, slow) || !slices.Equal(fastLines, slowLines)) {
+				t.Fatalf("fast reader %+v %v, YAML parser %+v %v", fast, fastLines, slow, slowLines)
+			}
+		}
 		p, err := ParseProduct("fuzz.md", data)
 		if (p == nil) == (err == nil) {
 			t.Fatalf("product %v with error %v", p, err)

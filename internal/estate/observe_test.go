@@ -57,8 +57,8 @@ func TestInventoryFromEvents(t *testing.T) {
 	c := sharedChecker(t)
 	at := date("2026-11-28")
 	for _, tc := range []struct {
-		i                  int
-		os, osVersion, ip  string
+		i                   int
+		os, osVersion, ip   string
 		product, cycle, eol string
 	}{
 		{0, "Windows", "6.1.7601", "", "windows", "7-sp1", "2020-01-14"},
