@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,8 +9,6 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/estate"
-	"github.com/vigilhealth/vigil/internal/event"
-	"github.com/vigilhealth/vigil/internal/ingest/files"
 	"github.com/vigilhealth/vigil/internal/serve"
 )
 
@@ -148,35 +145,11 @@ func gatherAssets(csvPath string, events []string, stderr io.Writer) ([]estate.A
 		return imported, nil
 	}
 	inv := estate.NewInventory(0)
-	if err := observeFiles(events, inv, stderr); err != nil {
+	skipped := func(path string, err error) { fmt.Fprintf(stderr, "skipped %s: %v\n", path, err) }
+	if err := estate.ObserveFiles(events, inv, skipped); err != nil {
 		return nil, err
 	}
 	return estate.Merge(imported, inv.Assets()), nil
-}
-
-// observeFiles feeds every event of the files under paths to inv.
-// Unreadable files are reported and passed over, as the hunt does.
-func observeFiles(paths []string, inv *estate.Inventory, stderr io.Writer) error {
-	return files.Walk(paths, func(path string, _ int64) error {
-		r, err := files.Open(path)
-		if err != nil {
-			fmt.Fprintf(stderr, "skipped %v\n", err)
-			return nil
-		}
-		defer r.Close()
-		var ev event.Event
-		for {
-			err := r.Next(&ev)
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				fmt.Fprintf(stderr, "stopped reading %s: %v\n", path, err)
-				return nil
-			}
-			inv.Observe(&ev)
-		}
-	})
 }
 
 func estateUpdate(args []string, stdout, stderr io.Writer) error {

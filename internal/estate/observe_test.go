@@ -1,14 +1,11 @@
 package estate
 
 import (
-	"errors"
-	"io"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
-	"github.com/vigilhealth/vigil/internal/ingest/files"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
@@ -110,29 +107,14 @@ func TestInventoryBounded(t *testing.T) {
 // files that Sysmon reports.
 func TestInventoryFromAttackSamples(t *testing.T) {
 	inv := NewInventory(0)
-	err := files.Walk([]string{sharedtest.Path(t, "evtx-attack-samples")}, func(path string, _ int64) error {
-		r, err := files.Open(path)
-		if err != nil {
-			return nil // not every file is an event log
-		}
-		defer r.Close()
-		var e event.Event
-		for {
-			if err := r.Next(&e); err != nil {
-				if !errors.Is(err, io.EOF) {
-					t.Logf("%s: %v", path, err)
-				}
-				return nil
-			}
-			inv.Observe(&e)
-		}
-	})
+	skipped := 0
+	err := ObserveFiles([]string{sharedtest.Path(t, "evtx-attack-samples")}, inv, func(string, error) { skipped++ })
 	if err != nil {
 		t.Fatal(err)
 	}
 	assets := inv.Assets()
-	if len(assets) < 10 {
-		t.Fatalf("only %d hosts learned", len(assets))
+	if len(assets) < 10 || skipped > 10 {
+		t.Fatalf("only %d hosts learned, %d files skipped", len(assets), skipped)
 	}
 	c := sharedChecker(t)
 	byName := map[string]Finding{}
