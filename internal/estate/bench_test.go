@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
@@ -44,6 +45,38 @@ func BenchmarkLoadKEV(b *testing.B) {
 	for b.Loop() {
 		if _, err := LoadKEV(path); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	c := sharedChecker(b)
+	assets := []Asset{
+		{Name: "ward-pc", OS: "Windows 10 Pro", OSVersion: "10.0.19045"},
+		{Name: "exch01", Vendor: "Microsoft", Product: "Exchange Server", Version: "2016"},
+		{Name: "pump", Vendor: "Acme Medical", Product: "Infusion Pump", Version: "4.2", SupportEnd: date("2027-01-01")},
+	}
+	at := date("2026-11-28")
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, a := range assets {
+			c.Check(a, at)
+		}
+	}
+}
+
+func BenchmarkObserve(b *testing.B) {
+	events := []*event.Event{
+		ev("WARD-PC-01", "Channel", "System", "Provider_Name", "EventLog", "EventID", "6009", "Data", "6.01.", "Data", "7601"),
+		ev("LAB-PC", "Channel", "Microsoft-Windows-Sysmon/Operational", "EventID", "1", "Image", `C:\Windows\System32\cmd.exe`,
+			"FileVersion", "10.0.19041.1 (WinBuild.160101.0800)", "Company", "Microsoft Corporation", "Product", "Microsoft® Windows® Operating System"),
+		ev("PAS-DB-01", "Channel", "Security", "EventID", "4624", "IpAddress", "10.0.0.9"),
+	}
+	inv := NewInventory(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, e := range events {
+			inv.Observe(e)
 		}
 	}
 }

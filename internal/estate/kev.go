@@ -16,7 +16,7 @@ type Catalog struct {
 	Title    string
 	Version  string    // catalogVersion, such as "2025.08.25"
 	Released time.Time // dateReleased
-	Vulns    []Vuln
+	Vulns    []Vuln    // sorted by CVE year and number
 
 	index map[string][]int // vendor key → positions in Vulns, built by index()
 	terms [][]productTerm  // per Vuln: the product names it stands for
@@ -101,6 +101,7 @@ func ParseKEV(name string, data []byte) (*Catalog, error) {
 		}
 		c.Vulns = append(c.Vulns, vu)
 	}
+	sortVulns(c.Vulns)
 	c.buildIndex()
 	return c, nil
 }

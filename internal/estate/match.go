@@ -198,21 +198,37 @@ func (c *Catalog) vendorsFor(vendor string) []string {
 // product has known-exploited vulnerabilities, not that this copy of it
 // is unpatched.
 func (c *Catalog) Match(s Subject) []Vuln {
-	var out []Vuln
-	seen := make(map[int]bool)
+	return c.entries(c.match(s, nil))
+}
+
+// match adds to seen the positions in c.Vulns of the entries that match s.
+func (c *Catalog) match(s Subject, seen map[int]bool) map[int]bool {
+	if seen == nil {
+		seen = make(map[int]bool)
+	}
 	for _, vk := range c.vendorsFor(s.Vendor) {
 		p := applySynonyms(vk, stripVendor(normWords(s.Product), vk))
 		for _, i := range c.index[vk] {
-			if seen[i] {
-				continue
-			}
-			if slices.ContainsFunc(c.terms[i], func(t productTerm) bool { return t.matches(p) }) {
+			if !seen[i] && slices.ContainsFunc(c.terms[i], func(t productTerm) bool { return t.matches(p) }) {
 				seen[i] = true
-				out = append(out, c.Vulns[i])
 			}
 		}
 	}
-	sortVulns(out)
+	return seen
+}
+
+// entries returns the entries at the positions in seen; c.Vulns is in CVE
+// order, so sorting positions sorts them by CVE.
+func (c *Catalog) entries(seen map[int]bool) []Vuln {
+	pos := make([]int, 0, len(seen))
+	for i := range seen {
+		pos = append(pos, i)
+	}
+	slices.Sort(pos)
+	out := make([]Vuln, len(pos))
+	for j, i := range pos {
+		out[j] = c.Vulns[i]
+	}
 	return out
 }
 
@@ -247,12 +263,13 @@ func compareCVE(a, b string) int {
 }
 
 func cveParts(id string) (int, int64) {
-	parts := strings.SplitN(id, "-", 3)
-	if len(parts) != 3 {
+	rest, ok := strings.CutPrefix(id, "CVE-")
+	year, num, ok2 := strings.Cut(rest, "-")
+	if !ok || !ok2 {
 		return 0, 0
 	}
-	y, _ := strconv.Atoi(parts[1])
-	n, _ := strconv.ParseInt(parts[2], 10, 64)
+	y, _ := strconv.Atoi(year)
+	n, _ := strconv.ParseInt(num, 10, 64)
 	return y, n
 }
 
@@ -338,21 +355,18 @@ func (c *Catalog) osSubject(osName, assetVendor string) Subject {
 
 // setKEV fills the catalogue part of a finding.
 func (f *Finding) setKEV(c *Catalog, a Asset) {
-	seen := make(map[string]bool)
-	var products []string
+	var seen map[int]bool
 	for _, s := range c.Subjects(a) {
-		for _, v := range c.Match(s) {
-			if !seen[v.CVE] {
-				seen[v.CVE] = true
-				f.KEV = append(f.KEV, v)
-				f.Ransomware = f.Ransomware || v.Ransomware
-			}
-			if p := strings.TrimSpace(v.Vendor) + " " + strings.TrimSpace(v.Product); !slices.Contains(products, p) {
-				products = append(products, p)
-			}
+		seen = c.match(s, seen)
+	}
+	f.KEV = c.entries(seen)
+	var products []string
+	for _, v := range f.KEV {
+		f.Ransomware = f.Ransomware || v.Ransomware
+		if p := strings.TrimSpace(v.Vendor) + " " + strings.TrimSpace(v.Product); !slices.Contains(products, p) {
+			products = append(products, p)
 		}
 	}
-	sortVulns(f.KEV)
 	slices.Sort(products)
 	f.KEVProducts = products
 	if len(f.KEV) > 0 {
