@@ -80,12 +80,13 @@ var (
 )
 
 var (
-	kernelRe   = regexp.MustCompile(`\b(\d{1,2})\.(\d{1,2})\.?(?:\s*(\d{4,5}))?`)
-	buildRe    = regexp.MustCompile(`(?i)\b(?:build\s*)?(\d{4,5})\b`)
-	featureRe  = regexp.MustCompile(`\b(\d{2}h\d|1507|1511|1607|1703|1709|1803|1809|1903|1909|2004)\b`)
-	clientRe   = regexp.MustCompile(`\b(?:windows|win)\s*(xp|vista|7|8\.1|8|10|11)\b`)
-	serverRe   = regexp.MustCompile(`\bserver\s*(2000|2003|2008|2012|2016|2019|2022|2025)(\s*r2)?`)
-	embeddedRe = regexp.MustCompile(`(posready\s*7|standard\s*7|8\.1\s*industry|8\.1\s*pro|compact\s*2013|compact\s*7)`)
+	kernelRe        = regexp.MustCompile(`\b(\d{1,2})\.(\d{1,2})\.?(?:\s*(\d{4,5}))?`)
+	buildRe         = regexp.MustCompile(`(?i)\b(?:build\s*)?(\d{4,5})\b`)
+	featureRe       = regexp.MustCompile(`\b(\d{2}h\d|1507|1511|1607|1703|1709|1803|1809|1903|1909|2004)\b`)
+	clientRe        = regexp.MustCompile(`\b(?:windows|win)\s*(xp|vista|7|8\.1|8|10|11)\b`)
+	serverRe        = regexp.MustCompile(`\bserver\s*(2000|2003|2008|2012|2016|2019|2022|2025)(\s*r2)?`)
+	serverVersionRe = regexp.MustCompile(`\bversion\s*(1709|1803|1809|1903|1909|2004|20h2|23h2)\b`)
+	embeddedRe      = regexp.MustCompile(`(posready\s*7|standard\s*7|8\.1\s*industry|8\.1\s*pro|compact\s*2013|compact\s*7)`)
 )
 
 // ParseWindows reads a Windows name ("Windows 10 Enterprise LTSC 2019",
@@ -103,7 +104,7 @@ func ParseWindows(name, version string) (WindowsOS, bool) {
 	}
 	all := n + " " + strings.ToLower(version)
 	w.parseName(all)
-	w.settle(all)
+	w.settle()
 	return w, true
 }
 
@@ -157,6 +158,10 @@ func (w *WindowsOS) parseName(n string) {
 				w.Release += "-r2"
 			}
 		}
+		if m := serverVersionRe.FindStringSubmatch(n); m != nil {
+			w.Release = serverChannel(m[1])
+		}
+		return
 	default:
 		if m := clientRe.FindStringSubmatch(n); m != nil {
 			w.Family, w.Client = FamilyClient, m[1]
@@ -203,7 +208,7 @@ func embeddedCycle(m string) string {
 
 // settle fills what the build implies and the name left open, preferring
 // the build: it is what the machine reports.
-func (w *WindowsOS) settle(all string) {
+func (w *WindowsOS) settle() {
 	if w.Family == FamilyEmbedded {
 		return
 	}
@@ -217,15 +222,21 @@ func (w *WindowsOS) settle(all string) {
 	case w.Major > 0 && w.Major < 10:
 		w.settleLegacy()
 	}
-	if w.Family == FamilyServer && strings.Contains(all, "version 1809") {
-		w.Release = "1809-sac"
+}
+
+// serverChannel names the cycle of a Windows Server release named by
+// version: the annual channel from 23H2, the semi-annual one before.
+func serverChannel(v string) string {
+	if v == "23h2" {
+		return v + "-ac"
 	}
+	return v + "-sac"
 }
 
 func (w *WindowsOS) settleModern() {
 	if w.Family == FamilyServer {
-		if r, ok := serverBuilds[w.Build]; ok {
-			w.Release = r
+		if r, ok := serverBuilds[w.Build]; ok && !strings.HasSuffix(w.Release, "ac") {
+			w.Release = r // a named channel release ("version 1809") shares its build with a long-term one
 		}
 		return
 	}
@@ -252,6 +263,10 @@ func (w *WindowsOS) settleLegacy() {
 		w.Note = "this build predates the service pack the end-of-life data covers; its support ended earlier, so the date given is the latest possible"
 	}
 }
+
+// servicePackCycles are the cycles of server releases named without
+// their service pack; Server 2003 R2 shared Server 2003 SP2's support.
+var servicePackCycles = map[string]string{"2008-r2": "2008-r2-sp1", "2008": "2008-sp2", "2003": "2003-sp2", "2003-r2": "2003-sp2"}
 
 // windowsChoice is one product and the cycles that would be it, in order
 // of preference (the first that the data has is taken).
@@ -292,8 +307,8 @@ func (w WindowsOS) serverChoices() []windowsChoice {
 			r = legacyServer[[2]int{w.Major, w.Minor}]
 		}
 	}
-	if r == "2008-r2" || r == "2008" || r == "2003" {
-		r = map[string]string{"2008-r2": "2008-r2-sp1", "2008": "2008-sp2", "2003": "2003-sp2"}[r]
+	if sp, ok := servicePackCycles[r]; ok {
+		r = sp
 	}
 	return oneChoice("windows-server", r)
 }

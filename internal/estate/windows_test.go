@@ -22,6 +22,10 @@ func TestParseWindows(t *testing.T) {
 		{"Windows Server 2019 Datacenter", "10.0.17763", FamilyServer, EditionUnknown, "2019"},
 		{"Windows Server, version 1809", "10.0.17763", FamilyServer, EditionUnknown, "1809-sac"},
 		{"Windows Server", "10.0.20348", FamilyServer, EditionUnknown, "2022"},
+		{"Windows Server 2016 Standard", "1607", FamilyServer, EditionUnknown, "2016"},
+		{"Windows Server, version 20H2", "", FamilyServer, EditionUnknown, "20h2-sac"},
+		{"Windows Server 2003 R2", "", FamilyServer, EditionUnknown, "2003-r2"},
+		{"Win10 Pro", "22H2", FamilyClient, EditionConsumer, "22h2"},
 		{"Windows Embedded Standard 7", "", FamilyEmbedded, EditionUnknown, "standard-7-sp1"},
 		{"", "6.01.7601", FamilyUnknown, EditionUnknown, ""},
 	} {
@@ -58,6 +62,10 @@ func TestWindowsCycles(t *testing.T) {
 		{"Windows 11 Enterprise", "10.0.22631", "windows", "11-23h2-e", "2026-11-10", true, true, false},
 		{"Windows Server 2019", "10.0.17763", "windows-server", "2019", "2029-01-09", false, true, false},
 		{"Windows Server 2022", "", "windows-server", "2022", "2031-10-14", false, true, false},
+		{"Windows Server 2016 Standard", "1607", "windows-server", "2016", "2027-01-12", false, true, false},
+		{"Windows Server, version 1809", "10.0.17763", "windows-server", "1809-sac", "2020-11-10", true, true, false},
+		{"Windows Server 2003 R2", "", "windows-server", "2003-sp2", "2015-07-14", true, true, false},
+		{"Windows 8.1 Pro", "", "windows", "8.1", "2023-01-10", true, true, false},
 		{"Windows XP", "", "windows", "5-sp3", "2014-04-08", true, true, false},
 		{"Windows Embedded POSReady 7", "", "windows-embedded", "posready-7", "2021-10-12", true, true, false},
 		// A build alone: Windows 7 SP1 and Server 2008 R2 SP1 end together.
