@@ -114,7 +114,7 @@ func TestEstateCheckFromEvents(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, `"name":"IEWIN7"`) || !strings.Contains(stdout, `"eol_date":"2020-01-14"`) {
+	if !strings.Contains(stdout, `"name":"IEWIN7"`) || !strings.Contains(stdout, `"eol_date":"2020-01-14"`) || !strings.Contains(stdout, `"software":[{"vendor":`) {
 		t.Errorf("the Windows 7 host of the samples is not flagged:\n%.2000s", stdout)
 	}
 }

@@ -28,10 +28,10 @@ type Asset struct {
 
 // Software is a program seen running on an asset.
 type Software struct {
-	Vendor  string // the file's company ("Microsoft Corporation")
-	Product string // the file's product ("Microsoft Office")
-	Version string // the highest file version seen
-	Path    string // an image path it ran from
+	Vendor  string `json:"vendor"`  // the file's company ("Microsoft Corporation")
+	Product string `json:"product"` // the file's product ("Microsoft Office")
+	Version string `json:"version"` // the highest file version seen
+	Path    string `json:"path"`    // an image path it ran from
 }
 
 // hostKey is how assets from different sources are recognised as one: the

@@ -92,3 +92,36 @@ func TestRegisterSyncAndUpcoming(t *testing.T) {
 		t.Errorf("Unapproved = %+v, want only old", un)
 	}
 }
+
+func FuzzReadRegister(f *testing.F) {
+	f.Add(false, []byte("entries:\n  - asset: pacs-ws-01\n    reason: modality\n    support_end: 2020-01-14\n    board_approved: 2026-03-12\n"))
+	f.Add(true, []byte("asset,reason,mitigation,owner,support_end,review,board_approved\nexch01,\"migration, planned\",,IT,2025-10-14,2027-01-31,\n"))
+	f.Add(false, []byte("entries: []\n"))
+	f.Fuzz(func(t *testing.T, csv bool, data []byte) {
+		name := "r.yaml"
+		if csv {
+			name = "r.csv"
+		}
+		path := filepath.Join(t.TempDir(), name)
+		os.WriteFile(path, data, 0o600)
+		r, err := LoadRegister(path)
+		if err != nil {
+			if r != nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("register %v with error %v", r, err)
+			}
+			return
+		}
+		if err := r.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		again, err := LoadRegister(path)
+		if err != nil || len(again.Entries) != len(r.Entries) {
+			t.Fatalf("saved register does not read back: %v", err)
+		}
+		for i, e := range again.Entries {
+			if w := r.Entries[i]; e.Asset != strings.TrimSpace(w.Asset) || !e.SupportEnd.Equal(w.SupportEnd) || !e.BoardApproved.Equal(w.BoardApproved) {
+				t.Fatalf("entry %d read back as %+v, was %+v", i, e, w)
+			}
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package estate
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -90,4 +91,30 @@ func TestWindowsCycles(t *testing.T) {
 				tc.os, tc.version, f.EOLProduct, f.EOLCycle, want, f.EOL, f.EOLKnown, f.EOLNote, tc.product, tc.cycle, tc.date, tc.eol, tc.known, tc.withNotes)
 		}
 	}
+}
+
+func FuzzParseWindows(f *testing.F) {
+	for _, s := range [][2]string{
+		{"Windows 7 Professional SP1", "6.1.7601"}, {"Windows Server 2012 R2 Standard", ""}, {"Windows 10 Pro", "10.0.19045.3448"},
+		{"Windows 10 IoT Enterprise LTSC 2021", ""}, {"Windows Server, version 1809", "10.0.17763"}, {"", "6.01. 7601"},
+		{"Windows Embedded Standard 7", ""}, {"Win11 Enterprise", "Build 22631"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	l := NewLifecycles(nil)
+	f.Fuzz(func(t *testing.T, name, version string) {
+		w, ok := ParseWindows(name, version)
+		if !ok {
+			if w != (WindowsOS{}) {
+				t.Fatalf("not Windows, yet %+v", w)
+			}
+			return
+		}
+		for _, ch := range w.choices() {
+			if ch.Product == "" || len(ch.Cycles) == 0 || slices.Contains(ch.Cycles, "") {
+				t.Fatalf("%+v gives choice %+v", w, ch)
+			}
+		}
+		l.resolveWindows(w, date("2026-11-28"))
+	})
 }
