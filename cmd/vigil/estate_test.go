@@ -149,3 +149,32 @@ func TestEstateErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEstateCheckMergesCSVAndEvents gives the register's owner and the
+// events' build for one host.
+func TestEstateCheckMergesCSVAndEvents(t *testing.T) {
+	assets := filepath.Join(t.TempDir(), "assets.csv")
+	os.WriteFile(assets, []byte("name,vendor,product,version,owner\niewin7.lab.example,,,,Ward 9\n"), 0o600)
+	code, stdout, stderr := runVigil(t, "estate", "check", "--assets", assets,
+		"--events", sharedtest.Path(t, "evtx-attack-samples", "Credential Access"),
+		"--eol", sharedtest.Path(t, "endoflife", "products"),
+		"--kev", sharedtest.Path(t, "kev", "known_exploited_vulnerabilities.json"),
+		"--at", "2026-11-28", "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	first, _, _ := strings.Cut(stdout, "\n")
+	var r struct {
+		Name      string   `json:"name"`
+		Owner     string   `json:"owner"`
+		OSVersion string   `json:"os_version"`
+		EOL       bool     `json:"eol"`
+		Sources   []string `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(first), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "iewin7.lab.example" || r.Owner != "Ward 9" || r.OSVersion != "6.1.7601" || !r.EOL || len(r.Sources) != 2 {
+		t.Errorf("merged host: %+v", r)
+	}
+}

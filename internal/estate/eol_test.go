@@ -81,6 +81,8 @@ func TestFindProduct(t *testing.T) {
 		{"Canonical", "Ubuntu Linux", "ubuntu", ""},
 		{"", "PHP", "php", ""},
 		{"Acme", "Infusion Pump Controller", "", ""},
+		{"Acme", "Python Gateway", "", ""},
+		{"Mozilla", "Firefox ESR", "firefox", "ESR"},
 	} {
 		p, rest := l.Find(tc.vendor, tc.product)
 		got := ""

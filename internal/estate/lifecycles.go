@@ -122,12 +122,17 @@ func (l *Lifecycles) Product(name string) *Product {
 // product name is left over as a version ("Windows Server 2012 R2" →
 // windows-server, "2012 R2"). It tries the product name, the vendor and
 // product together, and the product without the vendor's name in front,
-// then the same with words dropped from the end. It returns nil when
-// nothing matches.
+// then the same with words dropped from the end, as long as the dropped
+// words look like a version (each has a digit, or is "LTS", "LTSC" or
+// "ESR"): "Python Gateway" is not Python. It returns nil when nothing
+// matches.
 func (l *Lifecycles) Find(vendor, product string) (*Product, string) {
 	words := strings.Fields(product)
 	vendorWords := len(strings.Fields(vendor))
 	for n := len(words); n > 0; n-- {
+		if !versionWords(words[n:]) {
+			break
+		}
 		name := strings.Join(words[:n], " ")
 		rest := strings.Join(words[n:], " ")
 		for _, k := range []string{name, vendor + " " + name, dropPrefixWords(name, vendor, vendorWords)} {
@@ -137,6 +142,17 @@ func (l *Lifecycles) Find(vendor, product string) (*Product, string) {
 		}
 	}
 	return nil, ""
+}
+
+// versionWords reports whether words could be (part of) a version.
+func versionWords(words []string) bool {
+	for _, w := range words {
+		lw := strings.ToLower(w)
+		if !strings.ContainsAny(w, "0123456789") && lw != "lts" && lw != "ltsc" && lw != "esr" {
+			return false
+		}
+	}
+	return true
 }
 
 // dropPrefixWords removes vendor from the front of name when name starts

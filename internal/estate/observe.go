@@ -283,7 +283,13 @@ func systemFileBuild(ev *event.Event) ([2]int, int, bool) {
 	if w := (WindowsOS{Build: b}); !w.knownBuild() && serverBuilds[b] == "" {
 		return [2]int{}, 0, false
 	}
-	return [2]int{ma, mi}, b, true
+	// The kernel must be the build's own: Windows 7's System32 also holds
+	// components versioned 7.5.7600 or 5.8.7600.
+	k := [2]int{ma, mi}
+	if b >= 10240 && k != [2]int{10, 0} || b < 10240 && legacyBuild[b] != k {
+		return [2]int{}, 0, false
+	}
+	return k, b, true
 }
 
 // enablementBases are the builds that Windows' files keep through the

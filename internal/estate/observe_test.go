@@ -132,3 +132,66 @@ func TestInventoryFromAttackSamples(t *testing.T) {
 		t.Errorf("MSEDGEWIN10 (1809 client or Server 2019): %s known %v", f.OSVersion, f.EOLKnown)
 	}
 }
+
+// TestInventoryConcurrent feeds one inventory from several goroutines, as
+// the live service will, while reading it.
+func TestInventoryConcurrent(t *testing.T) {
+	inv := NewInventory(0)
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			var e event.Event
+			for i := range 200 {
+				e.Reset()
+				e.Host = []string{"a", "b", "c"}[(g+i)%3]
+				e.Set("EventID", "6009")
+				e.Set("Provider_Name", "EventLog")
+				e.Set("Data", "10.00.")
+				e.Set("Data", "19045")
+				inv.Observe(&e)
+				if i%50 == 0 {
+					inv.Assets()
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	as := inv.Assets()
+	if len(as) != 3 {
+		t.Fatalf("%d hosts, want 3", len(as))
+	}
+	for _, a := range as {
+		if a.OSVersion != "10.0.19045" {
+			t.Errorf("%s: os version %q", a.Name, a.OSVersion)
+		}
+	}
+}
+
+// TestSystemFileVersions takes the build only from files whose version is
+// the kernel's own.
+func TestSystemFileVersions(t *testing.T) {
+	inv := NewInventory(0)
+	sysmon := func(image, version string) *event.Event {
+		return ev("W7", "Channel", "Microsoft-Windows-Sysmon/Operational", "EventID", "7", "ImageLoaded", image,
+			"FileVersion", version, "Company", "Microsoft Corporation")
+	}
+	for _, e := range []*event.Event{
+		sysmon(`C:\Windows\System32\jscript.dll`, "5.8.7600.16385 (win7_rtm.090713-1255)"),
+		sysmon(`C:\Windows\System32\wmp.dll`, "12.0.7601.17514 (win7sp1_rtm.101119-1850)"),
+		sysmon(`C:\Windows\System32\msscript.ocx`, "7.5.7600.16385"),
+		sysmon(`C:\Windows\System32\msscript2.ocx`, "7.5.7600.16385"),
+		sysmon(`C:\Windows\System32\ntdll.dll`, "6.1.7601.23677 (win7sp1_ldr.170209-0600)"),
+		sysmon(`C:\Windows\System32\kernel32.dll`, "6.1.7600.16385 (win7_rtm.090713-1255)"),
+		sysmon(`C:\Program Files\Other\thing.dll`, "10.0.19045.1"),
+		ev("W7", "Channel", "Microsoft-Windows-Sysmon/Operational", "EventID", "7", "ImageLoaded", `C:\Windows\System32\vendor.dll`,
+			"FileVersion", "10.0.19045.1", "Company", "Other Corp"),
+	} {
+		inv.Observe(e)
+	}
+	if a := inv.Assets()[0]; a.OS != "Windows" || a.OSVersion != "6.1.7601" {
+		t.Errorf("OS %q %q, want Windows 6.1.7601", a.OS, a.OSVersion)
+	}
+}
