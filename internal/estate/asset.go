@@ -39,13 +39,23 @@ type Software struct {
 // "pc01"), or an IP address as it is.
 func hostKey(name string) string {
 	name = strings.ToLower(strings.TrimSpace(name))
-	if _, err := netip.ParseAddr(name); err == nil {
+	if isIP(name) {
 		return name
 	}
 	if short, _, ok := strings.Cut(name, "."); ok && short != "" {
 		return short
 	}
 	return name
+}
+
+// isIP reports whether s is an IP address; it skips the parser (which
+// allocates an error) for names that cannot be one.
+func isIP(s string) bool {
+	if s == "" || !(s[0] >= '0' && s[0] <= '9' || strings.IndexByte(s, ':') >= 0) {
+		return false
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 // Merge joins lists of assets into one, keeping the order of first

@@ -3,6 +3,7 @@ package estate
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,6 +55,8 @@ type Inventory struct {
 	order   []string
 	max     int
 	dropped int64
+
+	lastName, lastKey string // the host of the previous event and its key
 }
 
 type hostState struct {
@@ -89,9 +92,12 @@ func (inv *Inventory) Observe(ev *event.Event) {
 	if name == "" {
 		return
 	}
-	key := hostKey(name)
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
+	if name != inv.lastName { // events come in runs from one host: fold its name once
+		inv.lastName, inv.lastKey = strings.Clone(name), hostKey(name)
+	}
+	key := inv.lastKey
 	h := inv.hosts[key]
 	if h == nil {
 		if len(inv.hosts) >= inv.max {
@@ -138,11 +144,6 @@ func (h *hostState) observe(ev *event.Event, name string) {
 	h.observeDevice(ev)
 }
 
-func isIP(s string) bool {
-	_, err := netip.ParseAddr(s)
-	return err == nil
-}
-
 // hostIP returns an address of the host itself, if the event gives one:
 // the name when it is an address, ECS host.ip, CEF dvc, or the source of a
 // connection the host made (Sysmon event 3 with Initiated true).
@@ -152,7 +153,11 @@ func hostIP(ev *event.Event, name string) string {
 		cands = append(cands, get(ev, fSourceIP))
 	}
 	for _, c := range cands {
-		if ip, err := netip.ParseAddr(strings.TrimSpace(c)); err == nil && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() && !ip.IsUnspecified() {
+		c = strings.TrimSpace(c)
+		if !isIP(c) {
+			continue
+		}
+		if ip, err := netip.ParseAddr(c); err == nil && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() && !ip.IsUnspecified() {
 			return ip.String()
 		}
 	}
@@ -160,16 +165,17 @@ func hostIP(ev *event.Event, name string) string {
 }
 
 // serverChannels are logs only servers keep.
-var serverChannels = map[string]bool{"directory service": true, "dns server": true, "dfs replication": true}
+var serverChannels = []string{"Directory Service", "DNS Server", "DFS Replication"}
 
 func (h *hostState) observeRole(ev *event.Event) {
 	if h.server {
 		return
 	}
-	ch := strings.ToLower(get(ev, event.Channel))
+	ch := get(ev, event.Channel)
 	id := get(ev, event.EventID)
 	prov := get(ev, event.Provider)
-	if serverChannels[ch] || ch == "security" && (id == "4768" || id == "4769" || id == "4771") ||
+	serverLog := slices.ContainsFunc(serverChannels, func(c string) bool { return strings.EqualFold(c, ch) })
+	if serverLog || strings.EqualFold(ch, "Security") && (id == "4768" || id == "4769" || id == "4771") ||
 		strings.Contains(prov, "ActiveDirectory_DomainService") || strings.HasPrefix(prov, "MSExchange") {
 		h.server = true
 		h.settleOS()
@@ -334,7 +340,7 @@ func (h *hostState) observeSoftware(ev *event.Event) {
 		ver = v
 	}
 	if i, ok := h.software[k]; ok {
-		if compareVersions(ver, h.asset.Software[i].Version) > 0 {
+		if ver != h.asset.Software[i].Version && compareVersions(ver, h.asset.Software[i].Version) > 0 {
 			h.asset.Software[i].Version = strings.Clone(ver)
 		}
 		return
