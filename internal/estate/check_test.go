@@ -99,3 +99,32 @@ func TestInstallFeeds(t *testing.T) {
 		t.Errorf("no feeds: %v", err)
 	}
 }
+
+// TestCheckCommonProducts matches products an NHS estate commonly runs to
+// their endoflife.date product and cycle.
+func TestCheckCommonProducts(t *testing.T) {
+	c := sharedChecker(t)
+	for _, tc := range []struct {
+		asset          Asset
+		product, cycle string
+	}{
+		{Asset{OS: "Ubuntu 22.04 LTS"}, "ubuntu", "22.04"},
+		{Asset{OS: "CentOS Linux", OSVersion: "7.9.2009"}, "centos", "7"},
+		{Asset{OS: "Red Hat Enterprise Linux", OSVersion: "8.10"}, "rhel", "8"},
+		{Asset{Vendor: "Microsoft", Product: "SQL Server", Version: "2022"}, "mssqlserver", "16.0"},
+		{Asset{Vendor: "VMware", Product: "ESXi", Version: "6.7"}, "vmware-esxi", "6.7"},
+		{Asset{Vendor: "Apache", Product: "Tomcat", Version: "8.5.100"}, "tomcat", "8.5"},
+		{Asset{Vendor: "Palo Alto Networks", Product: "PAN-OS", Version: "10.1.14"}, "pan-os", "10.1"},
+		{Asset{Vendor: "Microsoft", Product: "Office", Version: "2016"}, "office", "2016"},
+	} {
+		f := c.Check(tc.asset, date("2026-11-28"))
+		if f.EOLProduct != tc.product || f.EOLCycle != tc.cycle || !f.EOLKnown {
+			t.Errorf("%+v: %s %s known %v, want %s %s", tc.asset, f.EOLProduct, f.EOLCycle, f.EOLKnown, tc.product, tc.cycle)
+			continue
+		}
+		r := c.Lifecycles.Product(tc.product).Release(tc.cycle)
+		if over, _ := r.EOL.Ended(f.At); f.EOL != over || !f.EOLDate.Equal(r.EOL.Date) {
+			t.Errorf("%+v: eol %v %s, the data says %v %s", tc.asset, f.EOL, dateString(f.EOLDate), over, dateString(r.EOL.Date))
+		}
+	}
+}

@@ -83,6 +83,7 @@ func TestFindProduct(t *testing.T) {
 		{"Acme", "Infusion Pump Controller", "", ""},
 		{"Acme", "Python Gateway", "", ""},
 		{"Mozilla", "Firefox ESR", "firefox", "ESR"},
+		{"", "CentOS Linux", "centos", "Linux"},
 	} {
 		p, rest := l.Find(tc.vendor, tc.product)
 		got := ""
@@ -99,6 +100,8 @@ func TestMatchVersion(t *testing.T) {
 	p := &Product{Name: "x", Releases: []Release{
 		{Cycle: "7.4"}, {Cycle: "7.3"}, {Cycle: "7"}, {Cycle: "2008-r2-sp1"}, {Cycle: "2012-r2"}, {Cycle: "2012"},
 		{Cycle: "10-22h2", Label: "10 22H2"}, {Cycle: "8.0"}, {Cycle: "8.1"},
+		{Cycle: "16.0", Label: "2022 '__CODENAME__'"}, {Cycle: "12.0-sp3", Label: "2014 SP3"},
+		{Cycle: "13.0-sp3", Label: "2016 SP3"}, {Cycle: "13.0-sp2", Label: "2016 SP2"},
 	}}
 	for _, tc := range []struct{ version, want string }{
 		{"7.4.33", "7.4"},
@@ -110,6 +113,10 @@ func TestMatchVersion(t *testing.T) {
 		{"2008 R2", "2008-r2-sp1"},
 		{"10 22H2", "10-22h2"},
 		{"8", ""}, // 8.0 or 8.1: never guessed
+		{"2022", "16.0"},
+		{"2014", "12.0-sp3"},
+		{"2016 SP3", "13.0-sp3"},
+		{"2016", ""}, // SP2 or SP3
 		{"9.1", ""},
 		{"", ""},
 	} {

@@ -1,6 +1,7 @@
 package estate
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -123,8 +124,8 @@ func (l *Lifecycles) Product(name string) *Product {
 // windows-server, "2012 R2"). It tries the product name, the vendor and
 // product together, and the product without the vendor's name in front,
 // then the same with words dropped from the end, as long as the dropped
-// words look like a version (each has a digit, or is "LTS", "LTSC" or
-// "ESR"): "Python Gateway" is not Python. It returns nil when nothing
+// words look like a version (each has a digit, or is one of versionWord):
+// "Python Gateway" is not Python. It returns nil when nothing
 // matches.
 func (l *Lifecycles) Find(vendor, product string) (*Product, string) {
 	words := strings.Fields(product)
@@ -144,11 +145,15 @@ func (l *Lifecycles) Find(vendor, product string) (*Product, string) {
 	return nil, ""
 }
 
+// versionWord are words without digits that may follow a product name in
+// a version or edition ("Ubuntu 22.04 LTS", "CentOS Linux 7").
+var versionWord = map[string]bool{"lts": true, "ltsc": true, "esr": true, "linux": true, "os": true, "edition": true}
+
 // versionWords reports whether words could be (part of) a version.
 func versionWords(words []string) bool {
 	for _, w := range words {
 		lw := strings.ToLower(w)
-		if !strings.ContainsAny(w, "0123456789") && lw != "lts" && lw != "ltsc" && lw != "esr" {
+		if !strings.ContainsAny(w, "0123456789") && !versionWord[lw] {
 			return false
 		}
 	}
@@ -176,9 +181,10 @@ func (p *Product) Release(cycle string) *Release {
 
 // MatchVersion returns the release cycle a version belongs to, or nil when
 // it cannot tell. In order: a cycle or label equal to the version (in any
-// case, spaces as "-": "2012 R2" is "2012-r2"); the longest cycle that is
-// a prefix of the version at a "." or "-" ("7.4.33" is in "7.4"); the one
-// cycle of which the version is such a prefix ("2008 R2" is
+// case, spaces as "-": "2012 R2" is "2012-r2"; SQL Server's "2022" is the
+// cycle labelled "2022 '__CODENAME__'"); the longest cycle that is a prefix
+// of the version at a "." or "-" ("7.4.33" is in "7.4"); the one cycle or
+// label of which the version is such a prefix ("2008 R2" is
 // "2008-r2-sp1"), when only one is.
 func (p *Product) MatchVersion(version string) *Release {
 	v := versionKey(version)
@@ -187,7 +193,7 @@ func (p *Product) MatchVersion(version string) *Release {
 	}
 	for i := range p.Releases {
 		r := &p.Releases[i]
-		if versionKey(r.Cycle) == v || r.Label != "" && versionKey(r.Label) == v {
+		if versionKey(r.Cycle) == v || labelKey(r.Label) == v {
 			return r
 		}
 	}
@@ -204,14 +210,27 @@ func (p *Product) MatchVersion(version string) *Release {
 	}
 	var only *Release
 	for i := range p.Releases {
-		if boundaryPrefix(v, versionKey(p.Releases[i].Cycle)) {
+		r := &p.Releases[i]
+		if boundaryPrefix(v, versionKey(r.Cycle)) || boundaryPrefix(v, labelKey(r.Label)) {
 			if only != nil {
 				return nil
 			}
-			only = &p.Releases[i]
+			only = r
 		}
 	}
 	return only
+}
+
+var labelTemplate = regexp.MustCompile(`__[A-Z_]+__`)
+
+// labelKey is versionKey of a release label without the site's template
+// placeholders ("2022 '__CODENAME__'" is "2022"); "" for no label.
+func labelKey(label string) string {
+	if label == "" {
+		return ""
+	}
+	label = labelTemplate.ReplaceAllString(label, "")
+	return versionKey(strings.Trim(strings.TrimSpace(strings.NewReplacer("'", "", `"`, "").Replace(label)), " "))
 }
 
 // versionKey lower-cases a version, drops a leading "v" before a digit and
