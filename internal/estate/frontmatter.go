@@ -62,6 +62,9 @@ func (p *fmParser) line(s string, n int) bool {
 	if indent == 0 && body[0] != '-' {
 		return p.topKey(body)
 	}
+	if len(p.seen) == 0 {
+		return false // the document does not start at column 0
+	}
 	switch p.sec {
 	case skipSection:
 		return true
