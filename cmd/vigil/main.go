@@ -24,6 +24,8 @@ Usage:
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
   vigil sim care --seed N --size small|medium|large [--staff N --patients N --days N] --out DIR
   vigil search [--data DIR] [--since T] [--until T] [--limit N] [--format table|jsonl] QUERY...
+  vigil estate check [--assets FILE.csv] [--events PATH]... [--eol DIR] [--kev FILE] [--at DATE] [--format table|jsonl|csv]
+  vigil estate update --kev FILE --eol DIR [--data DIR]
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -60,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = simCmd(args[1:], stdout, stderr)
 	case "search":
 		return searchMain(args[1:], stdout, stderr)
+	case "estate":
+		err = estateCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
