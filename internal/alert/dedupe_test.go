@@ -249,7 +249,7 @@ func TestDedupeReplay(t *testing.T) {
 				t.Fatalf("seed %d, restart after %d: alerts differ from one run:\n%s", seed, k, diffAlerts(gotA, wantA))
 			}
 			if !reflect.DeepEqual(gotI, wantI) {
-				t.Fatalf("seed %d, restart after %d: incidents differ from one run", seed, k)
+				t.Fatalf("seed %d, restart after %d: incidents differ from one run:\n%s", seed, k, diffIncidents(gotI, wantI))
 			}
 		}
 	}
@@ -287,10 +287,7 @@ func TestDedupeEvicts(t *testing.T) {
 		d.Add(dt)
 	}
 	// 10,000 seconds of detections; about 12 minutes of them can be held.
-	alerts := 0
-	for _, l := range d.alerts {
-		alerts += len(l)
-	}
+	alerts := len(d.alerts)
 	if alerts > 1000 || len(d.incidents) > 200 || len(d.byRecord) > 1000 {
 		t.Fatalf("holding %d alerts, %d incidents, %d records after 10,000 detections: not evicting", alerts, len(d.incidents), len(d.byRecord))
 	}
@@ -304,4 +301,20 @@ func TestLevelRank(t *testing.T) {
 	if want := []int{1, 2, 3, 4, 5, 0, 0}; !slices.Equal(got, want) {
 		t.Fatalf("ranks %v, want %v", got, want)
 	}
+}
+
+func diffIncidents(got, want map[string]*Incident) string {
+	for id, w := range want {
+		if g, ok := got[id]; !ok {
+			return fmt.Sprintf("missing %s %+v", id, *w)
+		} else if !reflect.DeepEqual(g, w) {
+			return fmt.Sprintf("got  %+v\nwant %+v", *g, *w)
+		}
+	}
+	for id, g := range got {
+		if _, ok := want[id]; !ok {
+			return fmt.Sprintf("extra %s %+v", id, *g)
+		}
+	}
+	return "(no difference in incidents)"
 }
