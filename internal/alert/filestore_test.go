@@ -266,3 +266,32 @@ func BenchmarkFileStoreCommit(b *testing.B) {
 		}
 	}
 }
+
+// TestFileStoreUpdatesSurviveCompaction: people's changes are part of the
+// state a compaction writes, and the detector's later commits keep them.
+func TestFileStoreUpdatesSurviveCompaction(t *testing.T) {
+	defer alert.SetCompactFloor(1)()
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	commit(t, s, 1, sample("a", 1))
+	who := "soc1"
+	if _, err := s.UpdateAlert(context.Background(), "a", alert.Change{Status: "acknowledged", Assignee: &who, Comment: "on it", By: who}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i < 40; i++ {
+		commit(t, s, uint64(i), sample("a", i))
+	}
+	if s.Stats().Compactions == 0 {
+		t.Fatal("no compaction happened: the test proves nothing")
+	}
+	s.Close()
+	s = openStore(t, dir)
+	defer s.Close()
+	a, err := s.Alert(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Count != 39 || a.Status != "acknowledged" || a.Assignee != who || len(a.History) != 3 {
+		t.Fatalf("after compactions and a reopen: count %d, status %q, assignee %q, %d notes", a.Count, a.Status, a.Assignee, len(a.History))
+	}
+}
