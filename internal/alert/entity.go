@@ -85,7 +85,7 @@ func shortHost(h string) string {
 		return h
 	}
 	if i := strings.IndexByte(h, '.'); i >= 0 {
-		h = h[:i]
+		h = strings.TrimSpace(h[:i])
 	}
 	return h
 }

@@ -226,3 +226,24 @@ func TestIncidentLinksSurviveRestore(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNormEntity: normalising never panics, is idempotent, and never keeps
+// a value that names nothing.
+func FuzzNormEntity(f *testing.F) {
+	for _, s := range []string{"10.40.3.21", "::ffff:10.0.0.1", "WARD3-PC04.trust.nhs.uk", `\\FILE-SRV02`, "-", "127.0.0.1", "::1", "", "fe80::1%eth0", "gpo:{6AC1786C-016F-11D2-945F-00C04FB984F9}"} {
+		f.Add(s, uint8(EntitySource))
+	}
+	f.Fuzz(func(t *testing.T, v string, kind uint8) {
+		e := Entity{EntityKind(kind%4 + 1), v}
+		n, ok := normEntity(e, "ws1")
+		if !ok {
+			return
+		}
+		if n.Value == "" || n.Value == "-" || n.Value == "ws1" && n.Kind != EntityArtifact {
+			t.Fatalf("normEntity(%+v) kept %+v", e, n)
+		}
+		if again, ok := normEntity(n, "ws1"); !ok || again != n {
+			t.Fatalf("normEntity not idempotent: %+v -> %+v -> %+v (%v)", e, n, again, ok)
+		}
+	})
+}

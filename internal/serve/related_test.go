@@ -3,6 +3,7 @@ package serve
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/event"
@@ -44,3 +45,18 @@ func TestRelated(t *testing.T) {
 }
 
 func sortedStrings(s []string) []string { return slices.Sorted(slices.Values(s)) }
+
+// FuzzGPO: gpoOf never panics, and what it returns is a braced GUID found
+// in its input.
+func FuzzGPO(f *testing.F) {
+	f.Add(`cn={6ac1786c-016f-11d2-945f-00c04fb984f9},cn=policies,cn=system,dc=trust,dc=nhs,dc=uk`)
+	f.Add(`\\trust.nhs.uk\sysvol\trust.nhs.uk\policies\{6ac1786c-016f-11d2-945f-00c04fb984f9}\user\scripts\logon\ipscanner.ps1`)
+	f.Add(`c:\windows\sysvol\domain\policies\{31b2f340-016d-11d2-945f-00c04fb984f9}\machine\preferences\scheduledtasks\scheduledtasks.xml`)
+	f.Add(`cn={,cn=policies`)
+	f.Fuzz(func(t *testing.T, s string) {
+		g := gpoOf(s)
+		if g != "" && (len(g) != 38 || g[0] != '{' || g[37] != '}' || !strings.Contains(s, g)) {
+			t.Fatalf("gpoOf(%q) = %q", s, g)
+		}
+	})
+}
