@@ -72,7 +72,8 @@ const (
 // alerts; the same host; the same real user (see notPeople); a host or
 // address that reached this alert's host (a logon, an inbound connection)
 // and belongs to the incident, or reached a host of it too; the incident's
-// alerts naming this alert's host as one they reached; and an artefact
+// alerts naming this alert's host as one they reached, or as what reached
+// them (the way in, now raising alerts itself); and an artefact
 // (the Group Policy object a logon script came from) named by both. What
 // reached the host is what the alert's own event names and what Observe
 // saw in the window. Shared infrastructure does not link: see

@@ -220,6 +220,14 @@ func randomDetections(seed uint64, n int) []Detection {
 		if r.IntN(5) == 0 {
 			dt.Key = fmt.Sprintf("k%d", r.IntN(2))
 		}
+		switch r.IntN(12) { // what the event names, as the service would hand it over
+		case 0:
+			dt.Entities = []Entity{{EntitySource, fmt.Sprintf("WS%d.corp.example", r.IntN(4))}}
+		case 1:
+			dt.Entities = []Entity{{EntityTarget, fmt.Sprintf("ws%d", r.IntN(4))}, {EntitySource, "185.220.101.47"}}
+		case 2:
+			dt.Entities = []Entity{{EntityArtifact, fmt.Sprintf("gpo:{%d}", r.IntN(2))}}
+		}
 		if r.IntN(10) == 0 && i > 3 {
 			dt.RuleID, dt.Record = "corr", 0
 			dt.CorrelationEvents = []uint64{uint64(i - r.IntN(4)), uint64(i - r.IntN(min(i, 40)))}

@@ -103,6 +103,14 @@ func (d *Deduper) entityLinks(host string, t time.Time, ents []Entity, add func(
 			add(d.byEntity[Entity{EntityTarget, addr}.String()])
 		}
 	}
+	// An incident's alerts named this host as what reached them: it now
+	// raises alerts itself, so it was the way in.
+	if !shared(g.reaches, host) {
+		add(d.byEntity[Entity{EntitySource, host}.String()])
+		for _, addr := range g.hostAddr[host] {
+			add(d.byEntity[Entity{EntitySource, addr}.String()])
+		}
+	}
 	arts := near(g.names, host, t, d.incidentWindow)
 	for _, e := range ents {
 		if e.Kind == EntityArtifact {

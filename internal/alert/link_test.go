@@ -86,6 +86,10 @@ func TestIncidentLinks(t *testing.T) {
 			add("r1", "WS1", "", 0),
 			add("r2", "SRV1", "", time.Minute, src("ws1")),
 		}, [][]int{{0, 1}}},
+		{"the host a logon came from raises an alert later", []step{
+			add("r1", "SRV1", "", 0, src("WS1")),
+			add("r2", "WS1", "", 5*time.Minute),
+		}, [][]int{{0, 1}}},
 		{"an alert of the incident named this host as reached", []step{
 			add("psexec", "EPR.corp.example", "CORP\\adv.support", 0, dst("PAS.corp.example")),
 			add("psexec-service", "PAS.corp.example", "NT AUTHORITY\\SYSTEM", 10*time.Second),
