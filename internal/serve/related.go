@@ -30,7 +30,7 @@ var (
 func related(ev *event.Event, out []alert.Entity) []alert.Entity {
 	add := func(kind alert.EntityKind, ids []event.FieldID) {
 		for _, id := range ids {
-			if v, ok := ev.Get(id); ok && v != "" && v != "-" {
+			if v, ok := ev.Get(id); ok && !namesNothing(v) {
 				out = append(out, alert.Entity{Kind: kind, Value: strings.Clone(v)})
 			}
 		}
@@ -74,4 +74,14 @@ func gpoOf(s string) string {
 		}
 	}
 	return ""
+}
+
+// namesNothing reports the values that are common and name no other host,
+// so that they are not copied only for the deduper to drop them.
+func namesNothing(v string) bool {
+	switch v {
+	case "", "-", "127.0.0.1", "::1", "localhost":
+		return true
+	}
+	return false
 }
