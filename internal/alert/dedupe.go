@@ -143,6 +143,7 @@ func (d *Deduper) Observe(s Sighting) {
 		return
 	}
 	d.graph.observe(host, s.Time, d.normalise(host, s.Entities))
+	d.graph.prune(2 * d.incidentWindow) // sightings may come for hours without a detection
 }
 
 // normalise returns the normal forms of es in d.scratch, which the next

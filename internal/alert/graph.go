@@ -23,7 +23,8 @@ const SharedEntityHosts = 10
 // the replayed events teach it again, and incidents keep, in their
 // Entities, what their own alerts named.
 type graph struct {
-	newest   time.Time
+	newest   time.Time         // the newest time seen, by detection or sighting
+	pruned   time.Time         // newest at the last prune
 	addrHost map[string]string // address -> short host name, latest wins
 	hostAddr map[string][]string
 	reached  map[string]map[string]time.Time // host -> who reached it
@@ -122,8 +123,14 @@ func near(m map[string]map[string]time.Time, k string, t time.Time, window time.
 	return out
 }
 
-// prune forgets what is older than keep before the newest time seen.
+// prune forgets what is older than keep before the newest time seen. It
+// runs at most once per half of keep of event time, so that its scan
+// costs little per sighting.
 func (g *graph) prune(keep time.Duration) {
+	if g.newest.Sub(g.pruned) < keep/2 {
+		return
+	}
+	g.pruned = g.newest
 	cut := g.newest.Add(-keep)
 	for _, m := range []map[string]map[string]time.Time{g.reached, g.reaches, g.named, g.names} {
 		for k, in := range m {

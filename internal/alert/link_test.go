@@ -251,3 +251,39 @@ func FuzzNormEntity(f *testing.F) {
 		}
 	})
 }
+
+// TestGraphBounded: what Observe sees is forgotten after two incident
+// windows, and no entity keeps more contacts than it takes to call it
+// shared, so memory follows the rate of sightings, not history or fan-out.
+func TestGraphBounded(t *testing.T) {
+	for _, detections := range []bool{true, false} {
+		t.Run(fmt.Sprint("detections ", detections), func(t *testing.T) { testGraphBounded(t, detections) })
+	}
+}
+
+func testGraphBounded(t *testing.T, detections bool) {
+	d := NewDeduper(time.Minute, 5*time.Minute)
+	for i := range 20_000 {
+		at := time.Duration(i) * time.Second
+		d.Observe(Sighting{Host: fmt.Sprintf("WS%d", i%300), Time: t0.Add(at), Entities: []Entity{
+			src(fmt.Sprintf("10.9.%d.%d", i/250%250, i%250)), dst("DC01"), {EntityArtifact, fmt.Sprintf("gpo:{%d}", i)},
+		}})
+		if detections && i%60 == 0 {
+			d.Add(det("r1", "low", "WS1", "", at, uint64(i+1)))
+		}
+	}
+	g := d.graph
+	if n := len(g.reached["dc01"]); n != SharedEntityHosts+1 {
+		t.Fatalf("the DC keeps %d contacts, want %d: enough to call it shared", n, SharedEntityHosts+1)
+	}
+	// Up to fifteen minutes of sightings, one a second, can be held: two
+	// incident windows, and half of that between prunes.
+	for name, m := range map[string]map[string]map[string]time.Time{"reached": g.reached, "reaches": g.reaches, "named": g.named, "names": g.names} {
+		if len(m) > 2000 {
+			t.Fatalf("%s holds %d entries after 20,000 sightings: not pruning", name, len(m))
+		}
+		if len(m) == 0 {
+			t.Fatalf("%s is empty: pruned even the recent sightings", name)
+		}
+	}
+}

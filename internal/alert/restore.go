@@ -28,7 +28,7 @@ func (d *Deduper) Restore(alerts []*Alert, incidents []*Incident) {
 		d.newest = later(d.newest, later(inc.LastSeen, inc.Updated))
 	}
 	d.lastSweep = d.newest
-	d.graph.newest = d.newest
+	d.graph.newest, d.graph.pruned = d.newest, d.newest
 	byID := make(map[string]*Incident, len(incidents))
 	for _, inc := range incidents {
 		byID[inc.ID] = inc
