@@ -174,11 +174,12 @@ func (d *Deduper) Add(det Detection) (changedAlerts []*Alert, changedIncidents [
 	}
 	a, created := d.alertFor(det)
 	var ch changes
+	ch.alerts, ch.incidents = ch.abuf[:0], ch.ibuf[:0]
 	ch.alert(a) // first: callers take the first alert as det's
 	if created {
 		d.place(a, det.CorrelationEvents, host, ents, &ch)
 	} else if inc := d.incidents[a.IncidentID]; inc != nil {
-		if d.touch(inc, a, ents) {
+		if d.touch(inc, a, host, ents) {
 			ch.incident(inc)
 		}
 	}
@@ -325,10 +326,14 @@ func cloneIncident(inc *Incident) *Incident {
 	return &c
 }
 
-// changes collects what one Add changed, each item once, in order.
+// changes collects what one Add changed, each item once, in order. Most
+// Adds change one alert and one incident: the buffers hold those without
+// allocating.
 type changes struct {
 	alerts    []*Alert
 	incidents []*incident
+	abuf      [1]*Alert
+	ibuf      [1]*incident
 }
 
 func (c *changes) alert(a *Alert) {

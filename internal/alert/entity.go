@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"errors"
 	"net/netip"
 	"strings"
 	"time"
@@ -60,28 +61,37 @@ type Sighting struct {
 func normEntity(e Entity, self string) (Entity, bool) {
 	v := strings.TrimSpace(e.Value)
 	if e.Kind == EntityArtifact {
-		return Entity{e.Kind, strings.ToLower(v)}, v != ""
+		return Entity{e.Kind, strings.ToLower(v)}, v != "" && v != "-"
 	}
-	v = strings.TrimPrefix(v, `\\`)
-	if a, err := netip.ParseAddr(v); err == nil {
-		a = a.Unmap()
-		if a.IsLoopback() || a.IsUnspecified() {
-			return e, false
-		}
-		return Entity{e.Kind, a.String()}, true
+	v = strings.TrimSpace(strings.TrimLeft(v, `\`)) // a UNC path's \\HOST
+	if a, err := parseAddr(v); err == nil {
+		return addrEntity(e.Kind, a)
 	}
 	v = shortHost(v)
+	if a, err := parseAddr(v); err == nil { // what is left before a dot may be one
+		return addrEntity(e.Kind, a)
+	}
 	if v == "" || v == "-" || v == "localhost" || (v == self && e.Kind != EntityAddress) {
 		return e, false
 	}
 	return Entity{e.Kind, v}, e.Kind != EntityAddress // an address must be an address
 }
 
+// addrEntity is an entity for address a, none for loopback and
+// unspecified addresses.
+func addrEntity(kind EntityKind, a netip.Addr) (Entity, bool) {
+	a = a.Unmap()
+	if a.IsLoopback() || a.IsUnspecified() {
+		return Entity{}, false
+	}
+	return Entity{kind, a.String()}, true
+}
+
 // shortHost is a host name lower-cased without its domain, as NetBIOS
 // names (WorkstationName) and FQDNs (Computer) of one host compare equal.
 func shortHost(h string) string {
 	h = strings.ToLower(strings.TrimSpace(h))
-	if _, err := netip.ParseAddr(h); err == nil {
+	if _, err := parseAddr(h); err == nil {
 		return h
 	}
 	if i := strings.IndexByte(h, '.'); i >= 0 {
@@ -124,4 +134,23 @@ func groupUser(user string) string {
 		}
 	}
 	return u
+}
+
+// errNotAddr is parseAddr's answer for what cannot be an address.
+var errNotAddr = errors.New("not an IP address")
+
+// parseAddr is netip.ParseAddr, answering at once, without allocating an
+// error, for strings that cannot be an address (most host names): those
+// with a character other than hex digits, dots and colons before any zone.
+func parseAddr(s string) (netip.Addr, error) {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c == '%':
+			return netip.ParseAddr(s)
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F', c == '.', c == ':':
+		default:
+			return netip.Addr{}, errNotAddr
+		}
+	}
+	return netip.ParseAddr(s)
 }

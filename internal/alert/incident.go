@@ -31,7 +31,7 @@ func (d *Deduper) place(a *Alert, correlated []uint64, host string, ents []Entit
 		}
 	}
 	d.join(inc, a)
-	d.touch(inc, a, ents)
+	d.touch(inc, a, host, ents)
 	ch.incident(inc)
 }
 
@@ -172,10 +172,10 @@ func (d *Deduper) merge(into, from *incident, at time.Time, ch *changes) {
 	d.dropIncident(from)
 }
 
-// touch brings inc up to date with its alert a and the entities of a's
-// latest event, and reports whether it changed. The title is the first
-// alert's of the highest level.
-func (d *Deduper) touch(inc *incident, a *Alert, ents []Entity) bool {
+// touch brings inc up to date with its alert a, on short host name host,
+// and the entities of a's latest event, and reports whether it changed.
+// The title is the first alert's of the highest level.
+func (d *Deduper) touch(inc *incident, a *Alert, host string, ents []Entity) bool {
 	changed := false
 	if a.FirstSeen.Before(inc.FirstSeen) {
 		inc.FirstSeen, changed = a.FirstSeen, true
@@ -201,7 +201,7 @@ func (d *Deduper) touch(inc *incident, a *Alert, ents []Entity) bool {
 		}
 	}
 	// The host's own addresses, so that links by address survive a restart.
-	for _, addr := range d.graph.hostAddr[shortHost(a.Host)] {
+	for _, addr := range d.graph.hostAddr[host] {
 		if d.addEntity(inc, Entity{EntityAddress, addr}.String()) {
 			changed = true
 		}
