@@ -160,8 +160,10 @@ func (d *Deduper) normalise(host string, es []Entity) []Entity {
 }
 
 // Add records det and returns the alerts and incidents it created or
-// changed, as copies the caller owns (an Event map is shared and must not
-// be modified), ready to be committed.
+// changed, ready to be committed: alerts as copies the caller owns (an
+// Event map is shared and must not be modified), incidents as copies whose
+// slices (Hosts, Users, AlertIDs, Entities, History) the caller may read
+// and append to but must not modify in place.
 func (d *Deduper) Add(det Detection) (changedAlerts []*Alert, changedIncidents []*Incident) {
 	if det.Time.After(d.newest) {
 		d.newest = det.Time
@@ -355,7 +357,21 @@ func (c *changes) out() ([]*Alert, []*Incident) {
 	}
 	var is []*Incident
 	for _, inc := range c.incidents {
-		is = append(is, cloneIncident(inc.Incident))
+		is = append(is, shareIncident(inc.Incident))
 	}
 	return as, is
+}
+
+// shareIncident copies inc for a caller, sharing its slices' arrays: the
+// Deduper only ever appends to them, and each shared slice's capacity ends
+// at its length, so an append by either side copies first. An incident that
+// has grown to a thousand alerts is thus not copied on every detection.
+func shareIncident(inc *Incident) *Incident {
+	c := *inc
+	c.Hosts = inc.Hosts[:len(inc.Hosts):len(inc.Hosts)]
+	c.Users = inc.Users[:len(inc.Users):len(inc.Users)]
+	c.AlertIDs = inc.AlertIDs[:len(inc.AlertIDs):len(inc.AlertIDs)]
+	c.Entities = inc.Entities[:len(inc.Entities):len(inc.Entities)]
+	c.History = inc.History[:len(inc.History):len(inc.History)]
+	return &c
 }

@@ -287,3 +287,22 @@ func testGraphBounded(t *testing.T, detections bool) {
 		}
 	}
 }
+
+// TestIncidentCopiesStayPut: an incident Add returned does not change as
+// the Deduper goes on, and appending to it changes nothing inside.
+func TestIncidentCopiesStayPut(t *testing.T) {
+	d := NewDeduper(10*time.Minute, time.Hour)
+	_, is := d.Add(add("r1", "WS1", "CORP\\alice", 0, dst("SRV1")).det)
+	first := is[0]
+	want := fmt.Sprint(first.Hosts, first.Users, first.AlertIDs, first.Entities)
+	first.Hosts = append(first.Hosts, "EVIL")
+	first.AlertIDs = append(first.AlertIDs, "evil")
+	_, is = d.Add(add("r2", "WS2", "CORP\\alice", time.Minute, dst("SRV2")).det)
+	first.Hosts, first.AlertIDs = first.Hosts[:1], first.AlertIDs[:1]
+	if got := fmt.Sprint(first.Hosts, first.Users, first.AlertIDs, first.Entities); got != want {
+		t.Fatalf("the first copy changed as the Deduper went on: %s, want %s", got, want)
+	}
+	if later := is[0]; !slices.Equal(later.Hosts, []string{"WS1", "WS2"}) || len(later.AlertIDs) != 2 || slices.Contains(later.AlertIDs, "evil") {
+		t.Fatalf("a caller's append reached the Deduper: %+v", later)
+	}
+}
