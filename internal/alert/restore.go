@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// restoreIncidents bounds how many incidents RestoreFrom reads: the most
-// recent, which include every one an open alert can belong to in practice.
+// restoreIncidents bounds how many alerts and incidents RestoreFrom reads:
+// the most recent, which include every one that can still be joined in
+// practice.
 const restoreIncidents = 100_000
 
 // Restore rebuilds the open windows from stored alerts and incidents, at
@@ -68,22 +69,15 @@ func (d *Deduper) holdIncident(src *Incident) *incident {
 	return inc
 }
 
-// RestoreFrom reads from s what Restore needs (the alerts last seen within
-// two windows or two incident windows of the newest, whichever is longer,
-// and the most recent incidents) and restores d from it.
+// RestoreFrom reads from s what Restore needs and restores d from it: the
+// most recent alerts and incidents (restoreIncidents of each, newest
+// LastSeen first), from which Restore keeps what can still be joined. Not
+// a window of LastSeen: an alert of imported old events has an old
+// LastSeen but a recent Updated, and must be found too.
 func (d *Deduper) RestoreFrom(ctx context.Context, s Store) error {
-	newest, err := s.Alerts(ctx, Query{Limit: 1})
+	alerts, err := s.Alerts(ctx, Query{Limit: restoreIncidents})
 	if err != nil {
-		return fmt.Errorf("alert: restore: read newest alert: %w", err)
-	}
-	if len(newest) == 0 {
-		d.reset()
-		return nil
-	}
-	since := newest[0].LastSeen.Add(-2 * max(d.window, d.incidentWindow))
-	alerts, err := s.Alerts(ctx, Query{Since: since, Limit: 1<<31 - 1})
-	if err != nil {
-		return fmt.Errorf("alert: restore: read alerts since %s: %w", since, err)
+		return fmt.Errorf("alert: restore: read alerts: %w", err)
 	}
 	incidents, err := s.Incidents(ctx, restoreIncidents)
 	if err != nil {
