@@ -1,36 +1,46 @@
 // Package alert turns detections into alerts a person can work through: the
 // same rule on the same host and key within a window is one alert with a
-// count, alerts close together on one host or user group into incidents,
-// and every change is committed with the position in the event log it
-// came from, so that a restart neither loses nor repeats an alert.
+// count, alerts linked by host, user, the hosts and addresses their events
+// name, or a correlation group into incidents, people's changes (status,
+// assignee, comments) are kept beside the detector's, and every change is
+// committed with the position in the event log it came from, so that a
+// restart neither loses nor repeats an alert.
 package alert
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
 // Alert is one rule firing, possibly many times, on one host and key.
 type Alert struct {
-	ID         string         `json:"id"` // stable: derived from rule, host, key and window start
-	RuleID     string         `json:"rule_id"`
-	RuleTitle  string         `json:"rule_title"`
-	Level      string         `json:"level"`
-	Tags       []string       `json:"tags"`
-	Host       string         `json:"host"`
-	User       string         `json:"user,omitempty"`
-	Key        string         `json:"key,omitempty"` // the correlation's group-by values, if any
-	Count      int            `json:"count"`
-	FirstSeen  time.Time      `json:"first_seen"`
-	LastSeen   time.Time      `json:"last_seen"`
-	IncidentID string         `json:"incident_id"`
-	Records    []uint64       `json:"records"` // EventRecordIDs (or event ids) it was raised on, capped
-	Status     string         `json:"status"`  // open, acknowledged, closed
-	Event      map[string]any `json:"event,omitempty"`
+	ID         string    `json:"id"` // stable: derived from rule, host, key and window start
+	RuleID     string    `json:"rule_id"`
+	RuleTitle  string    `json:"rule_title"`
+	Level      string    `json:"level"`
+	Tags       []string  `json:"tags"`
+	Host       string    `json:"host"`
+	User       string    `json:"user,omitempty"`
+	Key        string    `json:"key,omitempty"` // the correlation's group-by values, if any
+	Count      int       `json:"count"`
+	FirstSeen  time.Time `json:"first_seen"`
+	LastSeen   time.Time `json:"last_seen"`
+	IncidentID string    `json:"incident_id"`
+	Records    []uint64  `json:"records"` // EventRecordIDs (or event ids) it was raised on, capped
+	Status     string    `json:"status"`  // open, acknowledged, closed
+	Assignee   string    `json:"assignee,omitempty"`
+	History    []Note    `json:"history,omitempty"` // people's changes and Vigil's own (reopened), oldest first
+	// Updated is the Deduper's clock (the newest event time it had seen)
+	// when it last counted the alert: how recent the alert is in the
+	// stream even when its events are old, as in an import of old logs.
+	Updated time.Time      `json:"updated,omitzero"`
+	Event   map[string]any `json:"event,omitempty"`
 }
 
-// Incident groups the alerts of one host or user within a window, or the
-// alerts linked by a correlation.
+// Incident groups the alerts that belong to one intrusion within a window:
+// those of one host or real user, those linked by the hosts and addresses
+// their events name (lateral movement), and those linked by a correlation.
 type Incident struct {
 	ID        string    `json:"id"`
 	Title     string    `json:"title"`
@@ -41,7 +51,57 @@ type Incident struct {
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
 	Status    string    `json:"status"`
+	Assignee  string    `json:"assignee,omitempty"`
+	History   []Note    `json:"history,omitempty"`
+	// Entities are what links other alerts to the incident, each as
+	// "kind:value" (see EntityKind): its hosts' addresses and the hosts,
+	// addresses and artefacts its alerts' events name. They are kept so
+	// that a restart links as the first run did.
+	Entities []string `json:"entities,omitempty"`
+	// MergedInto is set when a later alert linked this incident to an
+	// older one: its alerts now belong to that one.
+	MergedInto string    `json:"merged_into,omitempty"`
+	Updated    time.Time `json:"updated,omitzero"` // as Alert.Updated
 }
+
+// Note is one entry of an alert's or incident's history.
+type Note struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Action string    `json:"action"` // status, assign, comment, reopened, merged
+	Text   string    `json:"text,omitempty"`
+}
+
+// Statuses of alerts and incidents.
+const (
+	StatusOpen         = "open"
+	StatusAcknowledged = "acknowledged"
+	StatusClosed       = "closed"
+)
+
+// Change is a person's change to an alert or incident. Zero fields change
+// nothing; a change with none set but a Comment only adds the comment.
+type Change struct {
+	Status   string  // "" (unchanged), open, acknowledged or closed
+	Assignee *string // nil: unchanged; "": unassigned
+	Comment  string
+	// Reason is required when closing: why, such as true_positive,
+	// false_positive, benign or duplicate.
+	Reason string
+	By     string    // who made the change
+	At     time.Time // when; zero means now
+}
+
+// ErrNotFound is returned for an alert or incident id the store does not
+// hold.
+var ErrNotFound = errors.New("alert: not found")
+
+// ChangeError is a Change the store refuses, naming the field at fault.
+type ChangeError struct {
+	Field, Reason string
+}
+
+func (e *ChangeError) Error() string { return "alert: change: field " + e.Field + ": " + e.Reason }
 
 // Query selects alerts; zero fields do not filter.
 type Query struct {
@@ -50,7 +110,8 @@ type Query struct {
 	RuleID       string
 	Host         string // case-insensitive
 	Status       string
-	Limit        int // default 1000 (DefaultLimit)
+	IncidentID   string // the alerts of this incident
+	Limit        int    // default 1000 (DefaultLimit)
 }
 
 // Store keeps alerts and incidents. Implementations: the embedded default
@@ -67,5 +128,16 @@ type Store interface {
 	// Incidents returns incidents, newest LastSeen first (ties by ID), at
 	// most limit (DefaultLimit if limit <= 0).
 	Incidents(ctx context.Context, limit int) ([]*Incident, error)
+	// Alert and Incident return one item by id, or ErrNotFound.
+	Alert(ctx context.Context, id string) (*Alert, error)
+	Incident(ctx context.Context, id string) (*Incident, error)
+	// UpdateAlert and UpdateIncident apply a person's change durably and
+	// return the item as it now stands: ErrNotFound for an unknown id, a
+	// *ChangeError for a bad status or closing without a reason. Commit
+	// keeps what people changed (status, assignee, history) when the
+	// detector commits a new version of the same item, except that a
+	// closed alert counted again is reopened, with a note saying so.
+	UpdateAlert(ctx context.Context, id string, ch Change) (*Alert, error)
+	UpdateIncident(ctx context.Context, id string, ch Change) (*Incident, error)
 	Close() error
 }

@@ -220,6 +220,14 @@ func randomDetections(seed uint64, n int) []Detection {
 		if r.IntN(5) == 0 {
 			dt.Key = fmt.Sprintf("k%d", r.IntN(2))
 		}
+		switch r.IntN(12) { // what the event names, as the service would hand it over
+		case 0:
+			dt.Entities = []Entity{{EntitySource, fmt.Sprintf("WS%d.corp.example", r.IntN(4))}}
+		case 1:
+			dt.Entities = []Entity{{EntityTarget, fmt.Sprintf("ws%d", r.IntN(4))}, {EntitySource, "185.220.101.47"}}
+		case 2:
+			dt.Entities = []Entity{{EntityArtifact, fmt.Sprintf("gpo:{%d}", r.IntN(2))}}
+		}
 		if r.IntN(10) == 0 && i > 3 {
 			dt.RuleID, dt.Record = "corr", 0
 			dt.CorrelationEvents = []uint64{uint64(i - r.IntN(4)), uint64(i - r.IntN(min(i, 40)))}
@@ -249,7 +257,7 @@ func TestDedupeReplay(t *testing.T) {
 				t.Fatalf("seed %d, restart after %d: alerts differ from one run:\n%s", seed, k, diffAlerts(gotA, wantA))
 			}
 			if !reflect.DeepEqual(gotI, wantI) {
-				t.Fatalf("seed %d, restart after %d: incidents differ from one run", seed, k)
+				t.Fatalf("seed %d, restart after %d: incidents differ from one run:\n%s", seed, k, diffIncidents(gotI, wantI))
 			}
 		}
 	}
@@ -287,10 +295,7 @@ func TestDedupeEvicts(t *testing.T) {
 		d.Add(dt)
 	}
 	// 10,000 seconds of detections; about 12 minutes of them can be held.
-	alerts := 0
-	for _, l := range d.alerts {
-		alerts += len(l)
-	}
+	alerts := len(d.alerts)
 	if alerts > 1000 || len(d.incidents) > 200 || len(d.byRecord) > 1000 {
 		t.Fatalf("holding %d alerts, %d incidents, %d records after 10,000 detections: not evicting", alerts, len(d.incidents), len(d.byRecord))
 	}
@@ -304,4 +309,20 @@ func TestLevelRank(t *testing.T) {
 	if want := []int{1, 2, 3, 4, 5, 0, 0}; !slices.Equal(got, want) {
 		t.Fatalf("ranks %v, want %v", got, want)
 	}
+}
+
+func diffIncidents(got, want map[string]*Incident) string {
+	for id, w := range want {
+		if g, ok := got[id]; !ok {
+			return fmt.Sprintf("missing %s %+v", id, *w)
+		} else if !reflect.DeepEqual(g, w) {
+			return fmt.Sprintf("got  %+v\nwant %+v", *g, *w)
+		}
+	}
+	for id, g := range got {
+		if _, ok := want[id]; !ok {
+			return fmt.Sprintf("extra %s %+v", id, *g)
+		}
+	}
+	return "(no difference in incidents)"
 }

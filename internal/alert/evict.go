@@ -1,40 +1,30 @@
 package alert
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
-// sweep evicts the alerts and incidents that can no longer be joined. It
-// runs at most once per the shorter window of event time, so that its
-// scan costs little per detection; until then lookups skip closed entries,
-// so when it runs changes nothing but memory.
+// sweep evicts the alerts and incidents that can no longer be joined, and
+// what Observe saw more than two incident windows ago. It runs at most
+// once per the shorter window of event time, so that its scan costs little
+// per detection; until then lookups skip closed entries, so when it runs
+// changes nothing but memory.
 func (d *Deduper) sweep() {
 	if d.newest.Sub(d.lastSweep) < min(d.window, d.incidentWindow) {
 		return
 	}
 	d.lastSweep = d.newest
-	for k, list := range d.alerts {
-		kept := list[:0]
-		for _, a := range list {
-			if d.held(a) {
-				kept = append(kept, a)
-			} else {
-				d.dropAlert(a)
-			}
-		}
-		clear(list[len(kept):])
-		if len(kept) == 0 {
+	for k, a := range d.alerts {
+		if !d.held(a) {
 			delete(d.alerts, k)
-		} else {
-			d.alerts[k] = kept
+			d.dropAlert(a)
 		}
 	}
 	for _, inc := range d.incidents {
-		if inc.refs == 0 && !d.incidentOpen(inc) {
+		if len(inc.alerts) == 0 && !d.incidentOpen(inc.Incident) {
 			d.dropIncident(inc)
 		}
 	}
+	d.graph.newest = later(d.graph.newest, d.newest)
+	d.graph.prune(2 * d.incidentWindow)
 }
 
 func (d *Deduper) dropAlert(a *Alert) {
@@ -47,26 +37,18 @@ func (d *Deduper) dropAlert(a *Alert) {
 		}
 	}
 	if inc := d.incidents[a.IncidentID]; inc != nil {
-		inc.refs--
+		inc.alerts = slices.DeleteFunc(inc.alerts, func(x *Alert) bool { return x == a })
 	}
 }
 
 func (d *Deduper) dropIncident(inc *incident) {
 	delete(d.incidents, inc.ID)
-	unindex := func(m map[string][]*incident, name string) {
-		rest := slices.DeleteFunc(m[name], func(x *incident) bool { return x == inc })
+	for _, k := range keys(inc.Incident) {
+		rest := slices.DeleteFunc(d.byEntity[k], func(x *incident) bool { return x == inc })
 		if len(rest) == 0 {
-			delete(m, name)
+			delete(d.byEntity, k)
 		} else {
-			m[name] = rest
-		}
-	}
-	for _, h := range inc.Hosts {
-		unindex(d.byHost, strings.ToLower(h))
-	}
-	for _, u := range inc.Users {
-		if g := groupUser(u); g != "" {
-			unindex(d.byUser, g)
+			d.byEntity[k] = rest
 		}
 	}
 }

@@ -53,7 +53,8 @@ func matches(a *Alert, q Query, rank int) bool {
 		rank > 0 && LevelRank(a.Level) < rank,
 		q.RuleID != "" && a.RuleID != q.RuleID,
 		q.Host != "" && !strings.EqualFold(a.Host, q.Host),
-		q.Status != "" && a.Status != q.Status:
+		q.Status != "" && a.Status != q.Status,
+		q.IncidentID != "" && a.IncidentID != q.IncidentID:
 		return false
 	}
 	return true

@@ -193,10 +193,6 @@ func (s *FileStore) Commit(ctx context.Context, pos uint64, alerts []*Alert, inc
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("alert: commit at position %d: %w", pos, err)
 	}
-	rec, err := encodeCommit(pos, alerts, incidents)
-	if err != nil {
-		return fmt.Errorf("alert: commit at position %d: %w", pos, err)
-	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if err := s.writable(); err != nil {
@@ -205,6 +201,18 @@ func (s *FileStore) Commit(ctx context.Context, pos uint64, alerts []*Alert, inc
 	if cur := s.position(); pos < cur {
 		return fmt.Errorf("alert: commit at position %d: the store is already at %d, and positions never go back", pos, cur)
 	}
+	// Merging under wmu sees every earlier write: only writers change the
+	// state, and they are serialised.
+	alerts, incidents = s.keepPeople(alerts, incidents)
+	return s.write(pos, alerts, incidents)
+}
+
+// write appends one commit record and applies it. The caller holds wmu.
+func (s *FileStore) write(pos uint64, alerts []*Alert, incidents []*Incident) error {
+	rec, err := encodeCommit(pos, alerts, incidents)
+	if err != nil {
+		return fmt.Errorf("alert: commit at position %d: %w", pos, err)
+	}
 	if err := s.append(appendFrame(nil, encodeRecord(pos, rec.Alerts, rec.Incidents))); err != nil {
 		return err
 	}
@@ -212,6 +220,29 @@ func (s *FileStore) Commit(ctx context.Context, pos uint64, alerts []*Alert, inc
 		return fmt.Errorf("alert: commit at position %d: %w", pos, err)
 	}
 	return s.maybeCompact()
+}
+
+// keepPeople merges each item to commit with its stored version, so that
+// the detector never undoes what people changed. Items without an ID are
+// left for encodeCommit to refuse.
+func (s *FileStore) keepPeople(alerts []*Alert, incidents []*Incident) ([]*Alert, []*Incident) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	outA := make([]*Alert, len(alerts))
+	for i, a := range alerts {
+		outA[i] = a
+		if a != nil {
+			outA[i] = mergeAlert(s.alerts[a.ID].v, a)
+		}
+	}
+	outI := make([]*Incident, len(incidents))
+	for i, inc := range incidents {
+		outI[i] = inc
+		if inc != nil {
+			outI[i] = mergeIncident(s.incidents[inc.ID].v, inc)
+		}
+	}
+	return outA, outI
 }
 
 // encodeCommit encodes each item of a commit, refusing items without ID.

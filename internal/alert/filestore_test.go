@@ -169,16 +169,33 @@ func TestFileStoreLocked(t *testing.T) {
 }
 
 // TestRestoreFromFileStore runs the Deduper through a store, restarting it
-// from the store half way, as the service does after a crash.
+// from the store half way, as the service does after a crash: in time
+// order, and during an import of old events after newer ones.
 func TestRestoreFromFileStore(t *testing.T) {
-	ctx := context.Background()
-	var dets []alert.Detection
+	var ordered, imported []alert.Detection
 	for i := range 200 {
-		dets = append(dets, alert.Detection{
+		det := alert.Detection{
 			RuleID: fmt.Sprint("r", i%3), Level: "medium", Host: fmt.Sprint("WS", i%4), User: fmt.Sprint("u", i%5),
 			Time: ts.Add(time.Duration(i) * 20 * time.Second), Record: uint64(i + 1),
-		})
+		}
+		ordered = append(ordered, det)
+		if i < 50 {
+			det.Time = det.Time.Add(5 * time.Hour) // the live stream, then a backlog
+		} else {
+			det.Time = ts.Add(time.Duration(i) * 2 * time.Second) // dense: windows span the restart
+		}
+		imported = append(imported, det)
 	}
+	for _, tc := range []struct {
+		name string
+		dets []alert.Detection
+	}{{"in time order", ordered}, {"an import of old events after newer ones", imported}} {
+		t.Run(tc.name, func(t *testing.T) { testRestoreFrom(t, tc.dets) })
+	}
+}
+
+func testRestoreFrom(t *testing.T, dets []alert.Detection) {
+	ctx := context.Background()
 	run := func(s alert.Store, d *alert.Deduper, dets []alert.Detection, from uint64) {
 		for i, det := range dets {
 			as, is := d.Add(det)
@@ -264,5 +281,34 @@ func BenchmarkFileStoreCommit(b *testing.B) {
 		if err := s.Commit(ctx, pos, batch, inc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFileStoreUpdatesSurviveCompaction: people's changes are part of the
+// state a compaction writes, and the detector's later commits keep them.
+func TestFileStoreUpdatesSurviveCompaction(t *testing.T) {
+	defer alert.SetCompactFloor(1)()
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	commit(t, s, 1, sample("a", 1))
+	who := "soc1"
+	if _, err := s.UpdateAlert(context.Background(), "a", alert.Change{Status: "acknowledged", Assignee: &who, Comment: "on it", By: who}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i < 40; i++ {
+		commit(t, s, uint64(i), sample("a", i))
+	}
+	if s.Stats().Compactions == 0 {
+		t.Fatal("no compaction happened: the test proves nothing")
+	}
+	s.Close()
+	s = openStore(t, dir)
+	defer s.Close()
+	a, err := s.Alert(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Count != 39 || a.Status != "acknowledged" || a.Assignee != who || len(a.History) != 3 {
+		t.Fatalf("after compactions and a reopen: count %d, status %q, assignee %q, %d notes", a.Count, a.Status, a.Assignee, len(a.History))
 	}
 }

@@ -1,23 +1,19 @@
 package alert
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
 )
 
-// place puts the new alert a into an incident: the one a correlation links
-// it to, else the open incident of its host, then of its user, near enough
-// in time; else a new one.
-func (d *Deduper) place(a *Alert, correlated []uint64) *incident {
-	inc := d.linked(correlated)
-	if inc == nil && a.Host != "" {
-		inc = d.nearby(d.byHost[strings.ToLower(a.Host)], a.FirstSeen)
-	}
-	if u := groupUser(a.User); inc == nil && u != "" {
-		inc = d.nearby(d.byUser[u], a.FirstSeen)
-	}
-	if inc == nil {
+// place puts the new alert a, on short host name host, into the incident
+// it is linked to, merging the incidents it links if several, or into a
+// new incident.
+func (d *Deduper) place(a *Alert, correlated []uint64, host string, ents []Entity, ch *changes) {
+	cands := d.linkedIncidents(a, correlated, host, ents)
+	var inc *incident
+	if len(cands) == 0 {
 		inc = &incident{
 			Incident: &Incident{
 				ID:        incidentID(a.ID),
@@ -28,19 +24,158 @@ func (d *Deduper) place(a *Alert, correlated []uint64) *incident {
 			titleRank: -1, // the first alert gives the title
 		}
 		d.incidents[inc.ID] = inc
+	} else {
+		inc = cands[0] // the oldest survives
+		for _, other := range cands[1:] {
+			d.merge(inc, other, a.FirstSeen, ch)
+		}
 	}
-	a.IncidentID = inc.ID
-	inc.refs++
-	if len(inc.AlertIDs) < MaxIncidentAlerts {
-		inc.AlertIDs = append(inc.AlertIDs, a.ID)
-	}
-	d.touch(inc, a)
-	return inc
+	d.join(inc, a)
+	d.touch(inc, a, host, ents)
+	ch.incident(inc)
 }
 
-// touch brings inc up to date with its alert a and reports whether it
-// changed. The title is the first alert's of the highest level.
-func (d *Deduper) touch(inc *incident, a *Alert) bool {
+// join makes a one of inc's alerts.
+func (d *Deduper) join(inc *incident, a *Alert) {
+	a.IncidentID = inc.ID
+	inc.alerts = append(inc.alerts, a)
+	if len(inc.AlertIDs) < MaxIncidentAlerts && !slices.Contains(inc.AlertIDs, a.ID) {
+		inc.AlertIDs = append(inc.AlertIDs, a.ID)
+	}
+}
+
+// linkedIncidents returns the open incidents a is linked to (see
+// Deduper), oldest first.
+func (d *Deduper) linkedIncidents(a *Alert, correlated []uint64, host string, ents []Entity) []*incident {
+	var out []*incident
+	add := func(list []*incident) {
+		for _, inc := range list {
+			if d.nearby(inc, a.FirstSeen) && !slices.Contains(out, inc) {
+				out = append(out, inc)
+			}
+		}
+	}
+	for _, r := range correlated {
+		for _, x := range d.byRecord[r] {
+			if inc := d.incidents[x.IncidentID]; inc != nil && d.alertLinkable(x) && d.incidentOpen(inc.Incident) && !slices.Contains(out, inc) {
+				out = append(out, inc)
+			}
+		}
+	}
+	if host != "" {
+		add(d.byEntity["host:"+host])
+		d.entityLinks(host, a.FirstSeen, ents, add)
+	}
+	if u := groupUser(a.User); u != "" {
+		add(d.byEntity["user:"+u])
+	}
+	slices.SortFunc(out, func(x, y *incident) int {
+		return cmp.Or(x.FirstSeen.Compare(y.FirstSeen), cmp.Compare(x.ID, y.ID))
+	})
+	return out
+}
+
+// entityLinks hands add the incidents linked to host at t by what reached
+// it, by what it was reached from, and by artefacts. Shared
+// infrastructure links nothing (SharedEntityHosts).
+func (d *Deduper) entityLinks(host string, t time.Time, ents []Entity, add func([]*incident)) {
+	g := d.graph
+	// Sources: the alert's own, and those Observe saw within the window.
+	if !shared(g.reached, host) {
+		sources := near(g.reached, host, t, d.incidentWindow)
+		for _, e := range ents {
+			if e.Kind == EntitySource {
+				sources = append(sources, g.resolve(e.Value))
+			}
+		}
+		for _, src := range sources {
+			if shared(g.reaches, src) {
+				continue
+			}
+			add(d.byEntity["host:"+src])                         // from an infected host
+			add(d.byEntity[Entity{EntityAddress, src}.String()]) // from an address of one
+			add(d.byEntity[Entity{EntitySource, src}.String()])  // from what reached one
+		}
+		// An incident's alerts named this host, or one of its addresses,
+		// as reached.
+		add(d.byEntity[Entity{EntityTarget, host}.String()])
+		for _, addr := range g.hostAddr[host] {
+			add(d.byEntity[Entity{EntityTarget, addr}.String()])
+		}
+	}
+	// An incident's alerts named this host as what reached them: it now
+	// raises alerts itself, so it was the way in.
+	if !shared(g.reaches, host) {
+		add(d.byEntity[Entity{EntitySource, host}.String()])
+		for _, addr := range g.hostAddr[host] {
+			add(d.byEntity[Entity{EntitySource, addr}.String()])
+		}
+	}
+	arts := near(g.names, host, t, d.incidentWindow)
+	for _, e := range ents {
+		if e.Kind == EntityArtifact {
+			arts = append(arts, e.Value)
+		}
+	}
+	for _, art := range arts {
+		if !shared(g.named, art) {
+			add(d.byEntity[Entity{EntityArtifact, art}.String()])
+		}
+	}
+}
+
+// nearby reports whether inc is open and its span is within the incident
+// window of t.
+func (d *Deduper) nearby(inc *incident, t time.Time) bool {
+	return d.incidentOpen(inc.Incident) && !t.Before(inc.FirstSeen.Add(-d.incidentWindow)) && !t.After(inc.LastSeen.Add(d.incidentWindow))
+}
+
+// merge moves everything of from into into: its alerts (re-pointed, and
+// reported as changed), hosts, users, entities, span and title. from is
+// left with MergedInto set, and forgotten once reported.
+func (d *Deduper) merge(into, from *incident, at time.Time, ch *changes) {
+	// AlertIDs first, in their order: the held alerts' order is not
+	// repeatable after a restart.
+	for _, id := range from.AlertIDs {
+		if len(into.AlertIDs) < MaxIncidentAlerts && !slices.Contains(into.AlertIDs, id) {
+			into.AlertIDs = append(into.AlertIDs, id)
+		}
+	}
+	for _, a := range from.alerts {
+		d.join(into, a)
+		ch.alert(a)
+	}
+	for _, h := range from.Hosts {
+		d.addHost(into, h)
+	}
+	for _, u := range from.Users {
+		d.addUser(into, u)
+	}
+	for _, e := range from.Entities {
+		d.addEntity(into, e)
+	}
+	if from.FirstSeen.Before(into.FirstSeen) {
+		into.FirstSeen = from.FirstSeen
+	}
+	if from.LastSeen.After(into.LastSeen) {
+		into.LastSeen = from.LastSeen
+	}
+	if from.titleRank > into.titleRank {
+		into.titleRank, into.Level, into.Title = from.titleRank, from.Level, from.Title
+	}
+	into.History = append(into.History, Note{At: at, By: ByVigil, Action: "merged", Text: "incident " + from.ID + " merged into this one: a new alert links them"})
+	from.History = append(from.History, Note{At: at, By: ByVigil, Action: "merged", Text: "merged into incident " + into.ID})
+	from.MergedInto, from.alerts = into.ID, nil
+	from.Updated, into.Updated = d.newest, d.newest
+	ch.incident(from)
+	ch.incident(into)
+	d.dropIncident(from)
+}
+
+// touch brings inc up to date with its alert a, on short host name host,
+// and the entities of a's latest event, and reports whether it changed.
+// The title is the first alert's of the highest level.
+func (d *Deduper) touch(inc *incident, a *Alert, host string, ents []Entity) bool {
 	changed := false
 	if a.FirstSeen.Before(inc.FirstSeen) {
 		inc.FirstSeen, changed = a.FirstSeen, true
@@ -51,97 +186,79 @@ func (d *Deduper) touch(inc *incident, a *Alert) bool {
 	if r := LevelRank(a.Level); r > inc.titleRank {
 		inc.titleRank, inc.Level, inc.Title, changed = r, a.Level, a.RuleTitle, true
 	}
-	if a.Host != "" && !containsFold(inc.Hosts, a.Host) {
-		inc.Hosts, changed = append(inc.Hosts, a.Host), true
-		d.indexHost(inc, a.Host)
+	if a.Host != "" && d.addHost(inc, a.Host) {
+		changed = true
 	}
-	if a.User != "" && !containsFold(inc.Users, a.User) {
-		inc.Users, changed = append(inc.Users, a.User), true
-		d.indexUser(inc, a.User)
+	if a.User != "" && d.addUser(inc, a.User) {
+		changed = true
+	}
+	for _, e := range ents {
+		if e.Kind == EntitySource || e.Kind == EntityTarget {
+			e.Value = d.graph.resolve(e.Value)
+		}
+		if d.addEntity(inc, e.String()) {
+			changed = true
+		}
+	}
+	// The host's own addresses, so that links by address survive a restart.
+	for _, addr := range d.graph.hostAddr[host] {
+		if d.addEntity(inc, Entity{EntityAddress, addr}.String()) {
+			changed = true
+		}
+	}
+	if changed {
+		inc.Updated = d.newest
 	}
 	return changed
 }
 
-// linked returns the incident of a recent alert raised on one of the
-// records a correlation links: the most recent if there are several.
-func (d *Deduper) linked(records []uint64) *incident {
-	var best *incident
-	for _, r := range records {
-		for _, a := range d.byRecord[r] {
-			if a.IncidentID == "" || !d.alertLinkable(a) {
-				continue
-			}
-			if inc := d.incidents[a.IncidentID]; inc != nil && newer(inc, best) {
-				best = inc
-			}
+func (d *Deduper) addHost(inc *incident, host string) bool {
+	if containsFold(inc.Hosts, host) {
+		return false
+	}
+	inc.Hosts = append(inc.Hosts, host)
+	d.index(inc, "host:"+shortHost(host))
+	return true
+}
+
+func (d *Deduper) addUser(inc *incident, user string) bool {
+	if containsFold(inc.Users, user) {
+		return false
+	}
+	inc.Users = append(inc.Users, user)
+	if u := groupUser(user); u != "" {
+		d.index(inc, "user:"+u)
+	}
+	return true
+}
+
+func (d *Deduper) addEntity(inc *incident, e string) bool {
+	if len(inc.Entities) >= MaxIncidentEntities || slices.Contains(inc.Entities, e) {
+		return false
+	}
+	inc.Entities = append(inc.Entities, e)
+	d.index(inc, e)
+	return true
+}
+
+func (d *Deduper) index(inc *incident, key string) {
+	if !slices.Contains(d.byEntity[key], inc) {
+		d.byEntity[key] = append(d.byEntity[key], inc)
+	}
+}
+
+// keys lists every index key of inc.
+func keys(inc *Incident) []string {
+	out := slices.Clone(inc.Entities)
+	for _, h := range inc.Hosts {
+		out = append(out, "host:"+shortHost(h))
+	}
+	for _, u := range inc.Users {
+		if g := groupUser(u); g != "" {
+			out = append(out, "user:"+g)
 		}
 	}
-	return best
-}
-
-// nearby returns the open incident of list whose span is within the
-// incident window of t: the most recent if there are several.
-func (d *Deduper) nearby(list []*incident, t time.Time) *incident {
-	var best *incident
-	for _, inc := range list {
-		if !d.incidentOpen(inc) || t.Before(inc.FirstSeen.Add(-d.incidentWindow)) || t.After(inc.LastSeen.Add(d.incidentWindow)) {
-			continue
-		}
-		if newer(inc, best) {
-			best = inc
-		}
-	}
-	return best
-}
-
-// newer orders candidates by LastSeen, then by ID, so that the choice
-// depends on content only and a restored Deduper makes the same one.
-func newer(inc, than *incident) bool {
-	if than == nil {
-		return true
-	}
-	if c := inc.LastSeen.Compare(than.LastSeen); c != 0 {
-		return c > 0
-	}
-	return inc.ID < than.ID
-}
-
-func (d *Deduper) indexHost(inc *incident, host string) {
-	h := strings.ToLower(host)
-	if !slices.Contains(d.byHost[h], inc) {
-		d.byHost[h] = append(d.byHost[h], inc)
-	}
-}
-
-func (d *Deduper) indexUser(inc *incident, user string) {
-	u := groupUser(user)
-	if u != "" && !slices.Contains(d.byUser[u], inc) {
-		d.byUser[u] = append(d.byUser[u], inc)
-	}
-}
-
-// serviceAccounts are the built-in accounts that every host has: grouping
-// by them would merge unrelated hosts' alerts into one incident.
-var serviceAccounts = map[string]bool{
-	"-": true, "system": true, "local service": true, "network service": true,
-	"anonymous logon": true, "localsystem": true, "root": true,
-}
-
-// groupUser returns the name alerts are grouped by for user: lower-cased,
-// without its domain, and "" for no user, built-in accounts and machine
-// accounts (NAME$).
-func groupUser(user string) string {
-	u := strings.ToLower(strings.TrimSpace(user))
-	if i := strings.LastIndexByte(u, '\\'); i >= 0 {
-		u = u[i+1:]
-	}
-	if i := strings.IndexByte(u, '@'); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" || serviceAccounts[u] || strings.HasSuffix(u, "$") {
-		return ""
-	}
-	return u
+	return out
 }
 
 func containsFold(list []string, s string) bool {

@@ -30,6 +30,10 @@ func (s *Service) routes() http.Handler {
 	s.fhir.register(mux)
 	mux.Handle("GET /api/v1/alerts", s.authed(auth, s.handleAlerts))
 	mux.Handle("GET /api/v1/incidents", s.authed(auth, s.handleIncidents))
+	mux.Handle("GET /api/v1/alerts/{id}", s.authed(auth, s.handleAlert))
+	mux.Handle("GET /api/v1/incidents/{id}", s.authed(auth, s.handleIncident))
+	mux.Handle("POST /api/v1/alerts/{id}", s.authed(auth, s.handleAlertChange))
+	mux.Handle("POST /api/v1/incidents/{id}", s.authed(auth, s.handleIncidentChange))
 	mux.Handle("GET /api/v1/stats", s.authed(auth, s.handleStats))
 	mux.Handle("GET /api/v1/sources", s.authed(auth, s.handleSources))
 	mux.Handle("/api/", s.authed(auth, func(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,7 @@ type detection = alert.Detection
 // deduper is what the detector needs of *alert.Deduper.
 type deduper interface {
 	Add(det detection) ([]*alert.Alert, []*alert.Incident)
+	Observe(s alert.Sighting)
 	Restore(alerts []*alert.Alert, incidents []*alert.Incident)
 }
 
@@ -172,7 +173,11 @@ func (d *detector) process(r walRec, ev *event.Event, s *detect.Scratch, matched
 		return matched
 	}
 	matched = d.matcher.Match(ev, s, matched)
+	ents := related(ev, nil)
 	if len(matched) == 0 {
+		if len(ents) > 0 { // logons and connections link later alerts
+			d.dedup.Observe(alert.Sighting{Host: hostOf(ev), Time: ev.Time, Entities: ents})
+		}
 		return matched
 	}
 	host, user := hostOf(ev), userOf(ev) // both copy out of ev's arena
@@ -186,7 +191,7 @@ func (d *detector) process(r walRec, ev *event.Event, s *detect.Scratch, matched
 		}
 		d.add(p, detection{
 			RuleID: ruleID(&rule.Meta), RuleTitle: rule.Title, Level: rule.Level, Tags: rule.Tags,
-			Host: host, User: user, Time: ev.Time, Record: record, Event: ev.Map(),
+			Host: host, User: user, Time: ev.Time, Record: record, Event: ev.Map(), Entities: ents,
 		})
 	}
 	for _, res := range d.corr.ObserveAll(ev, matched) {

@@ -94,3 +94,55 @@ func TestPlayStopsOnCancel(t *testing.T) {
 		t.Fatalf("Play returned %v after %v, want the context's error at once", err, time.Since(began))
 	}
 }
+
+// TestScenarioLinkingFields checks that what links each attack's hosts is in
+// the events, as a real log would have it: each worm victim after the first
+// logs an anonymous network logon from the previous victim's address; each
+// PsExec target a network logon from the EPR server; each Qilin workstation
+// runs the logon script from the GPO whose change the DC logs.
+func TestScenarioLinkingFields(t *testing.T) {
+	start := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	tr := NewTrust(1)
+	has := func(sc *Scenario, host string, match func(f map[string]any) bool) bool {
+		for _, ev := range sc.Events() {
+			if strings.EqualFold(ev.Host, host) && match(ev.Fields) {
+				return true
+			}
+		}
+		return false
+	}
+	logonFrom := func(ip string) func(map[string]any) bool {
+		return func(f map[string]any) bool {
+			return f["EventID"] == 4624 && f["LogonType"] == 3 && f["IpAddress"] == ip
+		}
+	}
+	wc, _ := tr.Scenario("wannacry", start, 1)
+	victims := []string{"WARD3-PC04", "WARD3-PC02", "RAD-PC02"}
+	for i, v := range victims[1:] {
+		if !has(wc, tr.Host(v).FQDN(), logonFrom(addr(tr.Host(victims[i])))) {
+			t.Errorf("wannacry: %s logs no network logon from %s's address %s", v, victims[i], addr(tr.Host(victims[i])))
+		}
+	}
+	lb, _ := tr.Scenario("lockbit", start, 1)
+	for _, target := range []string{"PAS-SRV01", "LIMS-SRV01"} {
+		if !has(lb, tr.Host(target).FQDN(), logonFrom(addr(tr.Host("EPR-SRV01")))) {
+			t.Errorf("lockbit: %s logs no network logon from the EPR server", target)
+		}
+	}
+	ql, _ := tr.Scenario("qilin", start, 1)
+	gpo := strings.ToLower(qilinGPO)
+	if !has(ql, tr.Host("DC01").FQDN(), func(f map[string]any) bool {
+		dn, _ := f["ObjectDN"].(string)
+		return strings.Contains(strings.ToLower(dn), gpo)
+	}) {
+		t.Error("qilin: the DC logs no change of the GPO")
+	}
+	for _, ws := range []string{"WARD2-PC03", "WARD5-PC01"} {
+		if !has(ql, tr.Host(ws).FQDN(), func(f map[string]any) bool {
+			cl, _ := f["CommandLine"].(string)
+			return strings.Contains(strings.ToLower(cl), `\policies\`+gpo+`\`)
+		}) {
+			t.Errorf("qilin: %s runs no script from the changed GPO", ws)
+		}
+	}
+}

@@ -16,9 +16,10 @@ const (
 // factor, Group Policy changed to run a task and a logon script on every
 // machine, the script stealing saved Chrome passwords at each logon, backups
 // destroyed, pathology data copied out with rclone, then the file server
-// encrypted. The operator's account links the server-side stages into one
-// incident; each workstation whose browser store was read is its own
-// incident, because the theft runs as the member of staff who logged on.
+// encrypted. The operator's account links the server-side stages; the
+// browser theft runs as whoever logged on to each workstation, but from the
+// logon script of the Group Policy object the operator changed, which the
+// workstation's process and the DC's alerts both name.
 func qilin(b *builder) *Scenario {
 	user := NetBIOS + `\` + qilinAccount
 	dc, bkp, fs := b.t.Host("DC01"), b.t.Host("BACKUP-SRV01"), b.t.Host("FILE-SRV02")
@@ -29,8 +30,9 @@ func qilin(b *builder) *Scenario {
 	ps := `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`
 	sc := &Scenario{
 		Title:     "Qilin-style ransomware at a pathology provider (Synnovis, June 2024)",
-		Incidents: 1 + len(victims),
-		Note:      "the operator's account links DC, backup and file server; each workstation's browser theft runs as its own user and host",
+		Incidents: 1,
+		Note: "the operator's account links DC, backup and file server; each workstation's browser theft runs as its own user, " +
+			"from the logon script of the GPO whose change the DC's alerts name, which links it",
 	}
 	sc.Stages = append(sc.Stages,
 		b.stage("VPN login without MFA", 0,

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"time"
@@ -24,8 +25,9 @@ type Scenario struct {
 	Speed  float64
 	Stages []Stage
 	// Incidents is how many incidents the attack's alerts form under
-	// Vigil's grouping (same host, or same user, within the incident
-	// window); Note on the scenario says why it is more than one.
+	// Vigil's grouping (same host, same real user, hosts reaching one
+	// another, a shared artefact, within the incident window); Note on
+	// the scenario says why.
 	Incidents int
 	Note      string
 }
@@ -134,5 +136,50 @@ func (b *builder) logon(h Host, d time.Duration, account string, logonType int, 
 	return b.t.win(b.at(d), h, chSecurity, 4624, map[string]any{
 		"TargetUserName": account, "TargetDomainName": NetBIOS, "LogonType": logonType, "IpAddress": ip,
 		"LogonProcessName": "NtLmSsp", "AuthenticationPackageName": "NTLM", "TargetLogonId": fmt.Sprintf("0x%x", 0x3e7000+int(d/time.Second)),
+	})
+}
+
+// addr is h's IPv4 address on the trust's network: wards on 10.40.WARD.0/24,
+// the PACS workstation beside them, servers on 10.20.0.0/24. Scenarios put
+// it where a real event names a host by address.
+func addr(h Host) string {
+	var ward, pc int
+	if n, _ := fmt.Sscanf(h.Name, "WARD%d-PC%d", &ward, &pc); n == 2 {
+		return fmt.Sprintf("10.40.%d.%d", ward, 20+pc)
+	}
+	sum := 0
+	for _, c := range h.Name {
+		sum = (sum*31 + int(c)) % 200
+	}
+	if h.Kind == Workstation {
+		return fmt.Sprintf("10.40.9.%d", 20+sum)
+	}
+	return fmt.Sprintf("10.20.0.%d", 10+sum)
+}
+
+// endpoint is how events name h: its address and FQDN, or, for an
+// unmanaged device known only by its address, that address and no name.
+func endpoint(h Host) (ip, name string) {
+	if _, err := netip.ParseAddr(h.Name); err == nil {
+		return h.Name, "-"
+	}
+	return addr(h), h.FQDN()
+}
+
+// connection is Sysmon event 3 on h for a TCP connection between h and
+// peer on port, initiated by h (out) or by peer (in), with both ends'
+// addresses and names as Sysmon resolves them.
+func (b *builder) connection(h Host, d time.Duration, image, user string, out bool, peer Host, port int) Event {
+	srcIP, srcName := endpoint(peer)
+	dstIP, dstName := endpoint(h)
+	if out {
+		srcIP, srcName, dstIP, dstName = dstIP, dstName, srcIP, srcName
+	}
+	ephemeral := 49152 + int(uint64(d/time.Millisecond)%16000)
+	return b.t.win(b.at(d), h, chSysmon, 3, map[string]any{
+		"RuleName": "-", "ProcessGuid": guid(uint64(len(image))<<32|uint64(ephemeral), uint64(d)), "ProcessId": 4, "Image": image, "User": user,
+		"Protocol": "tcp", "Initiated": fmt.Sprint(out),
+		"SourceIp": srcIP, "SourceHostname": srcName, "SourcePort": ephemeral,
+		"DestinationIp": dstIP, "DestinationHostname": dstName, "DestinationPort": port,
 	})
 }

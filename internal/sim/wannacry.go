@@ -9,14 +9,16 @@ import (
 // arrives over SMBv1 (MS17-010), installs its mssecsvc2.0 service, deletes
 // shadow copies and the backup catalogue and disables boot recovery, then
 // encrypts user files and leaves its ransom notes, on each unpatched host in
-// turn. It runs as SYSTEM with no logged-on user, so Vigil groups its alerts
-// by host: one incident per infected host.
+// turn. It runs as SYSTEM with no logged-on user; what links the hosts is
+// the worm's own traffic: each victim records the SMB connection and the
+// null-session logon from the previous one's address.
 func wannacry(b *builder) *Scenario {
 	hosts := []Host{b.t.Host("WARD3-PC04"), b.t.Host("WARD3-PC02"), b.t.Host("RAD-PC02")}
 	sc := &Scenario{
 		Title:     "WannaCry-style worm across unpatched Windows 7 workstations (NHS, May 2017)",
-		Incidents: len(hosts),
-		Note:      "the worm runs as SYSTEM, so no user links the hosts: one incident per infected host",
+		Incidents: 1,
+		Note: "the worm runs as SYSTEM, so no user links the hosts; each victim's SMB connection and anonymous logon " +
+			"come from the previous victim's address, which links its alerts to the incident already open there",
 	}
 	const system = `NT AUTHORITY\SYSTEM`
 	for i, h := range hosts {
@@ -27,7 +29,7 @@ func wannacry(b *builder) *Scenario {
 		}
 		sc.Stages = append(sc.Stages,
 			b.stage(h.Name+": SMBv1 exploitation (MS17-010)", off,
-				"inbound SMBv1 connections from the previous victim; the pack has no network rule for the exploit itself",
+				"the previous victim's mssecsvc.exe connects to port 445; the victim logs the inbound SMB connections and an anonymous network logon from its address; the pack has no network rule for the exploit itself",
 				nil, b.smbScan(h, src, off)...),
 			b.stage(h.Name+": worm service installed", off+20*time.Second,
 				"the worm installs mssecsvc2.0, whose mssecsvc.exe scans for the next victims",
@@ -51,17 +53,25 @@ func wannacry(b *builder) *Scenario {
 	return sc
 }
 
-// smbScan is the victim's Sysmon record of SMB connections arriving from
-// src, the worm's exploit traffic, and the kernel's SMBv1 server answering.
+// smbScan is the worm reaching h from src over SMBv1: on src (when it is
+// one of the trust's hosts) mssecsvc.exe connecting out to port 445; on h
+// the kernel's SMB server accepting the connections, and the null-session
+// network logon (4624 type 3, ANONYMOUS LOGON over NTLM) that the
+// MS17-010 exploit opens, with src's address as its source.
 func (b *builder) smbScan(h, src Host, d time.Duration) []Event {
+	const system = `NT AUTHORITY\SYSTEM`
 	var evs []Event
-	for i := range 3 {
-		evs = append(evs, b.t.win(b.at(d+time.Duration(i)*time.Second), h, chSysmon, 3, map[string]any{
-			"RuleName": "-", "ProcessGuid": "{00000000-0000-0000-0000-000000000004}", "ProcessId": 4, "Image": "System",
-			"User": `NT AUTHORITY\SYSTEM`, "Protocol": "tcp", "Initiated": "false", "SourceHostname": src.Name,
-			"SourcePort": 49200 + i, "DestinationHostname": h.FQDN(), "DestinationPort": 445, "DestinationPortName": "microsoft-ds",
-		}))
+	if _, name := endpoint(src); name != "-" {
+		evs = append(evs, b.connection(src, d-2*time.Second, `C:\WINDOWS\mssecsvc.exe`, system, true, h, 445))
 	}
+	for i := range 3 {
+		evs = append(evs, b.connection(h, d+time.Duration(i)*time.Second, "System", system, false, src, 445))
+	}
+	ip, _ := endpoint(src)
+	evs = append(evs, b.t.win(b.at(d+time.Second), h, chSecurity, 4624, map[string]any{
+		"TargetUserName": "ANONYMOUS LOGON", "TargetDomainName": "NT AUTHORITY", "LogonType": 3, "IpAddress": ip, "IpPort": 49210,
+		"WorkstationName": "-", "LogonProcessName": "NtLmSsp", "AuthenticationPackageName": "NTLM", "TargetLogonId": fmt.Sprintf("0x%x", 0x3e8000+int(d/time.Second)),
+	}))
 	return evs
 }
 

@@ -36,6 +36,13 @@ func Run(t *testing.T, open Opener) {
 		{"Incidents", testIncidents},
 		{"Copies", testCopies},
 		{"Closed", testClosed},
+		{"Get", testGet},
+		{"UpdateAlert", testUpdateAlert},
+		{"UpdateIncident", testUpdateIncident},
+		{"UpdateErrors", testUpdateErrors},
+		{"CommitKeepsPeople", testCommitKeepsPeople},
+		{"ReopenOnNewCount", testReopenOnCount},
+		{"UpdatesSurviveReopen", testUpdatesDurable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
