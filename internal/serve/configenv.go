@@ -43,6 +43,7 @@ var envVars = []envVar{
 	dur("VIGIL_ALERT_WINDOW", "alert.window", func(c *Config) *time.Duration { return &c.Alert.Window }),
 	dur("VIGIL_ALERT_INCIDENT_WINDOW", "alert.incident_window", func(c *Config) *time.Duration { return &c.Alert.IncidentWindow }),
 	dur("VIGIL_CORRELATION_SNAPSHOT_EVERY", "correlation.snapshot_every", func(c *Config) *time.Duration { return &c.Correlation.SnapshotEvery }),
+	str("VIGIL_AUDIT_KEY_FILE", "audit.key_file", func(c *Config) *string { return &c.Audit.KeyFile }),
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),
