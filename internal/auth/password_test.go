@@ -44,3 +44,20 @@ func TestCheckPasswordRefusesMalformedHashes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePHC: no hash string makes the parser panic, and what it
+// accepts stays within the bounds a login can afford.
+func FuzzParsePHC(f *testing.F) {
+	f.Add(HashPassword("pw", cheapArgon2))
+	f.Add(HashPassword("pw", DefaultArgon2))
+	f.Add("$argon2id$v=19$m=1048577,t=1,p=1$c2FsdHNhbHQ$dGFndGFndGFndGFndGFn")
+	f.Fuzz(func(t *testing.T, s string) {
+		p, salt, tag, err := parsePHC(s)
+		if err != nil {
+			return
+		}
+		if p.Memory > maxArgon2Memory || p.Time > 100 || p.Threads == 0 || len(salt) < 8 || len(tag) < 16 || len(tag) > 64 {
+			t.Fatalf("accepted %q as %+v salt %d tag %d", s, p, len(salt), len(tag))
+		}
+	})
+}

@@ -17,22 +17,33 @@ type tokenFile struct {
 	byHash  map[string]Token
 }
 
-const tokenFileVersion = 1
+// fileVersion is the version of the token and users files.
+const fileVersion = 1
+
+// decodeStore decodes a store file's JSON into v, refusing unknown fields
+// and a version other than fileVersion; empty reports a missing or
+// empty file, which is an empty store.
+func decodeStore(data []byte, v any, version *int, what string) (empty bool, err error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return true, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return false, fmt.Errorf("not a %s: %w", what, err)
+	}
+	if *version != fileVersion {
+		return false, fmt.Errorf("version %d: this Vigil reads version %d", *version, fileVersion)
+	}
+	return false, nil
+}
 
 // parseTokenFile reads a token file; nil or empty data is an empty store.
 // An error names the token (by position) and the field at fault.
 func parseTokenFile(data []byte) (tokenFile, error) {
-	f := tokenFile{Version: tokenFileVersion, byHash: map[string]Token{}}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return f, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return f, fmt.Errorf("not a token file: %w", err)
-	}
-	if f.Version != tokenFileVersion {
-		return f, fmt.Errorf("version %d: this Vigil reads version %d", f.Version, tokenFileVersion)
+	f := tokenFile{Version: fileVersion, byHash: map[string]Token{}}
+	if empty, err := decodeStore(data, &f, &f.Version, "token file"); empty || err != nil {
+		return f, err
 	}
 	ids := map[string]bool{}
 	names := map[string]bool{}
@@ -71,7 +82,7 @@ func checkToken(t Token, ids, names map[string]bool, byHash map[string]Token) er
 }
 
 func encodeTokenFile(f tokenFile) ([]byte, error) {
-	f.Version = tokenFileVersion
+	f.Version = fileVersion
 	if f.Tokens == nil {
 		f.Tokens = []Token{}
 	}

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,17 +113,9 @@ type userFile struct {
 }
 
 func parseUserFile(data []byte) (userFile, error) {
-	f := userFile{Version: 1, byName: map[string]User{}}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return f, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return f, fmt.Errorf("not a users file: %w", err)
-	}
-	if f.Version != 1 {
-		return f, fmt.Errorf("version %d: this Vigil reads version 1", f.Version)
+	f := userFile{Version: fileVersion, byName: map[string]User{}}
+	if empty, err := decodeStore(data, &f, &f.Version, "users file"); empty || err != nil {
+		return f, err
 	}
 	f.byName = make(map[string]User, len(f.Users))
 	for i, u := range f.Users {
@@ -143,7 +134,7 @@ func parseUserFile(data []byte) (userFile, error) {
 }
 
 func encodeUserFile(f userFile) ([]byte, error) {
-	f.Version = 1
+	f.Version = fileVersion
 	if f.Users == nil {
 		f.Users = []User{}
 	}

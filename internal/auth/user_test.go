@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -54,4 +56,30 @@ func TestUsersAddRefuses(t *testing.T) {
 			t.Errorf("Add(%q, %q): %v, want %q", c.name, c.role, err, c.want)
 		}
 	}
+}
+
+// FuzzParseUserFile: no users file makes the parser panic, and a file it
+// accepts encodes to one it reads back the same.
+func FuzzParseUserFile(f *testing.F) {
+	dir := f.TempDir()
+	us := OpenUsers(dir, cheapArgon2)
+	us.Add("sam", RoleAnalyst, "three random words", false)
+	us.Add("kim", RoleBoard, "three random words", false)
+	real, _ := os.ReadFile(filepath.Join(dir, UsersFile))
+	f.Add(real)
+	f.Add([]byte(`{"version":1,"users":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		uf, err := parseUserFile(data)
+		if err != nil {
+			return
+		}
+		out, err := encodeUserFile(uf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := parseUserFile(out)
+		if err != nil || len(again.byName) != len(uf.byName) {
+			t.Fatalf("re-read of %q: %v", out, err)
+		}
+	})
 }
