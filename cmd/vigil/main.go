@@ -21,6 +21,9 @@ Usage:
   vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
   vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE]
              [--reviews FILE] [--format table|csv|jsonl] [--output FILE] [--min-score N]
+  vigil token create --data DIR --role ROLE [--name NAME] | list --data DIR | revoke --data DIR NAME|ID
+  vigil user add --data DIR --name NAME --role ROLE [--replace]   (password from the terminal or stdin)
+  vigil audit verify --data DIR [--key-file FILE]
   vigil demo [--data DIR] [--http ADDR] [--scenario NAME|all] [--speed X] [--duration D] [--seed N]
   vigil sim care --seed N --size small|medium|large [--staff N --patients N --days N] --out DIR
   vigil search [--data DIR] [--since T] [--until T] [--limit N] [--format table|jsonl] QUERY...
@@ -64,6 +67,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return searchMain(args[1:], stdout, stderr)
 	case "estate":
 		err = estateCmd(args[1:], stdout, stderr)
+	case "token":
+		err = tokenCmd(args[1:], stdout, stderr)
+	case "user":
+		err = userCmd(args[1:], os.Stdin, stdout, stderr)
+	case "audit":
+		err = auditCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/ingest/httpin"
 )
 
@@ -18,48 +19,78 @@ const (
 	maxListLimit     = 10000
 )
 
-// routes is the service's HTTP handler. Every /api route needs the admin
-// bearer token; the health checks and metrics do not, so that probes and
-// scrapers need no secret (they show no event content).
+// routes is the service's HTTP handler. Every /api/ and /fhir route is
+// in apiRoutes with the roles that may call it, and passes through guard,
+// which authenticates, authorises and audits it; the health checks and
+// metrics need no credentials, so that probes and scrapers need no secret
+// (they show no event content). Every answer carries the security headers.
 func (s *Service) routes() http.Handler {
-	auth := bearer{token: []byte(s.token)}
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/v1/events", httpin.NewEventsHandler(s.sinkFor("http"), s.quar, auth, httpin.Options{Log: s.log}))
-	mux.Handle("GET /api/v1/events", s.authed(auth, s.handleSearch))
-	s.fhir = newFHIRHandler(s.sinkFor(fhirListener), s.quar, auth, s.log.With("listener", fhirListener))
-	s.fhir.register(mux)
-	mux.Handle("GET /api/v1/alerts", s.authed(auth, s.handleAlerts))
-	mux.Handle("GET /api/v1/incidents", s.authed(auth, s.handleIncidents))
-	mux.Handle("GET /api/v1/alerts/{id}", s.authed(auth, s.handleAlert))
-	mux.Handle("GET /api/v1/incidents/{id}", s.authed(auth, s.handleIncident))
-	mux.Handle("POST /api/v1/alerts/{id}", s.authed(auth, s.handleAlertChange))
-	mux.Handle("POST /api/v1/incidents/{id}", s.authed(auth, s.handleIncidentChange))
-	mux.Handle("GET /api/v1/stats", s.authed(auth, s.handleStats))
-	mux.Handle("GET /api/v1/sources", s.authed(auth, s.handleSources))
-	mux.Handle("/api/", s.authed(auth, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, errorBody{"no such API route: " + r.URL.Path})
-	}))
+	policy := map[string]apiRoute{}
+	for _, rt := range s.apiRoutes() {
+		mux.Handle(rt.pattern, rt.handler)
+		policy[rt.pattern] = rt
+	}
+	s.policy = policy
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
-	return mux
+	return auth.SecurityHeaders(s.guard(mux, policy), s.cfg.TLSCert != "")
+}
+
+// apiRoutes is the API's route table: each route's pattern, the roles
+// that may call it (admin may call every one), what the audit log records
+// of it, and its handler. A route that is not listed here is refused.
+func (s *Service) apiRoutes() []apiRoute {
+	ingest := httpin.AuthorizerFunc(principalAdmits(ingestRoles))
+	s.fhir = newFHIRHandler(s.sinkFor(fhirListener), s.quar, ingest, s.log.With("listener", fhirListener))
+	return []apiRoute{
+		{pattern: "POST /api/v1/events", roles: ingestRoles, audit: auditNone,
+			handler: httpin.NewEventsHandler(s.sinkFor("http"), s.quar, ingest, httpin.Options{Log: s.log})},
+		{pattern: "POST /fhir/AuditEvent", roles: ingestRoles, audit: auditNone, handler: http.HandlerFunc(s.fhir.auditEvent)},
+		{pattern: "POST /fhir", roles: ingestRoles, audit: auditNone, handler: http.HandlerFunc(s.fhir.bundle)},
+		{pattern: "POST /fhir/Bundle", roles: ingestRoles, audit: auditNone, handler: http.HandlerFunc(s.fhir.bundle)},
+		// Alerts carry the matched event, which may name a patient.
+		{pattern: "GET /api/v1/alerts", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleAlerts)},
+		{pattern: "GET /api/v1/incidents", roles: []auth.Role{auth.RoleAnalyst, auth.RoleBoard}, handler: http.HandlerFunc(s.handleIncidents)},
+		{pattern: "GET /api/v1/alerts/{id}", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleAlert)},
+		{pattern: "GET /api/v1/incidents/{id}", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleIncident)},
+		{pattern: "POST /api/v1/alerts/{id}", roles: analystRoles, handler: http.HandlerFunc(s.handleAlertChange)},
+		{pattern: "POST /api/v1/incidents/{id}", roles: analystRoles, handler: http.HandlerFunc(s.handleIncidentChange)},
+		// Events are the raw record: who opened which patient's record.
+		{pattern: "GET /api/v1/events", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleSearch)},
+		{pattern: "GET /api/v1/stats", roles: figureRoles, handler: http.HandlerFunc(s.handleStats)},
+		{pattern: "GET /api/v1/sources", roles: figureRoles, handler: http.HandlerFunc(s.handleSources)},
+		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: http.HandlerFunc(s.handlePrivacyCases)},
+		{pattern: "GET /api/v1/whoami", roles: anyRole, handler: http.HandlerFunc(handleWhoami)},
+		{pattern: "POST /api/v1/login", public: true, audit: auditNone, handler: http.HandlerFunc(s.auth.Login)},
+		{pattern: "POST /api/v1/logout", roles: peopleRoles, audit: auditNone, handler: http.HandlerFunc(s.auth.Logout)},
+		// Any other /api/ path: admin only, so that a route without its
+		// own line here is refused to every other role, then not found.
+		{pattern: "/api/", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusNotFound, errorBody{"no such API route: " + r.URL.Path})
+		})},
+	}
+}
+
+// handlePrivacyCases answers GET /api/v1/privacy/cases. Placeholder: the
+// privacy engine fills the cases; the route and its policy stand here so
+// that the access rules hold from the start.
+func (s *Service) handlePrivacyCases(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"cases": []any{}})
+}
+
+// handleWhoami answers GET /api/v1/whoami: the caller's name, role and how
+// it authenticated, for the console to show and to choose its pages.
+func handleWhoami(w http.ResponseWriter, r *http.Request) {
+	p, _ := auth.FromContext(r.Context())
+	writeJSON(w, http.StatusOK, map[string]string{"name": p.Name, "role": string(p.Role), "via": p.Via})
 }
 
 type errorBody struct {
 	Error string `json:"error"`
-}
-
-func (s *Service) authed(auth bearer, h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := auth.Authorize(r); err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="vigil"`)
-			writeJSON(w, http.StatusUnauthorized, errorBody{err.Error()})
-			return
-		}
-		h(w, r)
-	})
 }
 
 func (s *Service) handleAlerts(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/vigilhealth/vigil/internal/auth"
 	"io"
 	"net/http"
 
@@ -88,7 +89,8 @@ func (s *Service) handleIncidentChange(w http.ResponseWriter, r *http.Request) {
 }
 
 // readChange decodes a change body, answering 400 naming what is wrong.
-// A change without "by" is the admin token's.
+// The change is the authenticated caller's: only automation using the
+// admin token may name someone else in "by", as it acts for them.
 func readChange(w http.ResponseWriter, r *http.Request) (alert.Change, bool) {
 	var req changeRequest
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxChangeBody))
@@ -97,8 +99,12 @@ func readChange(w http.ResponseWriter, r *http.Request) (alert.Change, bool) {
 		writeJSON(w, http.StatusBadRequest, errorBody{fmt.Sprintf("body: %v (want a JSON object with status, assignee, comment, reason, by)", err)})
 		return alert.Change{}, false
 	}
+	p, _ := auth.FromContext(r.Context())
+	if req.By == "" || p.Via != auth.ViaAdminToken {
+		req.By = p.Name
+	}
 	if req.By == "" {
-		req.By = "admin"
+		req.By = auth.AdminTokenName
 	}
 	return alert.Change{Status: req.Status, Assignee: req.Assignee, Comment: req.Comment, Reason: req.Reason, By: req.By}, true
 }

@@ -34,6 +34,16 @@ type Config struct {
 
 	Correlation CorrelationConfig `yaml:"correlation"` // saving correlation windows across restarts
 	Events      EventsConfig      `yaml:"events"`      // retention of the searchable events
+	Audit       AuditConfig       `yaml:"audit"`       // the self-audit log
+}
+
+// AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
+// file holding an HMAC key (at least 32 bytes, such as 64 hex digits):
+// the chain's hashes are then keyed, so that someone who can rewrite the
+// log but cannot read the key cannot forge a consistent chain. Keep the
+// key outside the data folder. See docs/security.md.
+type AuditConfig struct {
+	KeyFile string `yaml:"key_file"`
 }
 
 // SyslogConfig says where the syslog listener listens; "" leaves a

@@ -16,6 +16,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/audit"
+	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/eventstore"
@@ -62,7 +64,10 @@ type Service struct {
 	srv       *http.Server
 	token     string
 	tokenPath string
-	processed atomic.Uint64 // the detector's committed position
+	auth      *auth.Authenticator // API tokens, accounts, sessions
+	audit     *audit.Log          // the self-audit log
+	policy    map[string]apiRoute // the API's routes by pattern (apiRoutes)
+	processed atomic.Uint64       // the detector's committed position
 	eventsIn  map[string]*atomic.Int64
 	started   time.Time
 	ran       atomic.Bool
@@ -117,7 +122,8 @@ func (s *Service) loadRules() error {
 	return nil
 }
 
-// openData opens the log, the alert store, the quarantine and the token,
+// openData opens the log, the alert store, the quarantine, the admin
+// token, the access-control stores and the self-audit log,
 // and prepares the detector to resume where the store's last commit ended.
 func (s *Service) openData() error {
 	var err error
@@ -159,6 +165,9 @@ func (s *Service) openData() error {
 	s.det.snap = s.openCorrState(corr, pos)
 	s.floors = append(s.floors, func() uint64 { return s.det.snap.pos.Load() + 1 }) // replay starts after the snapshot
 	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
+		return err
+	}
+	if err := s.openAuth(); err != nil {
 		return err
 	}
 	if s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log); err != nil {
@@ -398,6 +407,16 @@ func (s *Service) drain(detDone <-chan struct{}) {
 func (s *Service) closeAll() {
 	if s.ln != nil && !s.ran.Load() {
 		s.ln.Close()
+	}
+	if s.auth != nil {
+		if err := s.auth.Tokens.FlushUsage(); err != nil {
+			s.log.Warn("save the tokens' last use", "err", err)
+		}
+	}
+	if s.audit != nil {
+		if err := s.audit.Close(); err != nil {
+			s.log.Error("close the audit log", "err", err)
+		}
 	}
 	if s.quar != nil {
 		if err := s.quar.Close(); err != nil {

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/serve"
+)
+
+const tokenUsage = "vigil token create --data DIR --role ROLE [--name NAME] | list --data DIR | revoke --data DIR NAME|ID"
+
+// tokenCmd runs "vigil token create|list|revoke": API bearer tokens in
+// the data folder, which a running service accepts (or refuses, once
+// revoked) at once.
+func tokenCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageErr("want a subcommand: %s", tokenUsage)
+	}
+	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", serve.DefaultData, "data folder of the service")
+	switch args[0] {
+	case "create":
+		role := fs.String("role", "", "role of the token: analyst, privacy_officer, board, admin, or ingest (log shippers)")
+		name := fs.String("name", "", "a name to list and revoke it by (default: ROLE-ID)")
+		if err := parseNoArgs(fs, args[1:]); err != nil {
+			return err
+		}
+		return tokenCreate(*data, *role, *name, stdout, stderr)
+	case "list":
+		if err := parseNoArgs(fs, args[1:]); err != nil {
+			return err
+		}
+		return tokenList(*data, stdout)
+	case "revoke":
+		pos, err := parseInterleaved(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageErr("revoke takes one token name or id: vigil token revoke --data DIR NAME|ID")
+		}
+		t, err := auth.OpenTokens(*data).Revoke(pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked token %s (id %s, role %s)\n", t.Name, t.ID, t.Role)
+		return nil
+	}
+	return usageErr("unknown subcommand %q: %s", args[0], tokenUsage)
+}
+
+// parseNoArgs parses flags and refuses positional arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// tokenCreate prints the new token alone on standard output, so that a
+// script can take it with $(...); what it is goes to standard error.
+func tokenCreate(data, role, name string, stdout, stderr io.Writer) error {
+	r, err := auth.ParseRole(role)
+	if err != nil {
+		return usageErr("--role: %v", err)
+	}
+	secret, t, err := auth.OpenTokens(data).Create(r, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	fmt.Fprintf(stderr, "Token %s (id %s, role %s) created; it is shown only now. Send it as Authorization: Bearer TOKEN.\n", t.Name, t.ID, t.Role)
+	return nil
+}
+
+func tokenList(data string, stdout io.Writer) error {
+	tokens, err := auth.OpenTokens(data).List()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tLAST USED\tSTATUS")
+	for _, t := range tokens {
+		status := "active"
+		if !t.Active() {
+			status = "revoked " + localTime(t.Revoked)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, localTime(t.Created), localTime(t.LastUsed), status)
+	}
+	return tw.Flush()
+}
+
+// localTime shows t in the local time zone with the zone, "-" when zero.
+func localTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04 MST")
+}
