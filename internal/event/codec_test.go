@@ -273,3 +273,28 @@ func BenchmarkCodecSysmon(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(buf)), "bytes/event")
 }
+
+// TestCloneOfDecodedOutlivesTheArena decodes one event, clones it, then
+// decodes another into the same Event: the clone's metadata and fields
+// must not change, as they would if they still pointed into the arena.
+func TestCloneOfDecodedOutlivesTheArena(t *testing.T) {
+	var a, b Event
+	a.Source, a.Host = "syslog/tcp", "ws01"
+	a.LogSource = LogSource{Product: "windows", Category: "process_creation", Service: "sysmon"}
+	a.Set("Image", `C:\Windows\System32\cmd.exe`)
+	b.Source, b.Host = "fhir/http", "epr01"
+	b.LogSource = LogSource{Product: "fhir", Category: "audit", Service: "epr"}
+	b.Set("Image", "something else entirely")
+	var ev Event
+	if err := ev.UnmarshalBinary(a.AppendBinary(nil)); err != nil {
+		t.Fatal(err)
+	}
+	c := ev.Clone()
+	if err := ev.UnmarshalBinary(b.AppendBinary(nil)); err != nil {
+		t.Fatal(err)
+	}
+	img, _ := c.Get(Intern("Image"))
+	if c.Source != a.Source || c.Host != a.Host || c.LogSource != a.LogSource || img != `C:\Windows\System32\cmd.exe` {
+		t.Errorf("clone changed when the arena was reused: %+v %q", c.LogSource, c.Source)
+	}
+}

@@ -204,7 +204,9 @@ func (e *Event) Lower(i int) string {
 
 // Clone returns a deep copy of e that its caller may keep.
 func (e *Event) Clone() *Event {
-	c := &Event{Time: e.Time, Source: e.Source, Record: e.Record, Host: strings.Clone(e.Host), LogSource: e.LogSource}
+	c := &Event{Time: e.Time, Source: strings.Clone(e.Source), Record: e.Record, Host: strings.Clone(e.Host), LogSource: LogSource{
+		Product: strings.Clone(e.LogSource.Product), Category: strings.Clone(e.LogSource.Category), Service: strings.Clone(e.LogSource.Service),
+	}}
 	c.fields = make([]Field, 0, len(e.fields))
 	for _, f := range e.fields {
 		c.Add(f.ID, strings.Clone(f.Value))
