@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/correlate"
-	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
@@ -138,18 +137,13 @@ func decodeSnapshot(b []byte) (pos uint64, state []byte, err error) {
 	return binary.LittleEndian.Uint64(b), b[snapshotHeader:], nil
 }
 
-// replay feeds a record whose alerts are already committed to the matcher
-// and the correlation engine only, to rebuild the engine's windows.
-func (d *detector) replay(r walRec, ev *event.Event, s *detect.Scratch, matched []*sigma.Rule) []*sigma.Rule {
-	d.snap.fed = r.seq
-	if err := ev.UnmarshalBinary(r.data); err != nil {
-		return matched // skipped, and logged, when it was first processed
-	}
-	matched = d.matcher.Match(ev, s, matched)
-	if len(matched) > 0 {
+// replay feeds a matched record whose alerts are already committed to the
+// correlation engine only, to rebuild the engine's windows.
+func (d *detector) replay(seq uint64, ev *event.Event, bad error, matched []*sigma.Rule) {
+	d.snap.fed = seq
+	if bad == nil && len(matched) > 0 { // a bad record was skipped, and logged, when first processed
 		d.corr.ObserveAll(ev, matched)
 	}
-	return matched
 }
 
 // snapshot saves the engine's state at the committed position when it has

@@ -98,12 +98,17 @@ func (p *pending) reset() {
 // stopped and the detector has caught up, to drain everything.
 func (d *detector) run(ctx context.Context) error {
 	recs := make(chan walRec, 1024)
+	st := newMatchStage(d.matcher)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(recs)
 		return d.read(gctx, recs)
 	})
-	g.Go(func() error { return d.loop(recs) })
+	g.Go(func() error {
+		st.run(gctx, recs)
+		return nil
+	})
+	g.Go(func() error { return d.loop(st) })
 	return g.Wait()
 }
 
@@ -127,31 +132,23 @@ func (d *detector) read(ctx context.Context, out chan<- walRec) error {
 	return nil
 }
 
-func (d *detector) loop(recs <-chan walRec) error {
+func (d *detector) loop(st *matchStage) error {
 	d.checkReady()
 	tick := time.NewTicker(commitEvery)
 	defer tick.Stop()
 	var p pending
 	p.reset()
-	var ev event.Event
-	scratch := d.matcher.NewScratch()
-	var matched []*sigma.Rule
 	for {
 		select {
-		case r, ok := <-recs:
+		case b, ok := <-st.ordered:
 			if !ok {
 				return d.finish(&p)
 			}
-			if r.seq <= d.snap.replayTo {
-				matched = d.replay(r, &ev, scratch, matched[:0])
-				continue
-			}
-			matched = d.process(r, &ev, scratch, matched[:0], &p)
-			d.snap.fed = r.seq
-			if p.records >= commitRecords {
-				if err := d.commit(&p); err != nil {
-					return err
-				}
+			<-b.done
+			err := d.apply(b, &p)
+			st.recycle(b)
+			if err != nil {
+				return err
 			}
 		case a := <-d.flowIn:
 			p.alerts[a.ID] = a
@@ -164,26 +161,44 @@ func (d *detector) loop(recs <-chan walRec) error {
 	}
 }
 
-// process evaluates one record and adds what it changes to p.
-func (d *detector) process(r walRec, ev *event.Event, s *detect.Scratch, matched []*sigma.Rule, p *pending) []*sigma.Rule {
-	p.last, p.records = r.seq, p.records+1
-	if err := ev.UnmarshalBinary(r.data); err != nil {
-		d.decodeErrs.Add(1)
-		d.log.Warn("detector: skipping a record that does not decode", "seq", r.seq, "err", err)
-		return matched
+// apply takes a matched batch's records in log order: those only
+// rebuilding the correlation windows are replayed, the rest processed,
+// committing every commitRecords.
+func (d *detector) apply(b *matchBatch, p *pending) error {
+	for i, r := range b.recs {
+		if r.seq <= d.snap.replayTo {
+			d.replay(r.seq, &b.evs[i], b.bad[i], b.rules[i])
+			continue
+		}
+		d.process(r.seq, &b.evs[i], b.bad[i], b.rules[i], b.ents[i], p)
+		d.snap.fed = r.seq
+		if p.records >= commitRecords {
+			if err := d.commit(p); err != nil {
+				return err
+			}
+		}
 	}
-	matched = d.matcher.Match(ev, s, matched)
-	ents := related(ev, nil)
+	return nil
+}
+
+// process adds what one matched record changes to p.
+func (d *detector) process(seq uint64, ev *event.Event, bad error, matched []*sigma.Rule, ents []alert.Entity, p *pending) {
+	p.last, p.records = seq, p.records+1
+	if bad != nil {
+		d.decodeErrs.Add(1)
+		d.log.Warn("detector: skipping a record that does not decode", "seq", seq, "err", bad)
+		return
+	}
 	if len(matched) == 0 {
 		if len(ents) > 0 { // logons and connections link later alerts
 			d.dedup.Observe(alert.Sighting{Host: hostOf(ev), Time: ev.Time, Entities: ents})
 		}
-		return matched
+		return
 	}
 	host, user := hostOf(ev), userOf(ev) // both copy out of ev's arena
 	record := ev.Record
 	if record == 0 {
-		record = r.seq // no EventRecordID: the log position identifies the event
+		record = seq // no EventRecordID: the log position identifies the event
 	}
 	for _, rule := range matched {
 		if d.quiet[rule] {
@@ -197,7 +212,6 @@ func (d *detector) process(r walRec, ev *event.Event, s *detect.Scratch, matched
 	for _, res := range d.corr.ObserveAll(ev, matched) {
 		d.addCorrelation(p, res, host)
 	}
-	return matched
 }
 
 func (d *detector) addCorrelation(p *pending, res correlate.Result, host string) {
