@@ -123,6 +123,9 @@ type Store interface {
 	Commit(ctx context.Context, pos uint64, alerts []*Alert, incidents []*Incident) error
 	// Position is the event-log position of the last Commit (0 if none).
 	Position(ctx context.Context) (uint64, error)
+	// Count is how many alerts and incidents the store holds, without
+	// reading them.
+	Count(ctx context.Context) (alerts, incidents int, err error)
 	// Alerts returns matching alerts, newest LastSeen first (ties by ID).
 	Alerts(ctx context.Context, q Query) ([]*Alert, error)
 	// Incidents returns incidents, newest LastSeen first (ties by ID), at

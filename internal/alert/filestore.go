@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -216,10 +217,48 @@ func (s *FileStore) write(pos uint64, alerts []*Alert, incidents []*Incident) er
 	if err := s.append(appendFrame(nil, encodeRecord(pos, rec.Alerts, rec.Incidents))); err != nil {
 		return err
 	}
-	if err := s.apply(rec); err != nil {
-		return fmt.Errorf("alert: commit at position %d: %w", pos, err)
-	}
+	s.keep(pos, alerts, incidents, rec)
 	return s.maybeCompact()
+}
+
+// keep makes the store's own copies of a commit it has just written: the
+// same state apply would rebuild from the record, without decoding the
+// JSON it was just encoded to.
+func (s *FileStore) keep(pos uint64, alerts []*Alert, incidents []*Incident, rec record) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, a := range alerts {
+		c := cloneAlert(a)
+		c.Event = cloneEventMap(a.Event)
+		s.live += int64(len(rec.Alerts[i])) - int64(s.alerts[c.ID].size)
+		s.alerts[c.ID] = stored[Alert]{c, len(rec.Alerts[i])}
+	}
+	for i, inc := range incidents {
+		c := cloneIncident(inc)
+		s.live += int64(len(rec.Incidents[i])) - int64(s.incidents[c.ID].size)
+		s.incidents[c.ID] = stored[Incident]{c, len(rec.Incidents[i])}
+	}
+	s.pos = pos
+}
+
+// cloneEventMap copies an alert's event: its values are strings, or lists
+// of strings for repeated fields.
+func cloneEventMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]any, len(m))
+	for k, v := range m {
+		switch v := v.(type) {
+		case []string:
+			c[k] = slices.Clone(v)
+		case []any:
+			c[k] = slices.Clone(v)
+		default:
+			c[k] = v
+		}
+	}
+	return c
 }
 
 // keepPeople merges each item to commit with its stored version, so that
@@ -325,6 +364,19 @@ func (s *FileStore) Position(ctx context.Context) (uint64, error) {
 		return 0, ErrClosed
 	}
 	return s.pos, nil
+}
+
+// Count implements Store.
+func (s *FileStore) Count(ctx context.Context) (alerts, incidents int, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return 0, 0, ErrClosed
+	}
+	return len(s.alerts), len(s.incidents), nil
 }
 
 // Stats reports the log's size, the live state's, and what Open cut.

@@ -194,7 +194,7 @@ func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) stats(r *http.Request) (Stats, error) {
-	alerts, err := s.store.Alerts(r.Context(), alert.Query{Limit: restoreLimit})
+	alerts, _, err := s.store.Count(r.Context())
 	if err != nil {
 		return Stats{}, err
 	}
@@ -207,7 +207,7 @@ func (s *Service) stats(r *http.Request) (Stats, error) {
 		LogPosition:     s.wal.Stats().Last,
 		StorePosition:   es.Position,
 		EventsProcessed: s.processed.Load(),
-		Alerts:          len(alerts),
+		Alerts:          alerts,
 		Quarantined:     s.quar.Total(),
 		EventsIn:        map[string]int64{},
 		Detections:      s.det.detections.Load(),

@@ -147,6 +147,20 @@ func testLimits(t *testing.T, open Opener) {
 	}
 }
 
+func testCount(t *testing.T, open Opener) {
+	s, _ := openNew(t, open)
+	ctx := context.Background()
+	if a, i, err := s.Count(ctx); err != nil || a != 0 || i != 0 {
+		t.Fatalf("empty store counts %d alerts, %d incidents, %v", a, i, err)
+	}
+	a1 := newAlert("a1", "r1", "high", "WS1", "open", 0)
+	commit(t, s, 3, []*alert.Alert{a1, newAlert("a2", "r2", "low", "WS2", "open", 0)}, []*alert.Incident{{ID: "i1", Status: "open"}})
+	commit(t, s, 4, []*alert.Alert{a1}, nil) // an update is not a new alert
+	if a, i, err := s.Count(ctx); err != nil || a != 2 || i != 1 {
+		t.Fatalf("counts %d alerts, %d incidents, %v; want 2 and 1", a, i, err)
+	}
+}
+
 func testReopen(t *testing.T, open Opener) {
 	dir := t.TempDir()
 	s := open(t, dir)

@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"Empty", testEmpty},
 		{"Position", testPosition},
+		{"Count", testCount},
 		{"RoundTrip", testRoundTrip},
 		{"UpsertLatestWins", testUpsert},
 		{"Filters", testFilters},
