@@ -93,7 +93,7 @@ func heatSize(rows []heatRow) (w, h float64) {
 	for _, r := range rows {
 		most = max(most, len(r.Cells))
 	}
-	return heatLabelW + float64(most)*(heatCellW+2), float64(len(rows))*(heatCellH+heatGapY) + 26
+	return max(heatLabelW+float64(most)*(heatCellW+2), 400), float64(len(rows))*(heatCellH+heatGapY) + 26
 }
 
 // drawHeat draws one row per principle, its outcomes as cells coloured by

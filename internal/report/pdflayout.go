@@ -162,7 +162,9 @@ func layoutPDF(d *Doc) *pdfDoc {
 		}
 		f.y = top + float64((len(d.Charts)+1)/2)*(chartH+70)
 	}
-	f.newPage()
+	if len(d.Charts) > 0 {
+		f.newPage() // the detail starts after the two pages of summary
+	}
 	for _, s := range d.Sections {
 		f.section(s)
 	}
