@@ -29,6 +29,8 @@ Usage:
   vigil search [--data DIR] [--since T] [--until T] [--limit N] [--format table|jsonl] QUERY...
   vigil estate check [--assets FILE.csv] [--events PATH]... [--eol DIR] [--kev FILE] [--at DATE] [--format table|jsonl|csv]
   vigil estate update --kev FILE --eol DIR [--data DIR]
+  vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--assets FILE] --format html|pdf --output FILE
+  vigil report staff --data DIR [--month 2026-11] --format html|pdf --output FILE
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -73,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = userCmd(args[1:], os.Stdin, stdout, stderr)
 	case "audit":
 		err = auditCmd(args[1:], stdout, stderr)
+	case "report":
+		err = reportCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

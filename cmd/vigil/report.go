@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/report"
+	"github.com/vigilhealth/vigil/internal/serve"
+)
+
+const reportUsage = `Usage:
+  vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--assets FILE] [--register FILE]
+                     [--staff FILE --training FILE] [--phishing FILE] [--record]
+                     --format html|pdf --output FILE
+  vigil report staff --data DIR [--month 2026-11] [--report-to TEXT] --format html|pdf --output FILE
+`
+
+// reportOptions are the flags both reports share.
+type reportOptions struct {
+	o                report.Options
+	period, format   string
+	output, reportTo string
+	record           bool
+}
+
+func reportCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, reportUsage)
+		return usageErr("name a report: board or staff")
+	}
+	switch args[0] {
+	case "board", "staff":
+		return writeReport(args[0], args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, reportUsage)
+		return nil
+	}
+	return usageErr("unknown report %q (want board or staff)", args[0])
+}
+
+func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, error) {
+	var r reportOptions
+	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&r.o.Data, "data", serve.DefaultData, "Vigil data folder to report on")
+	fs.StringVar(&r.format, "format", "", "html or pdf")
+	fs.StringVar(&r.output, "output", "", "file to write")
+	fs.StringVar(&r.o.Staff, "staff", "", "staff directory CSV")
+	fs.StringVar(&r.o.Training, "training", "", "training records CSV")
+	if kind == "board" {
+		fs.StringVar(&r.period, "period", "", "quarter (2026-Q3) or month (2026-11); default the current quarter")
+		fs.StringVar(&r.o.CAF, "caf", "", "CAF YAML to assess against; default the one named in DIR/"+report.CAFFile)
+		fs.StringVar(&r.o.Assets, "assets", "", "asset CSV (name,vendor,product,version,...)")
+		fs.StringVar(&r.o.Register, "register", "", "risk register of unsupported systems (YAML or CSV)")
+		fs.StringVar(&r.o.Phishing, "phishing", "", "GoPhish results CSV")
+		fs.BoolVar(&r.record, "record", false, "append this CAF assessment to DIR/"+report.HistoryFile+" so later reports show the trend")
+	} else {
+		fs.StringVar(&r.period, "month", "", "month (2026-11); default the current month")
+		fs.StringVar(&r.reportTo, "report-to", "the IT service desk", "how staff report a concern, in words")
+	}
+	fs.Usage = func() {
+		fmt.Fprint(stderr, reportUsage+"\nWrite the "+kind+" report from a data folder.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return r, err
+	}
+	if fs.NArg() > 0 {
+		return r, usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if r.format != "html" && r.format != "pdf" {
+		return r, usageErr("--format %q: want html or pdf", r.format)
+	}
+	if r.output == "" {
+		return r, usageErr("give --output FILE")
+	}
+	r.o.Now = time.Now()
+	switch {
+	case r.period != "":
+		p, err := report.ParsePeriod(r.period)
+		if err != nil {
+			return r, usageErr("%v", err)
+		}
+		r.o.Period = p
+	case kind == "board":
+		r.o.Period = report.QuarterOf(r.o.Now)
+	default:
+		r.o.Period = report.MonthOf(r.o.Now)
+	}
+	return r, nil
+}
+
+func writeReport(kind string, args []string, stdout, stderr io.Writer) error {
+	r, err := parseReport(kind, args, stderr)
+	if err != nil {
+		return err
+	}
+	facts, err := report.Gather(context.Background(), r.o)
+	if err != nil {
+		return err
+	}
+	doc := report.Board(facts)
+	if kind == "staff" {
+		doc = report.Staff(facts, r.reportTo)
+	}
+	if err := writeDoc(r.output, r.format, doc); err != nil {
+		return err
+	}
+	if r.record {
+		if err := report.Record(facts); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote the %s report for %s to %s\n", kind, r.o.Period.Name, r.output)
+	return nil
+}
+
+// writeDoc writes the report to a temporary file and renames it into
+// place, so a reader never sees half a report.
+func writeDoc(path, format string, doc *report.Doc) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if format == "pdf" {
+		err = report.WritePDF(tmp, doc)
+	} else {
+		err = report.WriteHTML(tmp, doc)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/eventstore"
+	"github.com/vigilhealth/vigil/internal/flow"
+)
+
+// Options say where a report's figures come from.
+type Options struct {
+	Data     string // the data folder (required)
+	Period   Period // the span reported on
+	CAF      string // CAF YAML file; empty: the one recorded in the data folder, if any
+	Assets   string // asset CSV, joined to what the events show
+	Register string // risk register of unsupported systems (YAML or CSV)
+	Staff    string // staff directory CSV
+	Training string // training records CSV
+	Phishing string // GoPhish results CSV
+	Now      time.Time
+	Log      *slog.Logger
+}
+
+// Files a report reads in the data folder besides the stores.
+const (
+	// CAFFile, when present, names the CAF YAML the organisation is
+	// assessed against (one line), so that --caf need not be given.
+	CAFFile = "assure/caf"
+	// HistoryFile holds one assessment a line (see assure.AppendHistory).
+	HistoryFile = "assure/history.jsonl"
+	flowFile    = "flow.bin"
+)
+
+// Gather reads the figures for a report. Only a data folder that cannot be
+// read at all is an error: a part that is missing or unreadable is noted in
+// Facts.Missing, and the rest is still reported.
+func Gather(ctx context.Context, o Options) (*Facts, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if _, err := os.Stat(o.Data); err != nil {
+		return nil, fmt.Errorf("report: data folder: %w", err)
+	}
+	f := &Facts{Data: o.Data, Period: o.Period, Generated: o.Now}
+	gatherAlerts(ctx, f)
+	gatherEvents(ctx, f)
+	gatherSources(f, f.asOf())
+	gatherEstate(ctx, f, o)
+	gatherPeople(f, o)
+	f.missing(secPrivacy, "The data folder holds no privacy cases: the findings of vigil privacy audit are not kept in it, so this section has no figures.")
+	gatherCAF(ctx, f, o)
+	return f, nil
+}
+
+// asOf is the moment the report speaks for: the period's end, or now if
+// the period has not ended.
+func (f *Facts) asOf() time.Time {
+	if f.Generated.Before(f.Period.End) {
+		return f.Generated
+	}
+	return f.Period.End.Add(-time.Second)
+}
+
+func gatherAlerts(ctx context.Context, f *Facts) {
+	st, err := alert.OpenFileStoreReadOnly(filepath.Join(f.Data, "alerts"))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			f.missing(secDetection, "The data folder has no alert store: Vigil has raised no alerts here.")
+		} else {
+			f.missing(secDetection, "The alert store could not be read: "+err.Error())
+			f.Logs = append(f.Logs, StoreState{Name: "alerts", Err: err.Error()})
+		}
+		return
+	}
+	defer st.Close()
+	all, err := st.Alerts(ctx, alert.Query{Limit: 1<<31 - 1})
+	if err != nil {
+		f.missing(secDetection, "The alerts could not be read: "+err.Error())
+		return
+	}
+	f.Logs = append(f.Logs, StoreState{Name: "alerts", Records: int64(len(all))})
+	for _, a := range all {
+		if f.Period.Contains(a.LastSeen) || f.Period.Contains(a.FirstSeen) {
+			f.Alerts = append(f.Alerts, a)
+		}
+	}
+	incs, err := st.Incidents(ctx, 1<<31-1)
+	if err != nil {
+		f.missing(secDetection, "The incidents could not be read: "+err.Error())
+		return
+	}
+	for _, inc := range incs {
+		if inc.MergedInto == "" && (f.Period.Contains(inc.LastSeen) || f.Period.Contains(inc.FirstSeen)) {
+			f.Incidents = append(f.Incidents, inc)
+		}
+	}
+}
+
+func gatherEvents(ctx context.Context, f *Facts) {
+	st, err := eventstore.OpenReadOnly(filepath.Join(f.Data, "events"))
+	if err != nil {
+		f.missing(secSources, "The event store could not be read: "+err.Error())
+		f.Logs = append(f.Logs, StoreState{Name: "events", Err: err.Error()})
+		return
+	}
+	defer st.Close()
+	stats, err := st.Stats(ctx)
+	if err == nil {
+		// Reading every record checks each one's checksum.
+		_, err = st.Search(ctx, eventstore.Query{Limit: 1})
+	}
+	if err != nil {
+		f.Logs = append(f.Logs, StoreState{Name: "events", Err: err.Error()})
+		f.missing(secSources, "The event store could not be read back: "+err.Error())
+		return
+	}
+	f.Logs = append(f.Logs, StoreState{Name: "events", Records: stats.Events})
+	res, err := st.Search(ctx, eventstore.Query{Since: f.Period.Start, Until: f.Period.End, Limit: 1})
+	if err != nil {
+		f.missing(secSources, "The events of the period could not be counted: "+err.Error())
+		return
+	}
+	f.Events = res.Matched
+	if !stats.Oldest.IsZero() && stats.Oldest.After(f.Period.Start) {
+		f.missing(secSources, "Events are kept from "+stamp(stats.Oldest)+" only: earlier ones in the period were removed by retention or never received.")
+	}
+}
+
+func gatherSources(f *Facts, at time.Time) {
+	data, err := os.ReadFile(filepath.Join(f.Data, flowFile))
+	if err != nil {
+		f.missing(secSources, "No learned profile of the sources (flow.bin): silent sources cannot be shown.")
+		return
+	}
+	w := flow.New(flow.Options{Clock: func() time.Time { return at }})
+	if err := w.UnmarshalBinary(data); err != nil {
+		f.missing(secSources, "The learned profile of the sources could not be read: "+err.Error())
+		return
+	}
+	f.Sources = w.Sources()
+}

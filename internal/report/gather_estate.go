@@ -1,0 +1,86 @@
+package report
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/estate"
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/eventstore"
+)
+
+// estateQuery finds the events that state a host's Windows build: System
+// event 6009 at each start and Kernel-General event 12.
+const estateQuery = "EventID:6009 OR EventID:12"
+
+func gatherEstate(ctx context.Context, f *Facts, o Options) {
+	checker := &estate.Checker{}
+	if kevPath, eolPath, err := estate.FeedPaths(f.Data); err != nil {
+		f.missing(secEstate, "No end-of-life data or KEV catalogue in the data folder (run vigil estate update --kev FILE --eol DIR): support dates and known-exploited vulnerabilities are not known.")
+	} else {
+		if checker.Lifecycles, err = estate.LoadLifecycles(eolPath); err != nil {
+			f.missing(secEstate, "The stored end-of-life data could not be read: "+err.Error())
+		}
+		if checker.KEV, err = estate.LoadKEV(kevPath); err != nil {
+			f.missing(secEstate, "The stored KEV catalogue could not be read: "+err.Error())
+		} else {
+			f.KEVName, f.KEVDate = "CISA KEV catalogue "+checker.KEV.Version, checker.KEV.Released
+		}
+	}
+	var imported []estate.Asset
+	if o.Assets != "" {
+		var err error
+		if imported, err = estate.LoadAssetsCSV(o.Assets); err != nil {
+			f.missing(secEstate, "The asset register could not be read: "+err.Error())
+		}
+	} else {
+		f.missing(secEstate, "No asset register given (--assets): only hosts whose events state their Windows version are listed, and medical devices and network equipment are not.")
+	}
+	learned := learnAssets(ctx, f)
+	f.Findings = checker.CheckAll(estate.Merge(imported, learned), f.asOf())
+	if o.Register != "" {
+		reg, err := estate.LoadRegister(o.Register)
+		if err != nil {
+			f.missing(secEstate, "The risk register could not be read: "+err.Error())
+		} else {
+			f.Register = reg
+		}
+	} else {
+		f.missing(secEstate, "No risk register given (--register): no unsupported system has a recorded reason, mitigation, owner or board approval.")
+	}
+}
+
+// learnAssets learns hosts and their Windows builds from the stored events
+// that state them.
+func learnAssets(ctx context.Context, f *Facts) []estate.Asset {
+	st, err := eventstore.OpenReadOnly(filepath.Join(f.Data, "events"))
+	if err != nil {
+		return nil
+	}
+	defer st.Close()
+	res, err := st.Search(ctx, eventstore.Query{Text: estateQuery, Until: f.asOf().Add(time.Second), Limit: eventstore.MaxLimit})
+	if err != nil {
+		f.missing(secEstate, "The events could not be searched for hosts' versions: "+err.Error())
+		return nil
+	}
+	if res.Truncated {
+		f.missing(secEstate, "Only the newest events stating hosts' versions were read; hosts seen only earlier may be missing.")
+	}
+	inv := estate.NewInventory(0)
+	var ev event.Event
+	for i := len(res.Events) - 1; i >= 0; i-- { // oldest first, as they arrived
+		hitEvent(&ev, res.Events[i])
+		inv.Observe(&ev)
+	}
+	return inv.Assets()
+}
+
+// hitEvent fills ev with a stored event's fields, repeated names in order.
+func hitEvent(ev *event.Event, h eventstore.Hit) {
+	*ev = event.Event{Time: h.Time, Source: h.Source, Host: h.Host,
+		LogSource: event.LogSource{Product: h.LogSource.Product, Category: h.LogSource.Category, Service: h.LogSource.Service}}
+	for _, p := range h.Fields {
+		ev.Add(event.Intern(p.Name), p.Value)
+	}
+}
