@@ -172,13 +172,23 @@ func (m *member) shed(n int) {
 	}
 }
 
-// claim takes up to n partitions that no node holds, or that this node
-// held in an earlier life, trying them from a place that depends on the
-// node's name so that joining nodes rarely race for the same ones.
+// claim tries to take n partitions that no node holds, or that this node
+// held in an earlier life, all at once (a claim is a round trip to a
+// quorum), starting from a place that depends on the node's name so that
+// joining nodes rarely race for the same ones. Those another node wins
+// are tried again, with others, next round.
 func (m *member) claim(ctx context.Context, view map[string]jetstream.KeyValueEntry, n int) {
+	type claimed struct {
+		p    int
+		rev  uint64
+		sent time.Time
+		err  error
+	}
 	P := m.b.cfg.Partitions
 	start := PartitionOf(m.node, P)
-	for i := 0; i < P && n > 0 && ctx.Err() == nil; i++ {
+	results := make(chan claimed, n)
+	tried := 0
+	for i := 0; i < P && tried < n; i++ {
 		p := (start + i) % P
 		if _, ok := m.leases[p]; ok {
 			continue
@@ -187,22 +197,27 @@ func (m *member) claim(ctx context.Context, view map[string]jetstream.KeyValueEn
 		if taken && !bytes.HasPrefix(e.Value(), []byte(m.node+"/")) {
 			continue
 		}
-		sent := time.Now()
-		var rev uint64
-		err := m.op(ctx, func(ctx context.Context) (err error) {
-			if !taken {
-				rev, err = m.b.kv.Create(ctx, leaseKey(p), m.value)
-			} else { // this node's earlier life: a new revision, so a new epoch, fences it
-				rev, err = m.b.kv.Update(ctx, leaseKey(p), m.value, e.Revision())
-			}
-			return err
-		})
-		if err != nil {
-			m.log.Debug("bus: claim partition", "partition", p, "err", err)
+		tried++
+		go func() {
+			c := claimed{p: p, sent: time.Now()}
+			c.err = m.op(ctx, func(ctx context.Context) (err error) {
+				if !taken {
+					c.rev, err = m.b.kv.Create(ctx, leaseKey(p), m.value)
+				} else { // this node's earlier life: a new revision, so a new epoch, fences it
+					c.rev, err = m.b.kv.Update(ctx, leaseKey(p), m.value, e.Revision())
+				}
+				return err
+			})
+			results <- c
+		}()
+	}
+	for range tried {
+		c := <-results
+		if c.err != nil {
+			m.log.Debug("bus: claim partition", "partition", c.p, "err", c.err)
 			continue
 		}
-		m.leases[p] = m.start(ctx, p, rev, sent)
-		n--
+		m.leases[c.p] = m.start(ctx, c.p, c.rev, c.sent)
 	}
 }
 
