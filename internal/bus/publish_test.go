@@ -279,3 +279,29 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("defaults: stream %q, %d partitions, %d replicas", d.Stream, d.Partitions, d.Replicas)
 	}
 }
+
+func TestPublishWithoutQuorumIsOverloaded(t *testing.T) {
+	c := bustest.NewCluster(t, 3)
+	cfg := testConfig(c, 3)
+	cfg.AckTimeout = 500 * time.Millisecond
+	b := connect(t, cfg)
+	sink := b.Sink()
+	if err := sink.Accept(context.Background(), makeEvents(0, 10, 50, 100)); err != nil {
+		t.Fatalf("publish with every server up: %v", err)
+	}
+	c.Kill(1)
+	c.Kill(2)
+	err := sink.Accept(context.Background(), makeEvents(10, 10, 50, 100))
+	if !errors.Is(err, ingest.ErrOverloaded) || !strings.Contains(err.Error(), b.cfg.Stream) {
+		t.Fatalf("publish with one server of three: %v, want ingest.ErrOverloaded naming stream %s", err, b.cfg.Stream)
+	}
+	c.Restart(1)
+	c.Restart(2)
+	waitFor(t, 30*time.Second, "publishing did not resume with the quorum back", func() bool {
+		return sink.Accept(context.Background(), makeEvents(10, 10, 50, 100)) == nil
+	})
+	if st := b.Stats(); st.Overloaded == 0 {
+		t.Errorf("stats: %d overloaded, want the refused batch counted", st.Overloaded)
+	}
+	checkOnce(t, b, 20, nil)
+}
