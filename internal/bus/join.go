@@ -27,7 +27,7 @@ const memberPrefix = "m."
 
 // Join runs node as a member of the stream's detector group until ctx is
 // done. It claims a fair share of the partitions (the partition count
-// divided by the live members, rounded up), runs h on each, gives surplus
+// divided by the live members, rounded down or up), runs h on each, gives surplus
 // partitions up when others join, and takes over those whose leases expire
 // when others die. Each lease is renewed every quarter of the lease TTL.
 // When ctx is done it stops delivering, releases every partition in h and
@@ -143,17 +143,30 @@ func (m *member) view(ctx context.Context) (map[string]jetstream.KeyValueEntry, 
 	}
 }
 
-// share is this node's fair share: the partitions over the live members,
-// rounded up so that the shares cover every partition.
+// share is this node's fair share of the partitions among the live
+// members: the partitions over the members, one more for the first
+// (partitions mod members) of them in name order, so that the shares add
+// up to the partitions exactly and no node is left without while others
+// hold one more.
 func (m *member) share(view map[string]jetstream.KeyValueEntry) int {
-	members := 0
+	names := []string{m.node} // counted even if its announcement failed
 	for k := range view {
-		if strings.HasPrefix(k, memberPrefix) {
-			members++
+		if name, ok := strings.CutPrefix(k, memberPrefix); ok && name != m.node {
+			names = append(names, name)
 		}
 	}
-	members = max(members, 1)
-	return (m.b.cfg.Partitions + members - 1) / members
+	slices.Sort(names)
+	return fairShare(m.b.cfg.Partitions, len(names), slices.Index(names, m.node))
+}
+
+// fairShare is the share of the member at rank (0-based) of n members in
+// p partitions.
+func fairShare(p, n, rank int) int {
+	s := p / n
+	if rank < p%n {
+		s++
+	}
+	return s
 }
 
 // shed gives up n partitions, the highest-numbered first, so that a joining

@@ -327,3 +327,17 @@ func TestJoinRefusesBadNodeName(t *testing.T) {
 		}
 	}
 }
+
+func TestFairShareAddsUp(t *testing.T) {
+	for _, tt := range []struct{ p, n int }{{12, 1}, {12, 2}, {12, 5}, {32, 3}, {32, 7}, {3, 5}} {
+		total, lo, hi := 0, tt.p, 0
+		for r := range tt.n {
+			s := fairShare(tt.p, tt.n, r)
+			total += s
+			lo, hi = min(lo, s), max(hi, s)
+		}
+		if total != tt.p || hi-lo > 1 {
+			t.Errorf("%d partitions over %d members: shares add up to %d (want %d), from %d to %d", tt.p, tt.n, total, tt.p, lo, hi)
+		}
+	}
+}
