@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -339,5 +340,72 @@ func TestFairShareAddsUp(t *testing.T) {
 		if total != tt.p || hi-lo > 1 {
 			t.Errorf("%d partitions over %d members: shares add up to %d (want %d), from %d to %d", tt.p, tt.n, total, tt.p, lo, hi)
 		}
+	}
+}
+
+// failingHandler fails its first Process with an ordinary error, as a
+// store that was briefly unreachable would.
+type failingHandler struct {
+	*testHandler
+	failed atomic.Bool
+	claims atomic.Int64
+}
+
+func (h *failingHandler) Claim(p int, epoch uint64) (uint64, error) {
+	h.claims.Add(1)
+	return h.testHandler.Claim(p, epoch)
+}
+
+func (h *failingHandler) Process(p int, msgs []Msg) error {
+	if !h.failed.Swap(true) {
+		return errors.New("store unreachable")
+	}
+	return h.testHandler.Process(p, msgs)
+}
+
+func TestProcessErrorResumesFromCommitted(t *testing.T) {
+	c := bustest.NewCluster(t, 1)
+	cfg := testConfig(c, 1)
+	cfg.Partitions = 2
+	pub := connect(t, cfg)
+	if err := pub.Sink().Accept(context.Background(), makeEvents(0, 200, 50, 100)); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	store := newFenceStore()
+	h := &failingHandler{testHandler: newHandler(t, store, cfg.Partitions)}
+	n := startNode(t, c, cfg, "solo", h)
+	waitFor(t, 15*time.Second, "not every message was committed after the failure", func() bool { return store.count() == 200 })
+	if got := h.claims.Load(); got != 3 {
+		t.Errorf("%d claims, want 3: two partitions and the failed one again", got)
+	}
+	waitFor(t, 5*time.Second, "the lag did not fall to zero", func() bool {
+		st := n.bus.Stats()
+		return len(st.Lag) == 2 && st.Lag[0] == 0 && st.Lag[1] == 0 && st.Processed == 200
+	})
+	if st := n.bus.Stats(); st.Releases != 1 || st.Claims != 3 {
+		t.Errorf("stats: %d claims, %d releases; want 3 and 1", st.Claims, st.Releases)
+	}
+}
+
+func TestConnectErrorsNameTheCause(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"invalid config", Config{}, "bus.nats.urls"},
+		{"no server", Config{URLs: []string{"nats://127.0.0.1:1"}}, "127.0.0.1:1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Connect(context.Background(), tt.cfg, testLogger())
+			if err == nil {
+				b.Close()
+				t.Fatal("Connect succeeded")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Connect: %v, want it to name %s", err, tt.want)
+			}
+		})
 	}
 }

@@ -108,7 +108,9 @@ func (b *Bus) send(ctx context.Context, msgs []*nats.Msg) ([]*nats.Msg, error) {
 			}
 		case err := <-f.Err():
 			failed = append(failed, msgs[i])
-			first = errors.Join(first, err)
+			if first == nil { // the count says how many; one cause is enough to read
+				first = err
+			}
 		case <-ctx.Done():
 			return append(failed, msgs[i:len(futs)]...), ctx.Err()
 		}
