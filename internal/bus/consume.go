@@ -10,6 +10,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
+// orderedResets bounds how often the client re-creates a partition's
+// consumer on its own before reporting the failure.
+const orderedResets = 4
+
 // retryBackoff is the pause before claiming a partition again after its
 // handler failed.
 const retryBackoff = 500 * time.Millisecond
@@ -56,6 +60,9 @@ func (m *member) consume(ctx context.Context, l *lease, resume uint64, lag *atom
 	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{m.b.subjects[l.p]},
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		// Past a few failed re-creations (the stream's servers failing
+		// over) the error comes to work, which claims again.
+		MaxResetAttempts: orderedResets,
 	}
 	if resume > 0 {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, resume+1
@@ -85,9 +92,14 @@ func (m *member) consume(ctx context.Context, l *lease, resume uint64, lag *atom
 		}
 	}()
 	defer func() {
-		it.Stop()
-		for range feed { // let the reader see Stop and return
-		}
+		// Stop waits while the client re-creates the consumer after a
+		// fail-over, up to seconds; nothing read after this point reaches
+		// the handler, so the worker need not wait for it.
+		go func() {
+			it.Stop()
+			for range feed { // let the reader see Stop and return
+			}
+		}()
 	}()
 	return m.deliver(ctx, l, feed, errc, lag)
 }

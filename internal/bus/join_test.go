@@ -182,13 +182,18 @@ func TestJoinSharesMovesAndProcessesOnce(t *testing.T) {
 	store := newFenceStore()
 	const step = 1200
 	published := 0
-	publish := func() {
+	publish := func() { // as listeners do: batches from several at once
 		t.Helper()
+		var wg sync.WaitGroup
 		for i := 0; i < step; i += 100 {
-			if err := pub.Sink().Accept(context.Background(), makeEvents(published+i, 100, 60, 300)); err != nil {
-				t.Fatalf("publish: %v", err)
-			}
+			evs := makeEvents(published+i, 100, 60, 300)
+			wg.Go(func() {
+				if err := pub.Sink().Accept(context.Background(), evs); err != nil {
+					t.Errorf("publish: %v", err)
+				}
+			})
 		}
+		wg.Wait()
 		published += step
 	}
 
@@ -407,5 +412,48 @@ func TestConnectErrorsNameTheCause(t *testing.T) {
 				t.Errorf("Connect: %v, want it to name %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// epochHandler records the epoch of each claim.
+type epochHandler struct {
+	*testHandler
+	mu     sync.Mutex
+	epochs map[int]uint64
+}
+
+func (h *epochHandler) Claim(p int, epoch uint64) (uint64, error) {
+	h.mu.Lock()
+	h.epochs[p] = epoch
+	h.mu.Unlock()
+	return h.testHandler.Claim(p, epoch)
+}
+
+func TestRestartedNodeTakesItsLeasesBackUnderNewEpochs(t *testing.T) {
+	c := bustest.NewCluster(t, 1)
+	cfg := testConfig(c, 1)
+	cfg.Partitions = 4
+	cfg.LeaseTTL = 10 * time.Second // long: taking them back must not wait for it
+	store := newFenceStore()
+	first := &epochHandler{testHandler: newHandler(t, store, cfg.Partitions), epochs: map[int]uint64{}}
+	n := startNode(t, c, cfg, "det-a", first)
+	waitFor(t, 15*time.Second, "the node did not claim every partition", func() bool { return n.owned() == cfg.Partitions })
+	n.bus.Close() // dies: its leases stay until they expire
+	n.stop()
+
+	again := &epochHandler{testHandler: newHandler(t, store, cfg.Partitions), epochs: map[int]uint64{}}
+	n2 := startNode(t, c, cfg, "det-a", again)
+	took := waitFor(t, 15*time.Second, "the restarted node did not take its partitions back", func() bool { return n2.owned() == cfg.Partitions })
+	if took >= cfg.LeaseTTL/2 {
+		t.Errorf("took its partitions back after %v, want well before the leases expire (%v)", took, cfg.LeaseTTL)
+	}
+	first.mu.Lock()
+	again.mu.Lock()
+	defer first.mu.Unlock()
+	defer again.mu.Unlock()
+	for p := range cfg.Partitions {
+		if again.epochs[p] <= first.epochs[p] {
+			t.Errorf("partition %d: epoch %d after the restart, want above %d", p, again.epochs[p], first.epochs[p])
+		}
 	}
 }

@@ -52,7 +52,7 @@ func TestPublishRetriedBatchesStoredOnce(t *testing.T) {
 	c := bustest.NewCluster(t, 3)
 	b := connect(t, testConfig(c, 3))
 	sink := b.Sink()
-	const batches, size = 20, 100
+	const batches, size = 12, 100
 	ctx := context.Background()
 	retried := 0
 	for i := range batches {
@@ -123,16 +123,20 @@ func (p *publisher) count() int {
 	return len(p.acked)
 }
 
-func TestPublishSurvivesServerKill(t *testing.T) {
+func TestPublishAndConsumeSurviveServerKill(t *testing.T) {
 	c := bustest.NewCluster(t, 3)
-	b := connect(t, testConfig(c, 3))
+	cfg := testConfig(c, 3)
+	b := connect(t, cfg)
+	store := newFenceStore() // two detector nodes consume throughout
+	startNode(t, c, cfg, "det-a", newHandler(t, store, cfg.Partitions))
+	startNode(t, c, cfg, "det-b", newHandler(t, store, cfg.Partitions))
 	p := &publisher{sink: b.Sink(), size: 50, acked: map[uint64]bool{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); p.run(ctx, t) }()
 	defer func() { cancel(); <-done }()
 
-	waitFor(t, 20*time.Second, "no batch acknowledged before the kill", func() bool { return p.count() >= 1000 })
+	waitFor(t, 20*time.Second, "no batch acknowledged before the kill", func() bool { return p.count() >= 500 })
 	victim := 0
 	for i := range 3 { // kill the stream's leader: the hardest case
 		if s := c.Server(i); s != nil && s.JetStreamIsStreamLeader("$G", b.cfg.Stream) {
@@ -141,10 +145,10 @@ func TestPublishSurvivesServerKill(t *testing.T) {
 	}
 	c.Kill(victim)
 	before := p.count()
-	waitFor(t, 30*time.Second, "publishing did not go on with two servers of three", func() bool { return p.count() >= before+1000 })
+	waitFor(t, 30*time.Second, "publishing did not go on with two servers of three", func() bool { return p.count() >= before+500 })
 	c.Restart(victim)
 	after := p.count()
-	waitFor(t, 30*time.Second, "publishing did not go on after the restart", func() bool { return p.count() >= after+500 })
+	waitFor(t, 30*time.Second, "publishing did not go on after the restart", func() bool { return p.count() >= after+250 })
 	cancel()
 	<-done
 
@@ -157,6 +161,19 @@ func TestPublishSurvivesServerKill(t *testing.T) {
 	})
 	t.Logf("%d events acknowledged, %d stored; %d Accept calls failed during the fail-over; server %d caught up",
 		p.count(), total, p.fails, victim)
+
+	waitFor(t, 30*time.Second, "the detector nodes did not commit every stored event", func() bool { return store.count() >= int(total) })
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	for seq, k := range store.committed {
+		if k != 1 {
+			t.Errorf("sequence %d committed %d times, want once", seq, k)
+		}
+	}
+	if len(store.committed) != int(total) {
+		t.Errorf("%d sequences committed, want the %d stored", len(store.committed), total)
+	}
+	t.Logf("detectors: %d commits refused for a stale epoch, %d messages delivered again", store.refused, store.again)
 }
 
 func readStreamMsgs(t testing.TB, b *Bus) uint64 {
