@@ -54,8 +54,9 @@ func (m *member) work(ctx context.Context, l *lease, lag *atomic.Uint64) {
 // consume delivers l's partition from the message after resume, in
 // batches, until ctx ends (nil) or something fails. It reads through an
 // ordered consumer, which the server keeps no acknowledgement state for:
-// the position is the handler's committed one, and the next batch is asked
-// for only after Process has returned.
+// the position is the handler's committed one. The client reads ahead by
+// at most Config.Batch messages; the next batch goes to the handler only
+// after Process has returned nil.
 func (m *member) consume(ctx context.Context, l *lease, resume uint64, lag *atomic.Uint64) error {
 	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{m.b.subjects[l.p]},
