@@ -244,6 +244,8 @@ func (a *Auditor) fact(ix *index, x explanation, u uint32) string {
 		return "same department as a clinician on " + what
 	case reasonTeam:
 		return "teammate " + a.staff[x.mate].ID + " cares for the patient on " + what
+	case reasonService:
+		return a.staff[u].Department + " serves " + a.depts.names[x.home] + ", whose patient this was on " + what
 	}
 	return x.why.String() + " on " + what
 }

@@ -22,10 +22,13 @@ func (a *Auditor) Run() *Result {
 	sortRecs(recs)
 	ix := a.buildIndex(canon)
 	ix.teams = a.mineTeams(recs)
+	ix.homes = a.homes(ix)
+	xs := a.explainAll(ix, recs)
+	ix.services = a.mineServices(ix, recs, xs)
 	pl := a.matchPeople()
 	st := newStream(a, ix, &pl)
 	for i := range recs {
-		st.step(&recs[i])
+		st.step(&recs[i], xs[i])
 	}
 	st.finish()
 	res := &Result{Summary: st.sum, Explanations: st.expl}
@@ -115,7 +118,9 @@ func newStream(a *Auditor, ix *index, pl *people) *stream {
 	return &stream{a: a, ix: ix, pl: pl, sum: a.newSummary(), users: make([]userState, len(a.staff)), pairs: map[uint64]*pairAcc{}}
 }
 
-func (s *stream) step(r *rec) {
+// step takes one access in time order with its explanation from the
+// care records (explainAll), which services may still complete.
+func (s *stream) step(r *rec, x explanation) {
 	us := &s.users[r.user]
 	switch r.kind {
 	case kindQuery:
@@ -129,7 +134,7 @@ func (s *stream) step(r *rec) {
 			}
 		}
 	case kindOpen:
-		s.open(us, r)
+		s.open(us, r, x)
 	}
 }
 
@@ -184,10 +189,15 @@ func (s *stream) underBreakGlass(us *userState, r *rec) (under, ok bool) {
 }
 
 // open explains one opened record or hands it to the detectors.
-func (s *stream) open(us *userState, r *rec) {
+func (s *stream) open(us *userState, r *rec, x explanation) {
 	s.sum.Accesses++
 	a := s.a
-	x := a.explain(s.ix, r.user, r.pat, r.t)
+	if x.why.weak() && a.vip[r.pat] {
+		x = explanation{ep: -1} // a watch-list record needs more than a teammate's care
+	}
+	if x.why == reasonNone {
+		x = a.explainByService(s.ix, r.user, r.pat, r.t)
+	}
 	under, ok := s.underBreakGlass(us, r)
 	if x.why == reasonNone && under && ok {
 		x.why = reasonBreakGlass
