@@ -241,7 +241,7 @@ func (a *Auditor) fact(ix *index, x explanation, u uint32) string {
 	case reasonWard:
 		return "works on the ward of " + what
 	case reasonDepartment:
-		return "same department as a clinician on " + what
+		return "in the department of a clinician or the specialty of " + what
 	case reasonTeam:
 		return "teammate " + a.staff[x.mate].ID + " cares for the patient on " + what
 	case reasonService:

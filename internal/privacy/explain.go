@@ -38,7 +38,7 @@ func (r reason) weak() bool { return r == reasonTeam }
 type index struct {
 	pairLinks map[uint64][]link // (user, patient) -> explicit and episode links
 	patEps    [][]int32         // patient -> its episodes
-	epDepts   [][]int32         // episode -> departments of its clinicians
+	epDepts   [][]int32         // episode -> departments of its clinicians and specialties
 	homes     [][]int32         // episode -> departments of its wards, specialties and clinicians
 	teams     teams
 	services  services
@@ -70,6 +70,11 @@ func (a *Auditor) buildIndex(canon []uint32) *index {
 		}
 		for j := range e.stays {
 			e.stays[j].depts = deptsOf(e.stays[j].ward, e.stays[j].service)
+			for _, d := range deptsOf("", e.stays[j].service) {
+				if !containsI32(ix.epDepts[i], d) {
+					ix.epDepts[i] = append(ix.epDepts[i], d)
+				}
+			}
 		}
 	}
 	for k := range ix.pairLinks {

@@ -53,7 +53,7 @@ type Options struct {
 	// Service departments: a department serves a ward or specialty when
 	// the otherwise unexplained records its staff opened cover at least
 	// ServiceMinShare of that department's episodes, and at least
-	// ServiceMinEpisodes of them.
+	// ServiceMinEpisodes of them, by more than one of its staff.
 	ServiceMinShare    float64
 	ServiceMinEpisodes int
 	// MinScore drops cases scoring below it.
@@ -96,6 +96,6 @@ func DefaultOptions() Options {
 		MassGap:            30 * time.Minute,
 		MassMinPatients:    10,
 		ServiceMinShare:    0.15,
-		ServiceMinEpisodes: 10,
+		ServiceMinEpisodes: 5,
 	}
 }
