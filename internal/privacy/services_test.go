@@ -76,7 +76,7 @@ func TestServiceDepartments(t *testing.T) {
 		}, "N9", 103, "case"},
 		{"outpatient visit closes after a day", 12, false, func(a *Auditor, at time.Time) {
 			read(a, "N7", 99, at.Add(2*time.Hour))
-			read(a, "N7", 99, at.Add(5*24*time.Hour))
+			read(a, "N7", 99, at.Add(20*24*time.Hour)) // past the care window of a closed visit
 		}, "N7", 99, "ward+case"},
 	}
 	for _, tc := range tests {
