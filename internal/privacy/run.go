@@ -28,12 +28,13 @@ func (a *Auditor) Run() *Result {
 	pl := a.matchPeople()
 	st := newStream(a, ix, &pl)
 	for i := range recs {
-		st.step(&recs[i], xs[i])
+		st.step(&recs[i], &xs[i])
 	}
 	st.finish()
-	res := &Result{Summary: st.sum, Explanations: st.expl}
+	res := &Result{Summary: st.sum, Explanations: st.expl, a: a, ix: ix, recs: recs, xs: xs}
 	res.Summary.TeamLinks = ix.teams.edges
 	res.Cases = a.buildCases(st, &pl)
+	res.indexCases()
 	res.Summary.Cases = len(res.Cases)
 	for _, c := range res.Cases {
 		for _, k := range c.Kinds {
@@ -119,8 +120,8 @@ func newStream(a *Auditor, ix *index, pl *people) *stream {
 }
 
 // step takes one access in time order with its explanation from the
-// care records (explainAll), which services may still complete.
-func (s *stream) step(r *rec, x explanation) {
+// care records (explainAll), which open completes and writes back.
+func (s *stream) step(r *rec, x *explanation) {
 	us := &s.users[r.user]
 	switch r.kind {
 	case kindQuery:
@@ -188,10 +189,13 @@ func (s *stream) underBreakGlass(us *userState, r *rec) (under, ok bool) {
 	return false, false
 }
 
-// open explains one opened record or hands it to the detectors.
-func (s *stream) open(us *userState, r *rec, x explanation) {
+// open explains one opened record or hands it to the detectors; the
+// final explanation is left in *xp for timelines and evidence.
+func (s *stream) open(us *userState, r *rec, xp *explanation) {
 	s.sum.Accesses++
 	a := s.a
+	x := *xp
+	defer func() { *xp = x }()
 	if x.why.weak() && a.vip[r.pat] {
 		x = explanation{ep: -1} // a watch-list record needs more than a teammate's care
 	}
