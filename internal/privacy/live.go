@@ -26,8 +26,10 @@ import (
 type Live struct {
 	opts Options
 	log  *slog.Logger
-	// MaxAccesses is how many audit events are kept; beyond it the oldest
-	// are dropped (and counted in Dropped). Set before the first event.
+	// MaxAccesses is how many audit events are kept: once an eighth more
+	// have arrived, the oldest are dropped down to it (and counted in
+	// Dropped), so that the copy is paid once per eighth. Set before the
+	// first event.
 	MaxAccesses int
 
 	mu       sync.Mutex
@@ -106,7 +108,6 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 		l.mu.Lock()
 		l.accesses, l.changed = append(l.accesses, ac), true
 		if n := len(l.accesses) - l.MaxAccesses; l.MaxAccesses > 0 && n > l.MaxAccesses/8 {
-			// drop in batches, so that the copy is paid once per eighth
 			l.accesses = append(l.accesses[:0:0], l.accesses[n:]...)
 			l.dropped += uint64(n)
 		}

@@ -14,7 +14,7 @@ type TimelineEntry struct {
 	UserName    string    `json:"user_name"`
 	UserRole    string    `json:"user_role,omitempty"`
 	Department  string    `json:"department,omitempty"`
-	PatientID   string    `json:"patient_id,omitempty"` // NHS number; empty for a search naming none
+	PatientID   string    `json:"patient_id,omitempty"` // NHS number; for a search, the first patient it listed
 	PatientName string    `json:"patient_name,omitempty"`
 	// Action is "opened", "searched", "break-glass started" or
 	// "break-glass ended".
