@@ -3,8 +3,12 @@ package privacy
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -138,5 +142,62 @@ func TestLiveADTFromEvent(t *testing.T) {
 	}
 	if adtFromEvent(&event.Event{}) != nil {
 		t.Error("an event naming no patient gave an ADT")
+	}
+}
+
+// TestLiveCasesHandler checks the JSON the API serves, its filters and
+// its errors.
+func TestLiveCasesHandler(t *testing.T) {
+	staff, evs := liveEvents(t, t.TempDir())
+	l := NewLive(DefaultOptions(), nil)
+	h := l.CasesHandler()
+	get := func(query string) (int, CasesResponse) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/privacy/cases"+query, nil))
+		var resp CasesResponse
+		if rec.Code == http.StatusOK {
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("%s: %v: %s", query, err, rec.Body.String())
+			}
+		}
+		return rec.Code, resp
+	}
+	if code, resp := get(""); code != 200 || resp.Analysed || resp.Cases == nil || len(resp.Cases) != 0 {
+		t.Errorf("before analysis: %d %+v", code, resp)
+	}
+	l.SetRoster(staff)
+	for _, ev := range evs {
+		l.AddEvent(ev)
+	}
+	all := len(l.Analyse().Cases)
+	tests := []struct {
+		query string
+		code  int
+		check func(CasesResponse) bool
+	}{
+		{"", 200, func(r CasesResponse) bool { return r.Analysed && len(r.Cases) == all && r.Summary.Accesses == 37 }},
+		{"?limit=2", 200, func(r CasesResponse) bool { return len(r.Cases) == 2 }},
+		{"?kind=family", 200, func(r CasesResponse) bool {
+			return len(r.Cases) > 0 && !slices.ContainsFunc(r.Cases, func(c Case) bool { return !slices.Contains(c.Kinds, "family") })
+		}},
+		{"?user=H001", 200, func(r CasesResponse) bool {
+			return len(r.Cases) == 2 && r.Cases[0].UserID == "H001" && r.Cases[1].UserID == "H001"
+		}},
+		{"?patient=" + nhs(25), 200, func(r CasesResponse) bool { return len(r.Cases) == 1 && len(r.Cases[0].Patients) == 12 }},
+		{"?min_score=1000", 200, func(r CasesResponse) bool { return len(r.Cases) == 0 }},
+		{"?kind=gossip", 400, nil},
+		{"?limit=-1", 400, nil},
+		{"?min_score=x", 400, nil},
+	}
+	for _, tc := range tests {
+		code, resp := get(tc.query)
+		if code != tc.code || (tc.check != nil && !tc.check(resp)) {
+			t.Errorf("%q: %d %+v", tc.query, code, resp)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/v1/privacy/cases", nil))
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") == "" {
+		t.Errorf("POST: %d", rec.Code)
 	}
 }
