@@ -157,29 +157,46 @@ func (a *Auditor) explain(ix *index, u, p uint32, t int64) explanation {
 	return explanation{ep: -1}
 }
 
+// episodeReasons are the explanations tried on each episode, in order.
+var episodeReasons = [...]reason{reasonWard, reasonDepartment, reasonTeam}
+
 // explainByEpisode tries ward membership, department and team for one
 // episode of the patient.
 func (a *Auditor) explainByEpisode(ix *index, e *episode, ei int32, u uint32, t int64) explanation {
-	dept := a.staff[u].dept
-	for j := range e.stays {
-		if from, to := a.stayWindow(e, j); t >= from && t <= to && dept >= 0 && containsI32(e.stays[j].depts, dept) {
-			return explanation{why: reasonWard, ep: ei}
+	for _, why := range episodeReasons {
+		if x := a.tryEpisode(ix, e, ei, u, t, why); x.why != reasonNone {
+			return x
 		}
 	}
-	from, to := a.careWindow(e)
-	if t < from || t > to {
+	return explanation{ep: -1}
+}
+
+// tryEpisode tries one explanation (ward, department or team) of user u
+// opening the patient of episode ei at t.
+func (a *Auditor) tryEpisode(ix *index, e *episode, ei int32, u uint32, t int64, why reason) explanation {
+	dept := a.staff[u].dept
+	if why == reasonWard {
+		for j := range e.stays {
+			if from, to := a.stayWindow(e, j); t >= from && t <= to && dept >= 0 && containsI32(e.stays[j].depts, dept) {
+				return explanation{why: reasonWard, ep: ei}
+			}
+		}
 		return explanation{ep: -1}
 	}
-	if dept >= 0 && containsI32(ix.epDepts[ei], dept) {
-		return explanation{why: reasonDepartment, ep: ei}
-	}
-	mates := ix.teams.mates[u]
-	if len(mates) == 0 {
+	if from, to := a.careWindow(e); t < from || t > to {
 		return explanation{ep: -1}
 	}
-	for _, c := range e.clin {
-		if containsSorted(mates, c) {
-			return explanation{why: reasonTeam, ep: ei, mate: c}
+	if why == reasonDepartment {
+		if dept >= 0 && containsI32(ix.epDepts[ei], dept) {
+			return explanation{why: reasonDepartment, ep: ei}
+		}
+		return explanation{ep: -1}
+	}
+	if mates := ix.teams.mates[u]; len(mates) > 0 {
+		for _, c := range e.clin {
+			if containsSorted(mates, c) {
+				return explanation{why: reasonTeam, ep: ei, mate: c}
+			}
 		}
 	}
 	return explanation{ep: -1}

@@ -203,3 +203,34 @@ func TestDecisions(t *testing.T) {
 		t.Error("a decision on a case never decided")
 	}
 }
+
+// TestEvidencePackHeldExplanation checks a case raised despite an
+// explanation (a nurse opening her own record on her own ward): the pack
+// shows the ward explanation holding and the others failing.
+func TestEvidencePackHeldExplanation(t *testing.T) {
+	a, at := serviceTrust(3)
+	a.AddStaff(Staff{ID: "N7", Family: "Jones", Department: "Ward 7 (Cardiology)", NHSNumber: nhs(101)})
+	read(a, "N7", 101, at.Add(time.Hour))
+	res := a.Run()
+	if len(res.Cases) != 1 || !slices.Contains(res.Cases[0].Kinds, "self") {
+		t.Fatalf("cases %+v, want one self case", res.Cases)
+	}
+	pk, err := res.EvidencePack(res.Cases[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pk.Accesses) != 1 || pk.Accesses[0].Reason != "ward" || !pk.Accesses[0].UnderReview() {
+		t.Fatalf("accesses %+v", pk.Accesses)
+	}
+	held := map[string]bool{}
+	for _, at := range pk.Accesses[0].Tried {
+		held[at.Explanation] = at.Held
+	}
+	if !held["ward"] || !held["department"] || held["direct_care"] || held["service"] {
+		t.Errorf("tried %+v: want ward and department to hold, direct care and service not", pk.Accesses[0].Tried)
+	}
+	pr := res.PatientReport(nhs(101), at)
+	if len(pr.Entries) != 1 || pr.Reason(&pr.Entries[0]) != UnderReviewText {
+		t.Errorf("patient report %+v: an explained access in a case reads as under review", pr.Entries)
+	}
+}

@@ -145,8 +145,7 @@ func (r *Result) byEpisode(x *rec, why reason) (bool, string) {
 		return false, "the patient has no visit or appointment on record"
 	}
 	for _, ei := range ix.patEps[x.pat] {
-		ex := a.explainByEpisode(ix, &a.episodes[ei], ei, x.user, x.t)
-		if ex.why == why {
+		if ex := a.tryEpisode(ix, &a.episodes[ei], ei, x.user, x.t, why); ex.why == why {
 			return true, a.fact(ix, ex, x.user)
 		}
 	}
