@@ -19,6 +19,7 @@ Usage:
              [--from T] [--to T] [--min-level L] [--placeholders FILE] PATH...
   vigil rules check [--format text|json] [--placeholders FILE] PATH...
   vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]
+  vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf]
   vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE]
              [--reviews FILE] [--format table|csv|jsonl] [--output FILE] [--min-score N]
   vigil token create --data DIR --role ROLE [--name NAME] | list --data DIR | revoke --data DIR NAME|ID

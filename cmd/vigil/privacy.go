@@ -8,45 +8,52 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/vigilhealth/vigil/internal/ingest/access"
 	"github.com/vigilhealth/vigil/internal/privacy"
 )
 
-// privacyCmd runs "vigil privacy audit".
+const privacyUsage = `want a subcommand:
+  vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE] [--format table|csv|jsonl]
+  vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf] [--output FILE]`
+
+// privacyCmd runs "vigil privacy audit" and "vigil privacy report".
 func privacyCmd(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "audit" {
-		return usageErr("want a subcommand: vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE] [--format table|csv|jsonl]")
+	if len(args) > 0 {
+		switch args[0] {
+		case "audit":
+			return privacyAudit(args[1:], stdout, stderr)
+		case "report":
+			return privacyReport(args[1:], stdout, stderr)
+		}
 	}
-	return privacyAudit(args[1:], stdout, stderr)
+	return usageErr("%s", privacyUsage)
 }
 
-// privacyFlags are the options of "vigil privacy audit".
+// privacyFlags are the options of "vigil privacy audit" and "report".
 type privacyFlags struct {
 	staff, vip, reviews, format, output string
-	truth                               string
+	truth, patient                      string
 	adt, access                         listFlag
 	minScore                            int
 }
 
-func privacyAudit(args []string, stdout, stderr io.Writer) error {
-	var pf privacyFlags
-	fs := flag.NewFlagSet("privacy audit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// inputFlags registers the flags naming the inputs, shared by audit and
+// report.
+func (pf *privacyFlags) inputFlags(fs *flag.FlagSet) {
 	fs.StringVar(&pf.staff, "staff", "", "staff roster CSV (user_id,given_name,family_name,job_role,department,address,postcode,start_date,end_date)")
 	fs.Var(&pf.adt, "adt", "HL7 v2 ADT/SIU file or folder (repeatable; several paths may follow one --adt)")
 	fs.Var(&pf.access, "access", "FHIR AuditEvent NDJSON, Bundle JSON or ATNA XML file or folder (repeatable)")
 	fs.StringVar(&pf.vip, "vip", "", "watch list of VIP patients: one NHS number per line")
 	fs.StringVar(&pf.reviews, "reviews", "", "break-glass reviews CSV (default: breakglass_reviews.csv beside the access log, if present)")
-	fs.StringVar(&pf.format, "format", "", "output format: table, csv or jsonl (default table on a terminal, else jsonl)")
-	fs.StringVar(&pf.output, "output", "", "write cases to this file instead of standard output")
-	fs.IntVar(&pf.minScore, "min-score", 0, "report only cases scoring at least this")
-	fs.StringVar(&pf.truth, "truth", "", "ground truth JSON of a synthetic trust: print recall and cases per 5,000 accesses on standard error")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE] [--format table|csv|jsonl]\n\n"+
-			"Explain every access to a patient record from care relationships and rank what nothing explains.\n\n")
-		fs.PrintDefaults()
-	}
+	fs.StringVar(&pf.output, "output", "", "write to this file instead of standard output")
+}
+
+// parseInputs parses args into pf and checks that the inputs are named.
+func (pf *privacyFlags) parseInputs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(spreadPaths(args, "adt", "access")); err != nil {
 		return err
 	}
@@ -55,6 +62,25 @@ func privacyAudit(args []string, stdout, stderr io.Writer) error {
 	}
 	if pf.staff == "" || len(pf.adt) == 0 || len(pf.access) == 0 {
 		return usageErr("--staff, --adt and --access are required")
+	}
+	return nil
+}
+
+func privacyAudit(args []string, stdout, stderr io.Writer) error {
+	var pf privacyFlags
+	fs := flag.NewFlagSet("privacy audit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pf.inputFlags(fs)
+	fs.StringVar(&pf.format, "format", "", "output format: table, csv or jsonl (default table on a terminal, else jsonl)")
+	fs.IntVar(&pf.minScore, "min-score", 0, "report only cases scoring at least this")
+	fs.StringVar(&pf.truth, "truth", "", "ground truth JSON of a synthetic trust: print recall and cases per 5,000 accesses on standard error")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE] [--format table|csv|jsonl]\n\n"+
+			"Explain every access to a patient record from care relationships and rank what nothing explains.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := pf.parseInputs(fs, args); err != nil {
+		return err
 	}
 	dst, terminal, closeOut, err := openOutput(pf.output, stdout)
 	if err != nil {
@@ -222,4 +248,43 @@ func flagName(arg string) (string, bool) {
 		return name[:i], true
 	}
 	return name, false
+}
+
+// privacyReport runs "vigil privacy report": every access to one
+// patient's record, for the patient.
+func privacyReport(args []string, stdout, stderr io.Writer) error {
+	var pf privacyFlags
+	fs := flag.NewFlagSet("privacy report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pf.inputFlags(fs)
+	fs.StringVar(&pf.patient, "patient", "", "the patient's NHS number")
+	fs.StringVar(&pf.format, "format", "csv", "report format: fhir (a Bundle of AuditEvents), csv or pdf")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf] [--output FILE]\n\n"+
+			"Every access to one patient's record: who, when, and why it was explained or that it is under review.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := pf.parseInputs(fs, args); err != nil {
+		return err
+	}
+	nhs := access.NormaliseNHSNumber(pf.patient)
+	if nhs == "" {
+		return usageErr("--patient NHS_NUMBER is required")
+	}
+	if !slices.Contains(privacy.ReportFormats, pf.format) {
+		return usageErr("--format %q: want %s", pf.format, strings.Join(privacy.ReportFormats, ", "))
+	}
+	res, err := runPrivacy(pf, stderr)
+	if err != nil {
+		return err
+	}
+	dst, _, closeOut, err := openOutput(pf.output, stdout)
+	if err != nil {
+		return err
+	}
+	if err := privacy.WriteReport(dst, pf.format, res.PatientReport(nhs, time.Now())); err != nil {
+		closeOut()
+		return err
+	}
+	return closeOut()
 }

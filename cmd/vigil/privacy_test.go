@@ -92,7 +92,7 @@ func TestPrivacyAuditFormats(t *testing.T) {
 		t.Errorf("csv: exit %d, output %q", code, out.String())
 	}
 	out.Reset()
-	if code := run(trustArgs("table"), &out, &errb); code != 0 || !strings.Contains(out.String(), "records opened") || !strings.Contains(out.String(), "PC-00001") {
+	if code := run(trustArgs("table"), &out, &errb); code != 0 || !strings.Contains(out.String(), "records opened") || !strings.Contains(out.String(), "PC-") {
 		t.Errorf("table: exit %d, output %q", code, out.String())
 	}
 	bad := filepath.Join(t.TempDir(), "staff.csv")
@@ -128,5 +128,50 @@ func TestPrivacyAuditTruth(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run(append(trustArgs("jsonl"), "--truth", truth), &out, &errb); code != 0 || !strings.Contains(errb.String(), `evaluation: {"misuse_pairs":1,"found_pairs":0`) {
 		t.Errorf("exit %d, stderr %s", code, errb.String())
+	}
+}
+
+// TestPrivacyReport runs "vigil privacy report" for one patient in each
+// format and checks the errors a user can make.
+func TestPrivacyReport(t *testing.T) {
+	args := func(format string) []string {
+		a := trustArgs(format)
+		a[1] = "report"
+		return append(a, "--patient", "999 000 0026") // patient 1 of the test trust
+	}
+	tests := []struct {
+		format string
+		want   string
+	}{
+		{"csv", "time,user_id,user_name,role,action,reason,case_id\n"},
+		{"fhir", `"resourceType": "Bundle"`},
+		{"pdf", "%PDF-1.4\n"},
+	}
+	for _, tc := range tests {
+		out := filepath.Join(t.TempDir(), "report."+tc.format)
+		var stdout, errb bytes.Buffer
+		if code := run(append(args(tc.format), "--output", out), &stdout, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.format, code, errb.String())
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), tc.want) || !strings.Contains(string(data), "Shah") {
+			t.Errorf("%s report lacks %q or the consultant: %.300s", tc.format, tc.want, data)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(args("docx"), &out, &errb); code != 2 || !strings.Contains(errb.String(), "fhir, csv, pdf") && !strings.Contains(errb.String(), "csv, fhir, pdf") {
+		t.Errorf("format docx: exit %d, %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"privacy", "report"}, &out, &errb); code != 2 {
+		t.Errorf("report without inputs: exit %d", code)
+	}
+	errb.Reset()
+	noPatient := args("csv")
+	if code := run(noPatient[:len(noPatient)-2], &out, &errb); code != 2 || !strings.Contains(errb.String(), "--patient") {
+		t.Errorf("report without --patient: exit %d, %s", code, errb.String())
 	}
 }

@@ -3,6 +3,7 @@ package privacy
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"time"
 )
@@ -113,7 +114,7 @@ func (a *Auditor) buildCases(st *stream, pl *people) []Case {
 			cmp.Compare(a.staff[x.user].ID, a.staff[y.user].ID), cmp.Compare(a.patients[x.pat].Key, a.patients[y.pat].Key))
 	})
 	for i := range cases {
-		a.fillCase(&cases[i], i, st.ix, pl)
+		a.fillCase(&cases[i], st.ix, pl)
 	}
 	return cases
 }
@@ -136,10 +137,10 @@ func markRepeats(cases []Case) {
 	}
 }
 
-// fillCase sets the identifiers, names and evidence of case i.
-func (a *Auditor) fillCase(c *Case, i int, ix *index, pl *people) {
+// fillCase sets the identifiers, names and evidence of a case.
+func (a *Auditor) fillCase(c *Case, ix *index, pl *people) {
 	s, p := &a.staff[c.user], &a.patients[c.pat]
-	c.ID = fmt.Sprintf("PC-%05d", i+1)
+	c.ID = caseID(s.ID, p.Key, c.span)
 	c.UserID, c.PatientID = s.ID, p.Key
 	c.Kinds = c.kinds.names()
 	c.UserName, c.UserRole, c.Department = s.name, s.Role, s.Department
@@ -151,6 +152,23 @@ func (a *Auditor) fillCase(c *Case, i int, ix *index, pl *people) {
 }
 
 func unixTime(t int64) time.Time { return time.Unix(t, 0).UTC() }
+
+// caseID names a case by what it is about, so that the same case keeps
+// its id when the analysis is run again with more accesses (a live
+// console records outcomes against it): the user and patient, or for a
+// mass look-up the user and the start of the span. "PC-" and 12 hex
+// digits of an FNV-1a hash.
+func caseID(user, patient string, sp *massSpan) string {
+	h := fnv.New64a()
+	h.Write([]byte(user))
+	h.Write([]byte{0})
+	if sp != nil {
+		fmt.Fprintf(h, "mass@%d", sp.from)
+	} else {
+		h.Write([]byte(patient))
+	}
+	return fmt.Sprintf("PC-%012X", h.Sum64()>>16)
+}
 
 // daysBetween counts the local days from one moment to another.
 func daysBetween(from, to int64, loc *time.Location) int {

@@ -57,8 +57,9 @@ type Scores struct {
 	FalseCases   int     `json:"false_cases"`
 	CasesPer5000 float64 `json:"cases_per_5000"`
 	// LegitimateExplained is a lower bound of the share of legitimate
-	// accesses explained: explained accesses less every misuse access,
-	// over the legitimate accesses.
+	// opened records explained: explained records less every misuse
+	// access (as if all were explained), over the opened records less the
+	// misuse accesses. A pair listed under two kinds counts once.
 	LegitimateExplained float64 `json:"legitimate_explained"`
 }
 
@@ -73,16 +74,20 @@ func Evaluate(cases []Case, sum Summary, truth GroundTruth) Scores {
 		}
 	}
 	pairs := map[[2]string]bool{}
+	pairAccesses := map[[2]string]int{}
 	kindTotal, kindFound := map[string]int{}, map[string]int{}
-	misuseAccesses := 0
 	for _, m := range truth.Misuse {
 		k := [2]string{m.UserID, m.PatientID}
 		pairs[k] = true
+		pairAccesses[k] = max(pairAccesses[k], m.Accesses)
 		kindTotal[m.Kind]++
 		if covered[k] {
 			kindFound[m.Kind]++
 		}
-		misuseAccesses += m.Accesses
+	}
+	misuseAccesses := 0
+	for _, n := range pairAccesses {
+		misuseAccesses += n
 	}
 	sc := Scores{MisusePairs: len(pairs), Cases: len(cases), RecallByKind: map[string]float64{}}
 	for k := range pairs {
@@ -104,7 +109,7 @@ func Evaluate(cases []Case, sum Summary, truth GroundTruth) Scores {
 		}
 	}
 	sc.CasesPer5000 = 5000 * ratio(len(cases), sum.Accesses)
-	sc.LegitimateExplained = ratio(max(sum.Explained-misuseAccesses, 0), truth.Legitimate)
+	sc.LegitimateExplained = ratio(max(sum.Explained-misuseAccesses, 0), sum.Accesses-misuseAccesses)
 	return sc
 }
 

@@ -10,7 +10,7 @@ import (
 // one that nothing found.
 func TestEvaluate(t *testing.T) {
 	res, _ := runTestTrust(t)
-	truth, err := ReadGroundTruth(strings.NewReader(`{"seed":1,"size":"test","accesses":35,"legitimate":20,"misuse":[
+	truth, err := ReadGroundTruth(strings.NewReader(`{"seed":1,"size":"test","accesses":37,"legitimate":20,"misuse":[
 		{"user_id":"H001","patient_id":"` + nhs(2) + `","kind":"family","accesses":2},
 		{"user_id":"M001","patient_id":"` + nhs(27) + `","kind":"mass_lookup","accesses":1},
 		{"user_id":"C001","patient_id":"` + nhs(1) + `","kind":"no_relationship","accesses":1}]}`))

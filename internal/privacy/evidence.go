@@ -67,7 +67,7 @@ func (a *Auditor) contextSentences(c *Case, s *staffRec, p *patientRec, ix *inde
 		out = append(out, fmt.Sprintf("At the time %s was under %s, not %s.", a.patientName(p), a.episodeWhere(&a.episodes[acc.mismatchEp]), deptOr(s)))
 	}
 	if c.kinds&(kNoRelationship|kDepartmentMismatch|kFamily|kNeighbour|kCoworker|kVIP|kDeceased) != 0 {
-		out = append(out, "No visit, appointment, referral, ward, team or justified break-glass links them.")
+		out = append(out, "No visit, appointment, referral, ward, department, team, service or justified break-glass links them.")
 	}
 	if c.kinds&kRepeatOffender != 0 {
 		out = append(out, fmt.Sprintf("%s had an earlier case.", s.name))
@@ -77,7 +77,7 @@ func (a *Auditor) contextSentences(c *Case, s *staffRec, p *patientRec, ix *inde
 
 func (a *Auditor) massSentence(c *Case, who string) string {
 	sp := c.span
-	return fmt.Sprintf("%s opened the records of %d patients %s %s, each within %d minutes of a search; no visit, appointment, referral, ward or team explains any of them.",
+	return fmt.Sprintf("%s opened the records of %d patients %s %s, each within %d minutes of a search; no visit, appointment, referral, ward, department, team or service explains any of them.",
 		who, len(sp.pats), times(sp.n), a.when(sp.from, sp.end, c.Days), int(a.opts.MassSearchWindow.Minutes()))
 }
 
@@ -241,9 +241,11 @@ func (a *Auditor) fact(ix *index, x explanation, u uint32) string {
 	case reasonWard:
 		return "works on the ward of " + what
 	case reasonDepartment:
-		return "same department as a clinician on " + what
+		return "in the department of a clinician or the specialty of " + what
 	case reasonTeam:
 		return "teammate " + a.staff[x.mate].ID + " cares for the patient on " + what
+	case reasonService:
+		return a.staff[u].Department + " serves " + a.depts.names[x.home] + ", whose patient this was on " + what
 	}
 	return x.why.String() + " on " + what
 }

@@ -17,21 +17,31 @@ const (
 	reasonWard              // works on the patient's ward or specialty
 	reasonDepartment        // same department as a clinician on the visit
 	reasonTeam              // a mined teammate treats the patient
+	reasonService           // the user's department serves the patient's ward or specialty (mined)
 	reasonBreakGlass        // break-glass, reviewed as justified or followed by care
 	numReasons
 )
 
 // reasonNames are the keys of Summary.ByExplanation.
-var reasonNames = [numReasons]string{"", "direct_care", "referral", "registered_carer", "registration_clerk", "ward", "department", "team", "breakglass_justified"}
+var reasonNames = [numReasons]string{"", "direct_care", "referral", "registered_carer", "registration_clerk", "ward", "department", "team", "service", "breakglass_justified"}
 
 func (r reason) String() string { return reasonNames[r] }
+
+// weak reports whether the reason rests only on a mined care team (a
+// teammate treats the patient), not on the user's own or their
+// department's relationship: not enough for a patient on the watch list,
+// whose record only those who care for them, their department or a
+// service that serves their ward should open.
+func (r reason) weak() bool { return r == reasonTeam }
 
 // index holds the relationships by the keys the stream looks them up by.
 type index struct {
 	pairLinks map[uint64][]link // (user, patient) -> explicit and episode links
 	patEps    [][]int32         // patient -> its episodes
-	epDepts   [][]int32         // episode -> departments of its clinicians
+	epDepts   [][]int32         // episode -> departments of its clinicians and specialties
+	homes     [][]int32         // episode -> departments of its wards, specialties and clinicians
 	teams     teams
+	services  services
 }
 
 // buildIndex resolves merged patients and turns episodes into links and
@@ -60,6 +70,11 @@ func (a *Auditor) buildIndex(canon []uint32) *index {
 		}
 		for j := range e.stays {
 			e.stays[j].depts = deptsOf(e.stays[j].ward, e.stays[j].service)
+			for _, d := range deptsOf("", e.stays[j].service) {
+				if !containsI32(ix.epDepts[i], d) {
+					ix.epDepts[i] = append(ix.epDepts[i], d)
+				}
+			}
 		}
 	}
 	for k := range ix.pairLinks {
@@ -81,16 +96,28 @@ func (a *Auditor) careWindow(e *episode) (from, to int64) {
 		before, after = a.opts.AppointmentBefore, a.opts.AppointmentAfter
 	}
 	to = maxTime
-	if e.end != 0 {
-		to = e.end + secs(after)
+	if end := a.episodeEnd(e); end != 0 {
+		to = end + secs(after)
 	}
 	return e.start - secs(before), to
+}
+
+// episodeEnd is when an episode ended, or 0 while it is open. An
+// outpatient visit (PV1-2 O) that no discharge closes ends OpenOutpatient
+// after it began: clinics see the patient the same day, and many PAS
+// feeds never send an A03 for them, which would otherwise leave the visit
+// explaining its specialty's accesses for ever.
+func (a *Auditor) episodeEnd(e *episode) int64 {
+	if e.end == 0 && e.class == "O" && a.opts.OpenOutpatient > 0 {
+		return e.start + secs(a.opts.OpenOutpatient)
+	}
+	return e.end
 }
 
 // stayWindow is the period ward staff may open the record for stay j.
 func (a *Auditor) stayWindow(e *episode, j int) (from, to int64) {
 	from = e.stays[j].from - secs(a.opts.WardBefore)
-	end := e.end
+	end := a.episodeEnd(e)
 	if j+1 < len(e.stays) {
 		end = e.stays[j+1].from
 	}
@@ -107,6 +134,7 @@ type explanation struct {
 	why  reason
 	ep   int32  // episode used, or -1
 	mate uint32 // teammate, for reasonTeam
+	home int32  // department served, for reasonService
 }
 
 // explain finds the first explanation of user u opening patient p at t,
@@ -129,37 +157,45 @@ func (a *Auditor) explain(ix *index, u, p uint32, t int64) explanation {
 	return explanation{ep: -1}
 }
 
+// episodeReasons are the explanations tried on each episode, in order.
+var episodeReasons = [...]reason{reasonWard, reasonDepartment, reasonTeam}
+
 // explainByEpisode tries ward membership, department and team for one
 // episode of the patient.
 func (a *Auditor) explainByEpisode(ix *index, e *episode, ei int32, u uint32, t int64) explanation {
+	for _, why := range episodeReasons {
+		if x := a.tryEpisode(ix, e, ei, u, t, why); x.why != reasonNone {
+			return x
+		}
+	}
+	return explanation{ep: -1}
+}
+
+// tryEpisode tries one explanation (ward, department or team) of user u
+// opening the patient of episode ei at t.
+func (a *Auditor) tryEpisode(ix *index, e *episode, ei int32, u uint32, t int64, why reason) explanation {
 	dept := a.staff[u].dept
-	for j := range e.stays {
-		if from, to := a.stayWindow(e, j); t >= from && t <= to && dept >= 0 && containsI32(e.stays[j].depts, dept) {
-			return explanation{why: reasonWard, ep: ei}
+	if why == reasonWard {
+		for j := range e.stays {
+			if from, to := a.stayWindow(e, j); t >= from && t <= to && dept >= 0 && containsI32(e.stays[j].depts, dept) {
+				return explanation{why: reasonWard, ep: ei}
+			}
 		}
-	}
-	from, to := a.careWindow(e)
-	if t < from || t > to {
 		return explanation{ep: -1}
 	}
-	if dept >= 0 && containsI32(ix.epDepts[ei], dept) {
-		return explanation{why: reasonDepartment, ep: ei}
-	}
-	mates := ix.teams.mates[u]
-	if len(mates) == 0 {
+	if from, to := a.careWindow(e); t < from || t > to {
 		return explanation{ep: -1}
 	}
-	for _, c := range e.clin {
-		if containsSorted(mates, c) {
-			return explanation{why: reasonTeam, ep: ei, mate: c}
+	if why == reasonDepartment {
+		if dept >= 0 && containsI32(ix.epDepts[ei], dept) {
+			return explanation{why: reasonDepartment, ep: ei}
 		}
+		return explanation{ep: -1}
 	}
-	for j := range e.stays {
-		if from, to := a.stayWindow(e, j); t >= from && t <= to {
-			for _, d := range e.stays[j].depts {
-				if containsI32(ix.teams.depts[u], d) {
-					return explanation{why: reasonTeam, ep: ei, mate: a.mateIn(ix, u, d)}
-				}
+	if mates := ix.teams.mates[u]; len(mates) > 0 {
+		for _, c := range e.clin {
+			if containsSorted(mates, c) {
+				return explanation{why: reasonTeam, ep: ei, mate: c}
 			}
 		}
 	}

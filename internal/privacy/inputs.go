@@ -2,7 +2,6 @@ package privacy
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -170,25 +169,6 @@ func (l *Loader) Access(path string) error {
 		}
 		return l.ndjson(file, f)
 	})
-}
-
-func (l *Loader) ndjson(file string, r io.Reader) error {
-	rd := fhir.NewReader(r, file)
-	for {
-		ac, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		var fe *fhir.Error
-		switch {
-		case errors.As(err, &fe):
-			l.bad("access", &InputError{Kind: "access", File: file, Line: fe.Line, Field: fe.Path, Msg: fe.Msg + errSuffix(fe.Err)})
-		case err != nil:
-			return err
-		default:
-			l.A.AddAccess(&ac.Access)
-		}
-	}
 }
 
 func errSuffix(err error) string {

@@ -26,6 +26,9 @@ type Options struct {
 	// ClerkWindow is how long before and after keying an ADT event its
 	// operator (EVN-5) may open the record.
 	ClerkWindow time.Duration
+	// OpenOutpatient is how long an outpatient visit with no discharge
+	// lasts.
+	OpenOutpatient time.Duration
 	// BreakGlassPeriod is how long a break-glass lasts when no stop event
 	// is seen; BreakGlassJustify is how soon after it a care relationship
 	// must start for it to count as justified without a review.
@@ -47,6 +50,12 @@ type Options struct {
 	// case.
 	MassSearchWindow, MassGap time.Duration
 	MassMinPatients           int
+	// Service departments: a department serves a ward or specialty when
+	// the otherwise unexplained records its staff opened cover at least
+	// ServiceMinShare of that department's episodes, and at least
+	// ServiceMinEpisodes of them, by more than one of its staff.
+	ServiceMinShare    float64
+	ServiceMinEpisodes int
 	// MinScore drops cases scoring below it.
 	MinScore int
 	// KeepExplanations keeps one Explanation per explained access in the
@@ -66,24 +75,27 @@ var london = sync.OnceValue(func() *time.Location {
 func DefaultOptions() Options {
 	const day = 24 * time.Hour
 	return Options{
-		Location:          london(),
-		CareBefore:        2 * day,
-		CareAfter:         14 * day,
-		AppointmentBefore: 7 * day,
-		AppointmentAfter:  14 * day,
-		ReferralBefore:    30 * day,
-		WardBefore:        4 * time.Hour,
-		WardAfter:         2 * day,
-		ClerkWindow:       4 * time.Hour,
-		BreakGlassPeriod:  8 * time.Hour,
-		BreakGlassJustify: 3 * day,
-		DayStart:          7,
-		DayEnd:            20,
-		TeamMinShared:     3,
-		TeamMinJaccard:    0.05,
-		TeamMaxUsers:      40,
-		MassSearchWindow:  10 * time.Minute,
-		MassGap:           30 * time.Minute,
-		MassMinPatients:   10,
+		Location:           london(),
+		CareBefore:         2 * day,
+		CareAfter:          14 * day,
+		AppointmentBefore:  7 * day,
+		AppointmentAfter:   14 * day,
+		ReferralBefore:     30 * day,
+		WardBefore:         4 * time.Hour,
+		WardAfter:          2 * day,
+		ClerkWindow:        4 * time.Hour,
+		OpenOutpatient:     day,
+		BreakGlassPeriod:   8 * time.Hour,
+		BreakGlassJustify:  3 * day,
+		DayStart:           7,
+		DayEnd:             20,
+		TeamMinShared:      3,
+		TeamMinJaccard:     0.05,
+		TeamMaxUsers:       40,
+		MassSearchWindow:   10 * time.Minute,
+		MassGap:            30 * time.Minute,
+		MassMinPatients:    10,
+		ServiceMinShare:    0.15,
+		ServiceMinEpisodes: 5,
 	}
 }

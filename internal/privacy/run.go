@@ -22,15 +22,19 @@ func (a *Auditor) Run() *Result {
 	sortRecs(recs)
 	ix := a.buildIndex(canon)
 	ix.teams = a.mineTeams(recs)
+	ix.homes = a.homes(ix)
+	xs := a.explainAll(ix, recs)
+	ix.services = a.mineServices(ix, recs, xs)
 	pl := a.matchPeople()
 	st := newStream(a, ix, &pl)
 	for i := range recs {
-		st.step(&recs[i])
+		st.step(&recs[i], &xs[i])
 	}
 	st.finish()
-	res := &Result{Summary: st.sum, Explanations: st.expl}
+	res := &Result{Summary: st.sum, Explanations: st.expl, a: a, ix: ix, recs: recs, xs: xs}
 	res.Summary.TeamLinks = ix.teams.edges
 	res.Cases = a.buildCases(st, &pl)
+	res.indexCases()
 	res.Summary.Cases = len(res.Cases)
 	for _, c := range res.Cases {
 		for _, k := range c.Kinds {
@@ -115,7 +119,9 @@ func newStream(a *Auditor, ix *index, pl *people) *stream {
 	return &stream{a: a, ix: ix, pl: pl, sum: a.newSummary(), users: make([]userState, len(a.staff)), pairs: map[uint64]*pairAcc{}}
 }
 
-func (s *stream) step(r *rec) {
+// step takes one access in time order with its explanation from the
+// care records (explainAll), which open completes and writes back.
+func (s *stream) step(r *rec, x *explanation) {
 	us := &s.users[r.user]
 	switch r.kind {
 	case kindQuery:
@@ -129,7 +135,7 @@ func (s *stream) step(r *rec) {
 			}
 		}
 	case kindOpen:
-		s.open(us, r)
+		s.open(us, r, x)
 	}
 }
 
@@ -183,11 +189,19 @@ func (s *stream) underBreakGlass(us *userState, r *rec) (under, ok bool) {
 	return false, false
 }
 
-// open explains one opened record or hands it to the detectors.
-func (s *stream) open(us *userState, r *rec) {
+// open explains one opened record or hands it to the detectors; the
+// final explanation is left in *xp for timelines and evidence.
+func (s *stream) open(us *userState, r *rec, xp *explanation) {
 	s.sum.Accesses++
 	a := s.a
-	x := a.explain(s.ix, r.user, r.pat, r.t)
+	x := *xp
+	defer func() { *xp = x }()
+	if x.why.weak() && a.vip[r.pat] {
+		x = explanation{ep: -1} // a watch-list record needs more than a teammate's care
+	}
+	if x.why == reasonNone {
+		x = a.explainByService(s.ix, r.user, r.pat, r.t)
+	}
 	under, ok := s.underBreakGlass(us, r)
 	if x.why == reasonNone && under && ok {
 		x.why = reasonBreakGlass

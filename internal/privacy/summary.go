@@ -49,6 +49,15 @@ type Result struct {
 	// Explanations holds one entry per explained access, in time order,
 	// when Options.KeepExplanations is set.
 	Explanations []Explanation
+
+	// What timelines and evidence packs read: the inputs, the index of
+	// relationships, every access in time order with its explanation,
+	// and the case of each user-patient pair.
+	a      *Auditor
+	ix     *index
+	recs   []rec
+	xs     []explanation
+	caseOf map[uint64]int // pairKey(user, patient) -> index into Cases
 }
 
 func (a *Auditor) newSummary() Summary {

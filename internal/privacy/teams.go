@@ -19,13 +19,15 @@ import (
 //     pharmacist or clerk who works with every ward does not fuse the
 //     whole organisation into one team.
 //
-// An access is explained by the team when a teammate is a clinician on
-// the patient's episode, or works in the department of the patient's ward.
+// An access is explained by the team when a teammate is a clinician named
+// on the patient's episode. (A teammate merely working in the department
+// of the patient's ward is not enough: a hub such as Outpatients would
+// then explain every clinic patient to anyone who works with it; the
+// departments that do serve every ward are mined as services instead.)
 
 // teams is the mined co-access graph.
 type teams struct {
 	mates [][]uint32 // per user: teammates, sorted
-	depts [][]int32  // per user: the departments of their teammates
 	edges int
 }
 
@@ -59,7 +61,7 @@ func (a *Auditor) mineTeams(recs []rec) teams {
 		}
 		start = end
 	}
-	t := teams{mates: make([][]uint32, nUsers), depts: make([][]int32, nUsers)}
+	t := teams{mates: make([][]uint32, nUsers)}
 	for k, n := range shared {
 		u, v := uint32(k>>32), uint32(k)
 		union := perUser[u] + perUser[v] - n
@@ -72,21 +74,6 @@ func (a *Auditor) mineTeams(recs []rec) teams {
 	}
 	for u := range t.mates {
 		slices.Sort(t.mates[u])
-		for _, m := range t.mates[u] {
-			if d := a.staff[m].dept; d >= 0 && !containsI32(t.depts[u], d) {
-				t.depts[u] = append(t.depts[u], d)
-			}
-		}
 	}
 	return t
-}
-
-// mateIn returns a teammate of u who works in department d.
-func (a *Auditor) mateIn(ix *index, u uint32, d int32) uint32 {
-	for _, m := range ix.teams.mates[u] {
-		if a.staff[m].dept == d {
-			return m
-		}
-	}
-	return u
 }

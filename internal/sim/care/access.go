@@ -63,8 +63,15 @@ type dayGen struct {
 	buf []int32
 }
 
+// add records one legitimate access. A member of staff who is the patient
+// (admitted, or seen in clinic) is not at work caring for themselves: the
+// rota picks whoever is on shift, so that pick is dropped rather than
+// logged as legitimate care, which no trust would accept it as.
 func (g *dayGen) add(t time.Time, user, patient int32, nhs string, why Reason) {
 	if user < 0 || t.Before(g.w.day(g.d)) || !t.Before(g.w.day(g.d+1)) {
+		return
+	}
+	if patient >= 0 && g.w.Staff[user].Patient == patient {
 		return
 	}
 	g.out = append(g.out, access{At: t, User: user, Patient: patient, NHS: nhs, Reason: why, Misuse: -1})

@@ -1,0 +1,294 @@
+package privacy
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/ingest/access"
+	"github.com/vigilhealth/vigil/internal/ingest/hl7"
+)
+
+// Live runs the analysis inside vigil serve: it takes audit and ADT events
+// as the server stores them (*event.Event, as fhir.Access.ToEvent,
+// atna.Message.ToEvent and hl7.ToEvent fill them), keeps them, and
+// re-analyses on a schedule, so that Cases always answers from the last
+// complete run. The analysis is a whole-log method (care teams and
+// service departments are mined from every access kept), so each run
+// starts afresh from what is kept; MaxAccesses bounds it.
+//
+// Live is safe for concurrent use: events may be added while a run is in
+// progress (they count in the next run).
+type Live struct {
+	opts Options
+	log  *slog.Logger
+	// MaxAccesses is how many audit events are kept: once an eighth more
+	// have arrived, the oldest are dropped down to it (and counted in
+	// Dropped), so that the copy is paid once per eighth. Set before the
+	// first event.
+	MaxAccesses int
+
+	mu       sync.Mutex
+	staff    []Staff
+	vip      []string
+	reviews  []Review
+	adts     []*hl7.ADT
+	accesses []access.Access
+	dropped  uint64
+	changed  bool
+
+	res atomic.Pointer[Result]
+}
+
+// DefaultMaxAccesses keeps about a month of a medium trust's access log
+// (about 12 GB of FHIR JSON at the source, 200 bytes an access here).
+const DefaultMaxAccesses = 5_000_000
+
+// NewLive returns a Live analysis with the given options, logging to log
+// (nil for none).
+func NewLive(opts Options, log *slog.Logger) *Live {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses}
+}
+
+// SetRoster replaces the staff roster (reloaded from the HR export).
+func (l *Live) SetRoster(staff []Staff) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.staff, l.changed = append([]Staff(nil), staff...), true
+}
+
+// SetWatchList replaces the VIP watch list (NHS numbers).
+func (l *Live) SetWatchList(nhs []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.vip, l.changed = append([]string(nil), nhs...), true
+}
+
+// AddReview records a break-glass review.
+func (l *Live) AddReview(r Review) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.reviews, l.changed = append(l.reviews, r), true
+}
+
+// Dropped is how many audit events were dropped for MaxAccesses.
+func (l *Live) Dropped() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.dropped
+}
+
+// AddEvent takes one stored event and reports whether it was kept: an
+// audit event (FHIR AuditEvent or DICOM/ATNA) naming a user, or an HL7
+// ADT message naming a patient. Other events are ignored. ev is not kept:
+// its values are copied.
+func (l *Live) AddEvent(ev *event.Event) bool {
+	switch {
+	case ev.LogSource.Product == "hl7" && ev.LogSource.Service == "adt":
+		m := adtFromEvent(ev)
+		if m == nil {
+			return false
+		}
+		l.mu.Lock()
+		l.adts, l.changed = append(l.adts, m), true
+		l.mu.Unlock()
+		return true
+	case isAuditEvent(ev):
+		ac := accessFromEvent(ev)
+		if ac.UserID == "" && ac.UserName == "" {
+			return false
+		}
+		l.mu.Lock()
+		l.accesses, l.changed = append(l.accesses, ac), true
+		if n := len(l.accesses) - l.MaxAccesses; l.MaxAccesses > 0 && n > l.MaxAccesses/8 {
+			l.accesses = append(l.accesses[:0:0], l.accesses[n:]...)
+			l.dropped += uint64(n)
+		}
+		l.mu.Unlock()
+		return true
+	}
+	return false
+}
+
+func isAuditEvent(ev *event.Event) bool {
+	p := ev.LogSource.Product
+	return (p == "fhir" && ev.LogSource.Service == "auditevent") || (p == "dicom" && ev.LogSource.Service == "atna")
+}
+
+// Analyse runs the analysis now over everything kept, makes it the
+// result Cases answers from, and returns it.
+func (l *Live) Analyse() *Result {
+	l.mu.Lock()
+	staff, vip, reviews := l.staff, l.vip, l.reviews
+	adts, accs := l.adts, l.accesses
+	l.changed = false
+	l.mu.Unlock()
+	// The slices are only appended to (or replaced) under the lock, so the
+	// prefixes taken above stay as they were while the run reads them.
+	a := New(l.opts)
+	for _, s := range staff {
+		a.AddStaff(s)
+	}
+	for _, m := range adts {
+		if err := a.AddADT(m); err != nil {
+			a.AddInputError("adt")
+		}
+	}
+	for i := range accs {
+		a.AddAccess(&accs[i])
+	}
+	for _, n := range vip {
+		a.AddVIP(n)
+	}
+	for _, r := range reviews {
+		a.AddReview(r)
+	}
+	res := a.Run()
+	l.res.Store(res)
+	return res
+}
+
+// Run re-analyses every period while anything changed, until ctx is done.
+// It returns ctx's error.
+func (l *Live) Run(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		l.mu.Lock()
+		changed := l.changed
+		l.mu.Unlock()
+		if !changed {
+			continue
+		}
+		began := time.Now()
+		res := l.Analyse()
+		l.log.Info("privacy analysis", "accesses", res.Summary.Accesses, "explained", res.Summary.Explained,
+			"cases", res.Summary.Cases, "took", time.Since(began).Round(time.Millisecond))
+	}
+}
+
+// Result is the last complete analysis, or nil before the first.
+func (l *Live) Result() *Result { return l.res.Load() }
+
+// Cases returns the cases of the last complete analysis, ranked; none
+// before the first. The slice is the caller's.
+func (l *Live) Cases() []Case {
+	res := l.res.Load()
+	if res == nil {
+		return []Case{}
+	}
+	return append([]Case(nil), res.Cases...)
+}
+
+// accessFromEvent rebuilds the normalised access from the fields that
+// access.Access.AddFields and the format's ToEvent wrote.
+func accessFromEvent(ev *event.Event) access.Access {
+	ac := access.Access{Recorded: ev.Time, Source: ev.Host}
+	get := func(name string) string { return first(ev, name) }
+	all := func(name string) []string { return values(ev, name) }
+	ac.ID = get("fhir.id")
+	ac.Action = firstOf(get("fhir.action"), get("atna.action"))
+	ac.Type = access.Coding{Code: firstOf(get("fhir.type"), get("atna.event_id"))}
+	for _, c := range append(all("fhir.subtype"), all("atna.event_type")...) {
+		ac.Subtypes = append(ac.Subtypes, access.Coding{Code: c})
+	}
+	ac.UserID, ac.UserName = get("user.id"), get("user.name")
+	ac.UserRole = all("user.role")
+	for _, id := range all("patient.id") {
+		ac.PatientIDs = append(ac.PatientIDs, access.Identifier{Value: id})
+	}
+	ac.NHSNumber = get("patient.nhs_number")
+	ac.PatientRefs = all("patient.reference")
+	for _, p := range all("purpose_of_use") {
+		ac.PurposeOfUse = append(ac.PurposeOfUse, access.Coding{Code: p})
+	}
+	ac.BreakGlass = get("breakglass") == "true"
+	ac.Query = get("query")
+	return ac
+}
+
+// adtFromEvent rebuilds what hl7.ToEvent keeps of an ADT message: the
+// trigger, time, operator, patient identity and the visit's class, ward,
+// specialty, number and attending clinicians. (Consulting, admitting and
+// referring clinicians, next of kin and addresses are not in the stored
+// event; the offline audit reads them from the messages.) A discharge
+// (A03) ends the visit at the event time.
+func adtFromEvent(ev *event.Event) *hl7.ADT {
+	get := func(name string) string { return first(ev, name) }
+	m := &hl7.ADT{Event: get("hl7.event"), EventTime: ev.Time}
+	m.Operator = hl7.Person{ID: get("event.operator")}
+	p := &m.Patient
+	p.NHSNumber, p.MRN = get("patient.nhs_number"), get("patient.mrn")
+	if p.NHSNumber == "" && p.MRN == "" {
+		return nil
+	}
+	fam, given, _ := strings.Cut(get("patient.name"), ", ")
+	p.Name = hl7.Name{Family: fam, Given: given}
+	p.Address.Postcode = get("patient.postcode")
+	if b, err := time.Parse(time.DateOnly, get("patient.birth_date")); err == nil {
+		p.BirthDate = b
+	}
+	if ward, num := get("visit.ward"), get("visit.number"); ward != "" || num != "" || get("visit.class") != "" {
+		v := &hl7.Visit{Class: get("visit.class"), Ward: ward, Service: get("visit.service"), Number: num}
+		for _, id := range values(ev, "visit.attending") {
+			v.Attending = append(v.Attending, hl7.Person{ID: id})
+		}
+		if m.Event == "A03" {
+			v.DischargeTime = ev.Time
+		}
+		m.Visit = v
+	}
+	for _, id := range values(ev, "merge.prior_identifier") {
+		m.Merges = append(m.Merges, hl7.Merge{Prior: []hl7.Identifier{{ID: id}}})
+	}
+	return m
+}
+
+// liveFields are the fields Live reads, interned once.
+var liveFields = func() map[string]event.FieldID {
+	m := map[string]event.FieldID{}
+	for _, n := range []string{"fhir.id", "fhir.action", "atna.action", "fhir.type", "atna.event_id", "fhir.subtype",
+		"atna.event_type", "user.id", "user.name", "user.role", "patient.id", "patient.nhs_number", "patient.reference",
+		"purpose_of_use", "breakglass", "query", "hl7.event", "event.operator", "patient.mrn", "patient.name",
+		"patient.postcode", "patient.birth_date", "visit.ward", "visit.number", "visit.class", "visit.service",
+		"visit.attending", "merge.prior_identifier"} {
+		m[n] = event.Intern(n)
+	}
+	return m
+}()
+
+// first returns the first value of the named field, copied.
+func first(ev *event.Event, name string) string {
+	v, _ := ev.Get(liveFields[name])
+	return strings.Clone(v)
+}
+
+// values returns every value of the named field, copied.
+func values(ev *event.Event, name string) []string {
+	var out []string
+	for i := ev.Index(liveFields[name]); i >= 0; i = ev.Next(i) {
+		out = append(out, strings.Clone(ev.Value(i)))
+	}
+	return out
+}
+
+func firstOf(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
