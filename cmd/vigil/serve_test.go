@@ -223,7 +223,10 @@ func TestCrashLosesNothing(t *testing.T) {
 		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
 		current.Load().kill(t)
 		t.Logf("kill %d: %d HTTP and %d syslog events acknowledged so far", i+1, ackedCount.Load(), tcpSender.ackedCount.Load())
-		current.Store(startVigil(t, bin, data, tcp))
+		// A fresh syslog port per process: a sender still holding the
+		// killed process must not reach its successor on the same port,
+		// whose count would then include a batch it does not know of.
+		current.Store(startVigil(t, bin, data, sharedtest.FreeTCPAddr(t)))
 	}
 	progress("events after the last restart")
 	stopSenders()
