@@ -211,6 +211,11 @@ func (d *decoder) uvarint(what string) (uint64, error) {
 }
 
 func (d *decoder) minimalUvarint() (uint64, bool) {
+	// Most varints here (string lengths, field counts) are one byte.
+	if d.off < len(d.data) && d.data[d.off] < 0x80 {
+		d.off++
+		return uint64(d.data[d.off-1]), true
+	}
 	v, n := binary.Uvarint(d.data[d.off:])
 	if n <= 0 || (n > 1 && d.data[d.off+n-1] == 0) {
 		return 0, false

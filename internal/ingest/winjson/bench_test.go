@@ -21,7 +21,13 @@ func sysmonEvent(b *testing.B) []byte {
 	return data
 }
 
-func BenchmarkDecodeSysmon(b *testing.B) {
+func BenchmarkDecodeSysmon(b *testing.B) { benchDecode(b, Decode) }
+
+// BenchmarkDecodeReuseSysmon is BenchmarkDecodeSysmon with DecodeReuse,
+// as the HTTP listener decodes.
+func BenchmarkDecodeReuseSysmon(b *testing.B) { benchDecode(b, DecodeReuse) }
+
+func benchDecode(b *testing.B, decode func([]byte, *event.Event) error) {
 	data := sysmonEvent(b)
 	var ev event.Event
 	b.SetBytes(int64(len(data)))
@@ -29,7 +35,7 @@ func BenchmarkDecodeSysmon(b *testing.B) {
 	n := 0
 	cpu := cpuTime()
 	for b.Loop() {
-		if err := Decode(data, &ev); err != nil {
+		if err := decode(data, &ev); err != nil {
 			b.Fatal(err)
 		}
 		n++

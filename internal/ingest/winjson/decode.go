@@ -14,8 +14,18 @@ import (
 // ev.Host is the event's Computer, ev.Record its EventRecordID (0 when
 // absent) and ev.Time its creation time in UTC (see the package comment for
 // which field wins); ev.LogSource is filled from a "logsource" object.
-func Decode(data []byte, ev *event.Event) error {
+func Decode(data []byte, ev *event.Event) error { return decodeOne(data, ev, false) }
+
+// DecodeReuse is Decode for a caller that reuses ev and keeps none of its
+// strings past ev's next Reset, as the event.Event contract allows: the
+// values are copied into ev's own arena (event.Event.AddBytes), so that
+// decoding allocates nothing once ev has grown to fit. Decode instead
+// gives each event fresh strings, which callers may keep.
+func DecodeReuse(data []byte, ev *event.Event) error { return decodeOne(data, ev, true) }
+
+func decodeOne(data []byte, ev *event.Event, reuse bool) error {
 	d := decoders.Get().(*decoder)
+	d.reuse = reuse
 	_, err := d.decode(data, ev, false)
 	decoders.Put(d)
 	return err
@@ -36,9 +46,10 @@ const (
 )
 
 // pending is a value waiting to be added to the event once the whole object
-// has parsed: values collect in one arena that becomes one string, so an
-// event costs one allocation however many fields it has, and a malformed
-// object leaves the event untouched.
+// has parsed: values collect in one arena that becomes one string (or, for
+// DecodeReuse, is copied into the event's arena), so an event costs at
+// most one allocation however many fields it has, and a malformed object
+// leaves the event untouched.
 type pending struct {
 	id       event.FieldID
 	kind     pendingKind
@@ -55,7 +66,10 @@ type decoder struct {
 	scratch []byte    // converted numbers
 	flat    nameCache // dotted names of flat layouts, renamed
 	plain   nameCache // names as written
-	recSeen bool      // EventRecordID was present and numeric
+	// logsources holds the log source names met so far.
+	logsources stringCache
+	recSeen    bool // EventRecordID was present and numeric
+	reuse      bool // values go into the event's arena (DecodeReuse)
 }
 
 func newDecoder() *decoder { return new(decoder) }
@@ -165,20 +179,23 @@ func (d *decoder) scalar(id event.FieldID, kind pendingKind, nullAsEmpty bool) b
 	return true
 }
 
-// finish moves the queued values into ev and derives its metadata.
+// finish moves the queued values into ev and derives its metadata. The
+// values become one new string, the event's one allocation, or with
+// d.reuse are copied into ev's own arena; log source names, which repeat,
+// are shared strings either way.
 func (d *decoder) finish(ev *event.Event) {
-	str := string(d.arena) // the event's one allocation
+	var str string
+	if !d.reuse {
+		str = string(d.arena)
+	}
 	for _, p := range d.pend {
-		v := str[p.off:p.end]
-		switch p.kind {
-		case toField:
-			ev.Add(p.id, v)
-		case toProduct:
-			ev.LogSource.Product = v
-		case toCategory:
-			ev.LogSource.Category = v
-		case toService:
-			ev.LogSource.Service = v
+		switch {
+		case p.kind != toField:
+			setLogSource(ev, p.kind, d.logsources.get(d.arena[p.off:p.end]))
+		case d.reuse:
+			ev.AddBytes(p.id, d.arena[p.off:p.end])
+		default:
+			ev.Add(p.id, str[p.off:p.end])
 		}
 	}
 	ev.Host, _ = ev.Get(event.Computer)
@@ -189,4 +206,16 @@ func (d *decoder) finish(ev *event.Event) {
 		}
 	}
 	ev.Time = eventTime(ev)
+}
+
+// setLogSource sets the part of ev.LogSource that kind names.
+func setLogSource(ev *event.Event, kind pendingKind, v string) {
+	switch kind {
+	case toProduct:
+		ev.LogSource.Product = v
+	case toCategory:
+		ev.LogSource.Category = v
+	case toService:
+		ev.LogSource.Service = v
+	}
 }

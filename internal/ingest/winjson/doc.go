@@ -56,5 +56,6 @@
 //
 // Speed: objects are read by a small scanner over []byte that flattens as
 // it goes, with no map[string]any and one allocation per event for all its
-// values; field names are interned once per decoder.
+// values (none with DecodeReuse, for a caller that reuses its events);
+// field names are interned once per decoder.
 package winjson

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +15,8 @@ import (
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
-// FuzzDecode checks Decode against encoding/json: it accepts the valid JSON
+// FuzzDecode checks Decode against encoding/json, and DecodeReuse against
+// Decode (the same event or the same error): it accepts the valid JSON
 // objects (within the nesting limit) and those that are valid but for raw
 // control characters (which it takes as whitespace outside strings), fails with a *SyntaxError inside the
 // input otherwise, and reads top-level strings as encoding/json does.
@@ -37,9 +39,13 @@ func FuzzDecode(f *testing.F) {
 	}
 	// One event for all inputs: a fresh one per input would allocate field
 	// slots for every name the fuzzer has ever interned.
-	var ev event.Event
+	var ev, reused event.Event
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := Decode(data, &ev)
+		rerr := DecodeReuse(data, &reused)
+		if fmt.Sprint(err) != fmt.Sprint(rerr) || render(&ev) != render(&reused) {
+			t.Fatalf("DecodeReuse(%q) = %v:\n%s\nDecode = %v:\n%s", data, rerr, render(&reused), err, render(&ev))
+		}
 		mapped := controlsToSpace(data)
 		object := bytes.HasPrefix(bytes.TrimLeft(mapped, " "), []byte("{")) && nesting(data) <= maxDepth
 		if err != nil && json.Valid(data) && object {

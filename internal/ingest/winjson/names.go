@@ -51,3 +51,29 @@ func (c *nameCache) put(name []byte, id event.FieldID) {
 	c.m[ns.key] = ns
 	c.slots[slotOf(name)] = ns
 }
+
+// maxStrings bounds a stringCache.
+const maxStrings = 64
+
+// stringCache hands out one string per distinct short value, for values
+// that repeat across events and must outlive them (log source names): a
+// value is allocated once, not per event. Past maxStrings distinct values
+// it allocates each new one.
+type stringCache struct {
+	m map[string]string
+}
+
+// get returns v as a string.
+func (c *stringCache) get(v []byte) string {
+	if s, ok := c.m[string(v)]; ok {
+		return s
+	}
+	s := string(v)
+	if len(c.m) < maxStrings {
+		if c.m == nil {
+			c.m = make(map[string]string)
+		}
+		c.m[s] = s
+	}
+	return s
+}
