@@ -19,9 +19,7 @@ func (b bitset) mask(h uint64) uint64 { return h & (uint64(len(b))*64 - 1) }
 // Bloom filter parameters of the pair filter: probes per pair.
 const pairProbes = 3
 
-// addPair and hasPair use double hashing over one 64-bit hash.
-func (b bitset) addPair(name, value []byte) { b.addPairHash(pairHash(name, value)) }
-
+// addPairHash and hasPair use double hashing over one 64-bit hash:
 // addPairHash adds the pair whose pairHash is h.
 func (b bitset) addPairHash(h uint64) {
 	h1, h2 := h, h>>32|1

@@ -1,6 +1,7 @@
 package eventstore_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,28 @@ func tearLastSegment(t *testing.T, dir string) {
 	defer f.Close()
 	if _, err := f.Write(append([]byte{0xf4, 0x01, 0, 0, 1, 2, 3, 4, 9, 0, 0, 0, 0, 0, 0, 0}, strings.Repeat("x", 100)...)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestAppendDoesNotAllocatePerRecord(t *testing.T) {
+	s, err := eventstore.Open(t.TempDir(), eventstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	recs := storetest.Records(1, storetest.Numbered(1000)...)
+	next := uint64(0)
+	appendAll := func() {
+		for i := range recs {
+			next++
+			recs[i].Seq = next
+		}
+		if err := s.Append(context.Background(), recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendAll() // grow the buffers and the index's tables
+	if n := testing.AllocsPerRun(10, appendAll); n > 10 {
+		t.Errorf("appending %d records: %v allocations, want a few per call, none per record", len(recs), n)
 	}
 }

@@ -48,14 +48,18 @@ func parseSegmentName(name string) (uint64, bool) {
 
 func indexPath(segPath string) string { return strings.TrimSuffix(segPath, segmentExt) + indexExt }
 
-// appendFrame appends one record's frame to b.
+// appendFrame appends one record's frame to b. The header is written in
+// place: a header array of its own would escape to the heap through the
+// checksum's assembly, one allocation per record.
 func appendFrame(b []byte, seq uint64, data []byte) []byte {
-	var h [frameHeader]byte
+	start := len(b)
+	b = append(b, make([]byte, frameHeader)...)
+	h := b[start:]
 	binary.LittleEndian.PutUint32(h[0:4], uint32(len(data)))
 	binary.LittleEndian.PutUint64(h[8:16], seq)
 	crc := crc32.Update(crc32.Checksum(h[0:4], castagnoli), castagnoli, h[8:16])
 	binary.LittleEndian.PutUint32(h[4:8], crc32.Update(crc, castagnoli, data))
-	return append(append(b, h[:]...), data...)
+	return append(b, data...)
 }
 
 // errTorn is what a scanner returns where the frames stop being whole at
