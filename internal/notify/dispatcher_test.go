@@ -240,3 +240,31 @@ func TestPermanentErrorNotRetried(t *testing.T) {
 		t.Errorf("%d attempts, stats %+v; want 1 attempt, failed", len(r.ids()), st)
 	}
 }
+
+// TestFullQueueDropsLowestLevelFirst fills a lane and checks that a burst
+// of low alerts never pushes out a critical one, and that order is kept.
+func TestFullQueueDropsLowestLevelFirst(t *testing.T) {
+	l := newLane(nil, 3)
+	now := time.Now()
+	offer := func(id, level string) { l.offer(&alert.Alert{ID: id, Level: level}, now, 0) }
+	offer("h1", "high")
+	offer("l1", "low")
+	offer("h2", "high")
+	offer("c1", "critical") // evicts l1
+	offer("l2", "low")      // lower than all queued: dropped
+	offer("h3", "high")     // evicts h1, the oldest high
+	var got []string
+	for {
+		a, ok := l.pop()
+		if !ok {
+			break
+		}
+		got = append(got, a.ID)
+	}
+	if want := []string{"h2", "c1", "h3"}; !slices.Equal(got, want) {
+		t.Errorf("queue %v, want %v", got, want)
+	}
+	if l.st.Dropped != 3 {
+		t.Errorf("dropped %d, want 3", l.st.Dropped)
+	}
+}

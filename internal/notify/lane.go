@@ -24,7 +24,8 @@ func newLane(t Target, max int) *lane {
 	return &lane{target: t, ready: make(chan struct{}, 1), queue: make([]*alert.Alert, max), last: map[string]time.Time{}, sweepAt: 1024}
 }
 
-// offer queues a unless throttled, dropping the oldest when full.
+// offer queues a unless throttled; when the queue is full the oldest of
+// its lowest-level alerts is dropped (see evict).
 func (l *lane) offer(a *alert.Alert, now time.Time, throttle time.Duration) {
 	l.mu.Lock()
 	if throttle > 0 {
@@ -36,11 +37,10 @@ func (l *lane) offer(a *alert.Alert, now time.Time, throttle time.Duration) {
 		l.last[a.ID] = now
 		l.sweep(now, throttle)
 	}
-	if l.n == len(l.queue) {
-		l.queue[l.head] = nil
-		l.head = (l.head + 1) % len(l.queue)
-		l.n--
-		l.st.Dropped++
+	if l.n == len(l.queue) && !l.evict(a) {
+		l.st.Dropped++ // everything queued matters more than a
+		l.mu.Unlock()
+		return
 	}
 	l.queue[(l.head+l.n)%len(l.queue)] = a
 	l.n++
@@ -49,6 +49,30 @@ func (l *lane) offer(a *alert.Alert, now time.Time, throttle time.Duration) {
 	case l.ready <- struct{}{}:
 	default:
 	}
+}
+
+// evict makes room for a in a full queue by dropping the oldest alert of
+// the lowest level queued, if that level is not above a's: in a burst, a
+// critical alert is not lost to make room for low ones. It reports
+// whether it made room. The caller holds mu.
+func (l *lane) evict(a *alert.Alert) bool {
+	victim, rank := -1, alert.LevelRank(a.Level)
+	for i := range l.n {
+		if r := alert.LevelRank(l.queue[(l.head+i)%len(l.queue)].Level); r <= rank && (victim < 0 || r < rank) {
+			victim, rank = i, r
+		}
+	}
+	if victim < 0 {
+		return false
+	}
+	for i := victim; i > 0; i-- { // close the gap, keeping the order
+		l.queue[(l.head+i)%len(l.queue)] = l.queue[(l.head+i-1)%len(l.queue)]
+	}
+	l.queue[l.head] = nil
+	l.head = (l.head + 1) % len(l.queue)
+	l.n--
+	l.st.Dropped++
+	return true
 }
 
 // sweep forgets alerts whose throttle has passed, once the memory has
