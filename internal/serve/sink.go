@@ -39,6 +39,42 @@ func newWALSink(log *wal.Log, processed *atomic.Uint64, maxLag uint64) *walSink 
 	return s
 }
 
+// Overload handling: a batch that finds the detector too far behind waits
+// up to overloadWait for it to catch up, polling every overloadPoll, before
+// it is refused with ingest.ErrOverloaded. Waiting slows the sender down
+// smoothly; refusing tells it to back off (HTTP 429 with Retry-After).
+const (
+	overloadWait = time.Second
+	overloadPoll = 5 * time.Millisecond
+)
+
+// waitForDetector returns once the detector lags the log by at most
+// maxLag records, or ErrOverloaded when it has not within overloadWait.
+func (s *walSink) waitForDetector(ctx context.Context) error {
+	behind := func() bool {
+		last, done := s.log.Stats().Last, s.processed.Load()
+		return last > done && last-done > s.maxLag
+	}
+	if !behind() {
+		return nil
+	}
+	deadline := time.NewTimer(overloadWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(overloadPoll)
+	defer tick.Stop()
+	for behind() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			s.overloads.Add(1)
+			return ingest.ErrOverloaded
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
 // Accept implements ingest.Sink.
 func (s *walSink) Accept(ctx context.Context, evs []*event.Event) error {
 	if len(evs) == 0 {
@@ -47,9 +83,8 @@ func (s *walSink) Accept(ctx context.Context, evs []*event.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if last, done := s.log.Stats().Last, s.processed.Load(); last > done && last-done > s.maxLag {
-		s.overloads.Add(1)
-		return ingest.ErrOverloaded
+	if err := s.waitForDetector(ctx); err != nil {
+		return err
 	}
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
