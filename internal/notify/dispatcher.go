@@ -13,10 +13,11 @@ import (
 // Options tune a Dispatcher. Zero values take the defaults.
 type Options struct {
 	MinLevel string        // lowest level notified: "high" by default
-	QueueLen int           // alerts waiting per target; when full the oldest is dropped (default 256)
+	QueueLen int           // alerts waiting per target; when full the lowest-level oldest is dropped (default 4096)
 	Retries  int           // further attempts after a failed send (default 3; negative: none)
 	Backoff  time.Duration // wait before the first retry, doubling each time up to a minute (default 1s)
 	Timeout  time.Duration // bound on one send (default 10s)
+	Workers  int           // sends in flight at once per target (default 4), so that a burst is not sent one round trip at a time
 	Throttle time.Duration // at most one notification per alert ID per target in this time (default 15m; negative: off)
 	Drain    time.Duration // how long Run goes on sending queued alerts after its context ends (default 5s)
 }
@@ -28,7 +29,7 @@ func (o Options) withDefaults() Options {
 		o.MinLevel = "high"
 	}
 	if o.QueueLen <= 0 {
-		o.QueueLen = 256
+		o.QueueLen = 4096
 	}
 	if o.Retries == 0 {
 		o.Retries = 3
@@ -37,6 +38,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Second
@@ -121,7 +125,9 @@ func (d *Dispatcher) Stats() Stats {
 func (d *Dispatcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for _, l := range d.lanes {
-		wg.Go(func() { d.work(ctx, l) })
+		for range d.opts.Workers {
+			wg.Go(func() { d.work(ctx, l) })
+		}
 	}
 	wg.Wait()
 	return nil
@@ -140,6 +146,7 @@ func (d *Dispatcher) work(ctx context.Context, l *lane) {
 				return
 			}
 		}
+		l.wake() // more queued: let another worker send it meanwhile
 		d.deliver(ctx, l, a)
 		if ctx.Err() != nil {
 			d.drain(l)

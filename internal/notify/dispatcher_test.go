@@ -164,7 +164,7 @@ func TestDispatcherLevelAndThrottle(t *testing.T) {
 
 func TestDispatcherQueueDropsOldest(t *testing.T) {
 	r := &recorder{name: "r"}
-	d := NewDispatcher([]Target{r}, Options{QueueLen: 3, Throttle: -1}, nil)
+	d := NewDispatcher([]Target{r}, Options{QueueLen: 3, Throttle: -1, Workers: 1}, nil)
 	for _, id := range []string{"1", "2", "3", "4", "5"} {
 		d.Notify(withID(id, "high"))
 	}
@@ -267,4 +267,60 @@ func TestFullQueueDropsLowestLevelFirst(t *testing.T) {
 	if l.st.Dropped != 3 {
 		t.Errorf("dropped %d, want 3", l.st.Dropped)
 	}
+}
+
+// inFlight is a target that holds each send until released and records
+// how many were in progress at once.
+type inFlight struct {
+	mu        sync.Mutex
+	now, most int
+	release   chan struct{}
+}
+
+func (f *inFlight) Name() string { return "inflight" }
+func (f *inFlight) Send(ctx context.Context, a *alert.Alert) error {
+	f.mu.Lock()
+	f.now++
+	f.most = max(f.most, f.now)
+	f.mu.Unlock()
+	<-f.release
+	f.mu.Lock()
+	f.now--
+	f.mu.Unlock()
+	return nil
+}
+
+// TestWorkersSendABurstTogether shows a burst sent by several workers at
+// once rather than one round trip at a time.
+func TestWorkersSendABurstTogether(t *testing.T) {
+	f := &inFlight{release: make(chan struct{})}
+	d := NewDispatcher([]Target{f}, Options{Workers: 3, Throttle: -1}, nil)
+	for _, id := range []string{"1", "2", "3", "4", "5"} {
+		d.Notify(withID(id, "high"))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- d.Run(ctx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.mu.Lock()
+		most := f.most
+		f.mu.Unlock()
+		if most == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("at most %d sends in flight, want 3", most)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(f.release)
+	for d.Stats()["inflight"].Sent < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("sent %d of 5", d.Stats()["inflight"].Sent)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }

@@ -45,9 +45,24 @@ func (l *lane) offer(a *alert.Alert, now time.Time, throttle time.Duration) {
 	l.queue[(l.head+l.n)%len(l.queue)] = a
 	l.n++
 	l.mu.Unlock()
+	l.signal()
+}
+
+// signal tells one waiting worker that the queue has alerts.
+func (l *lane) signal() {
 	select {
 	case l.ready <- struct{}{}:
 	default:
+	}
+}
+
+// wake signals another worker when alerts are still queued.
+func (l *lane) wake() {
+	l.mu.Lock()
+	more := l.n > 0
+	l.mu.Unlock()
+	if more {
+		l.signal()
 	}
 }
 
