@@ -18,7 +18,7 @@ import (
 // (HTTP 429, TCP reads paused) rather than detection falling behind. It
 // bounds the event-to-alert latency: the detector clears this many Windows
 // events in well under a second on two cores (docs/benchmarks.md).
-const DefaultMaxLag = 20_000
+const DefaultMaxLag = 10_000
 
 // walSink is the ingest.Sink of every listener: it encodes a batch and
 // appends it to the write-ahead log in one call, which returns once the
