@@ -171,7 +171,7 @@ func (s *Service) handleIncidents(w http.ResponseWriter, r *http.Request) {
 
 // Stats is the answer of GET /api/v1/stats.
 type Stats struct {
-	EventsStored    uint64           `json:"events_stored"`    // events the event store retains
+	EventsStored    uint64           `json:"events_stored"`    // durable events held: searchable, or in the log on their way
 	LogPosition     uint64           `json:"log_position"`     // last record in the event log
 	StorePosition   uint64           `json:"store_position"`   // last log record in the event store
 	EventsProcessed uint64           `json:"events_processed"` // records the detector has committed
@@ -202,9 +202,10 @@ func (s *Service) stats(r *http.Request) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	last := s.wal.Stats().Last // after the store's stats: what it appends meanwhile is counted once
 	st := Stats{
-		EventsStored:    uint64(es.Events),
-		LogPosition:     s.wal.Stats().Last,
+		EventsStored:    uint64(es.Events) + last - min(last, es.Position),
+		LogPosition:     last,
 		StorePosition:   es.Position,
 		EventsProcessed: s.processed.Load(),
 		Alerts:          alerts,

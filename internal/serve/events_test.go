@@ -49,7 +49,7 @@ func TestEventsSearchable(t *testing.T) {
 	var st Stats
 	waitFor(t, "30 events in the event store", func() bool {
 		ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
-		return st.EventsStored == 30
+		return st.EventsStored == 30 && st.StorePosition == 30
 	})
 	if st.LogPosition != 30 || st.StorePosition != 30 {
 		t.Fatalf("stats %+v: want log and store at 30", st)

@@ -181,7 +181,7 @@ func TestAlertFieldsAndDedupe(t *testing.T) {
 	var st Stats
 	waitFor(t, "both events in the event store", func() bool {
 		ts.do(t, "GET", "/api/v1/stats", testToken, nil, &st)
-		return st.EventsStored == 2
+		return st.EventsStored == 2 && st.StorePosition == 2 && st.EventsProcessed == 2
 	})
 	if st.EventsProcessed != 2 || st.Alerts != 1 || st.LogPosition != 2 || st.StorePosition != 2 {
 		t.Errorf("stats %+v, want 2 stored, 2 processed, 1 alert, both positions 2", st)
