@@ -63,7 +63,7 @@ func (s *Service) apiRoutes() []apiRoute {
 		{pattern: "GET /api/v1/events", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleSearch)},
 		{pattern: "GET /api/v1/stats", roles: figureRoles, handler: http.HandlerFunc(s.handleStats)},
 		{pattern: "GET /api/v1/sources", roles: figureRoles, handler: http.HandlerFunc(s.handleSources)},
-		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: http.HandlerFunc(s.handlePrivacyCases)},
+		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: s.privacy.CasesHandler()},
 		{pattern: "GET /api/v1/whoami", roles: anyRole, handler: http.HandlerFunc(handleWhoami)},
 		{pattern: "POST /api/v1/login", public: true, audit: auditNone, handler: http.HandlerFunc(s.auth.Login)},
 		{pattern: "POST /api/v1/logout", roles: peopleRoles, audit: auditNone, handler: http.HandlerFunc(s.auth.Logout)},
@@ -73,13 +73,6 @@ func (s *Service) apiRoutes() []apiRoute {
 			writeJSON(w, http.StatusNotFound, errorBody{"no such API route: " + r.URL.Path})
 		})},
 	}
-}
-
-// handlePrivacyCases answers GET /api/v1/privacy/cases. Placeholder: the
-// privacy engine fills the cases; the route and its policy stand here so
-// that the access rules hold from the start.
-func (s *Service) handlePrivacyCases(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"cases": []any{}})
 }
 
 // handleWhoami answers GET /api/v1/whoami: the caller's name, role and how

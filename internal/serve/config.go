@@ -35,6 +35,7 @@ type Config struct {
 	Correlation CorrelationConfig `yaml:"correlation"` // saving correlation windows across restarts
 	Events      EventsConfig      `yaml:"events"`      // retention of the searchable events
 	Audit       AuditConfig       `yaml:"audit"`       // the self-audit log
+	Privacy     PrivacyConfig     `yaml:"privacy"`     // the live patient-data guardian
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -96,6 +97,7 @@ func DefaultConfig() Config {
 		},
 		Flow:        FlowConfig{CheckEvery: DefaultFlowCheck, SaveEvery: DefaultFlowSave},
 		Correlation: CorrelationConfig{SnapshotEvery: DefaultSnapshotEvery},
+		Privacy:     PrivacyConfig{Every: DefaultPrivacyEvery},
 		Events:      EventsConfig{MaxAge: DefaultEventsMaxAge, MaxBytes: DefaultEventsMaxBytes},
 	}
 }
@@ -155,6 +157,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Correlation.validate(); err != nil {
+		return err
+	}
+	if err := c.Privacy.validate(); err != nil {
 		return err
 	}
 	if err := c.Events.validate(); err != nil {

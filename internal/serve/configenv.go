@@ -50,6 +50,10 @@ var envVars = []envVar{
 		return err
 	}},
 	str("VIGIL_AUDIT_KEY_FILE", "audit.key_file", func(c *Config) *string { return &c.Audit.KeyFile }),
+	str("VIGIL_PRIVACY_STAFF", "privacy.staff", func(c *Config) *string { return &c.Privacy.Staff }),
+	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
+	str("VIGIL_PRIVACY_REVIEWS", "privacy.reviews", func(c *Config) *string { return &c.Privacy.Reviews }),
+	dur("VIGIL_PRIVACY_EVERY", "privacy.every", func(c *Config) *time.Duration { return &c.Privacy.Every }),
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),

@@ -15,6 +15,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 	"github.com/vigilhealth/vigil/internal/wal"
 )
@@ -66,6 +67,9 @@ type detector struct {
 	// are committed with the next commit, at the position it covers, so
 	// that the store keeps one writer.
 	flowIn chan *alert.Alert
+	// privacy takes the audit and ADT events the patient-data guardian
+	// explains; nil: none.
+	privacy *privacy.Live
 	// snap saves corr's windows after commits and says which records only
 	// rebuild them at start (corrstate.go).
 	snap *corrSnapshots
@@ -188,6 +192,9 @@ func (d *detector) process(seq uint64, ev *event.Event, bad error, matched []*si
 		d.decodeErrs.Add(1)
 		d.log.Warn("detector: skipping a record that does not decode", "seq", seq, "err", bad)
 		return
+	}
+	if d.privacy != nil {
+		d.privacy.AddEvent(ev)
 	}
 	if len(matched) == 0 {
 		if len(ents) > 0 { // logons and connections link later alerts

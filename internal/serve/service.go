@@ -26,6 +26,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
 	"github.com/vigilhealth/vigil/internal/ingest/syslog"
 	"github.com/vigilhealth/vigil/internal/notify"
+	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 	"github.com/vigilhealth/vigil/internal/wal"
 	"github.com/vigilhealth/vigil/rules"
@@ -60,6 +61,7 @@ type Service struct {
 	syslog    *syslog.Listener
 	mllp      *hl7.Listener // nil when the hl7 section sets no address
 	fhir      *fhirHandler
+	privacy   *privacy.Live // explains accesses to patients' records
 	ln        net.Listener
 	srv       *http.Server
 	token     string
@@ -98,6 +100,10 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	if err := s.openData(); err != nil {
 		return nil, err
 	}
+	if err := s.openPrivacy(); err != nil {
+		return nil, err
+	}
+	s.det.privacy = s.privacy
 	if err := s.openNotify(os.Getenv); err != nil {
 		return nil, err
 	}
@@ -332,6 +338,12 @@ func (s *Service) Run(ctx context.Context) error {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
 	}
 	g.Go(func() error { return s.watchFlow(gctx) })
+	g.Go(func() error {
+		if err := s.privacy.Run(gctx, s.cfg.Privacy.Every); err != nil && gctx.Err() == nil {
+			return fmt.Errorf("privacy analysis: %w", err)
+		}
+		return nil
+	})
 	g.Go(func() error {
 		if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("API server: %w", err)
