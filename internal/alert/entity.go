@@ -63,7 +63,13 @@ func normEntity(e Entity, self string) (Entity, bool) {
 	if e.Kind == EntityArtifact {
 		return Entity{e.Kind, strings.ToLower(v)}, v != "" && v != "-"
 	}
-	v = strings.TrimSpace(strings.TrimLeft(v, `\`)) // a UNC path's \\HOST
+	for { // a UNC path's \\HOST, however many slashes and spaces lead
+		w := strings.TrimSpace(strings.TrimLeft(v, `\`))
+		if w == v {
+			break
+		}
+		v = w
+	}
 	if a, err := parseAddr(v); err == nil {
 		return addrEntity(e.Kind, a)
 	}
