@@ -1,8 +1,6 @@
 package privacy
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -35,74 +33,19 @@ var rosterColumns = []string{"user_id", "given_name", "family_name", "job_role",
 // *InputError naming the line and column and the other rows are still
 // read. name identifies the input in errors.
 func ReadRoster(r io.Reader, name string) ([]Staff, []error, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return nil, nil, fmt.Errorf("roster %s: read header: %w", name, err)
-	}
-	col, err := rosterHeader(header)
-	if err != nil {
-		return nil, nil, fmt.Errorf("roster %s: %w", name, err)
-	}
 	var out []Staff
-	var errs []error
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return out, errs, nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return out, errs, fmt.Errorf("roster %s: %w", name, err)
-			}
-			errs = append(errs, &InputError{Kind: "staff", File: name, Line: pe.Line, Msg: pe.Err.Error()})
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		s, problems := rosterRow(rec, col)
-		for _, p := range problems {
-			p.Kind, p.File, p.Line = "staff", name, line
-			errs = append(errs, p)
-		}
+	errs, err := readTable(r, name, "staff", rosterColumns, func(get func(string) string) []*InputError {
+		s, problems := rosterRow(get)
 		if s.ID != "" {
 			out = append(out, s)
 		}
-	}
-}
-
-// rosterHeader maps column names (case and spaces ignored) to positions.
-func rosterHeader(header []string) (map[string]int, error) {
-	col := make(map[string]int, len(header))
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := col[h]; !dup {
-			col[h] = i
-		}
-	}
-	var missing []string
-	for _, c := range rosterColumns {
-		if _, ok := col[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("header lacks required column(s) %s (want %s)", strings.Join(missing, ", "), strings.Join(rosterColumns, ","))
-	}
-	return col, nil
+		return problems
+	})
+	return out, errs, err
 }
 
 // rosterRow reads one row; problems name the column.
-func rosterRow(rec []string, col map[string]int) (Staff, []*InputError) {
-	get := func(c string) string {
-		i, ok := col[c]
-		if !ok || i >= len(rec) {
-			return ""
-		}
-		return strings.TrimSpace(rec[i])
-	}
+func rosterRow(get func(string) string) (Staff, []*InputError) {
 	s := Staff{
 		ID: get("user_id"), Given: get("given_name"), Family: get("family_name"),
 		Role: get("job_role"), Department: get("department"),
