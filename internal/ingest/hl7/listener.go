@@ -1,6 +1,7 @@
 package hl7
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -42,28 +43,20 @@ func (c ListenerConfig) withDefaults() (ListenerConfig, error) {
 	if c.TCP == "" && c.TLS == "" {
 		return c, errors.New("hl7 listener: no address: set TCP or TLS")
 	}
-	if c.TLS != "" && (c.TLSConfig == nil || (len(c.TLSConfig.Certificates) == 0 && c.TLSConfig.GetCertificate == nil && c.TLSConfig.GetConfigForClient == nil)) {
+	if c.TLS != "" && !netconn.HasCertificate(c.TLSConfig) {
 		return c, fmt.Errorf("hl7 listener: TLS address %s needs a TLSConfig with a certificate", c.TLS)
 	}
 	if c.MaxMessage < 0 || c.MaxConns < 0 || c.IdleTimeout < 0 || c.DrainTimeout < 0 {
 		return c, errors.New("hl7 listener: MaxMessage, MaxConns, IdleTimeout and DrainTimeout must not be negative")
 	}
-	c.MaxMessage = cmp(c.MaxMessage, DefaultMaxMessage)
-	c.MaxConns = cmp(c.MaxConns, DefaultMaxConns)
-	c.IdleTimeout = cmp(c.IdleTimeout, DefaultIdleTimeout)
-	c.DrainTimeout = cmp(c.DrainTimeout, DefaultDrainTimeout)
+	c.MaxMessage = cmp.Or(c.MaxMessage, DefaultMaxMessage)
+	c.MaxConns = cmp.Or(c.MaxConns, DefaultMaxConns)
+	c.IdleTimeout = cmp.Or(c.IdleTimeout, DefaultIdleTimeout)
+	c.DrainTimeout = cmp.Or(c.DrainTimeout, DefaultDrainTimeout)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 	return c, nil
-}
-
-// cmp returns v, or def when v is zero.
-func cmp[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // Listener receives HL7 v2 messages over MLLP (plain TCP, or TLS), turns

@@ -5,6 +5,7 @@ package netconn
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -88,4 +89,10 @@ func PeerIP(a net.Addr) string {
 		return a.String()
 	}
 	return h
+}
+
+// HasCertificate reports whether cfg can present a server certificate,
+// which a TLS listener needs.
+func HasCertificate(cfg *tls.Config) bool {
+	return cfg != nil && (len(cfg.Certificates) > 0 || cfg.GetCertificate != nil || cfg.GetConfigForClient != nil)
 }

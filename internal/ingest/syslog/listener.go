@@ -1,6 +1,7 @@
 package syslog
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest"
+	"github.com/vigilhealth/vigil/internal/ingest/netconn"
 )
 
 // Listener defaults.
@@ -56,7 +58,7 @@ func (c ListenerConfig) withDefaults() (ListenerConfig, error) {
 	if c.UDP == "" && c.TCP == "" && c.TLS == "" {
 		return c, errors.New("syslog listener: no address: set UDP, TCP or TLS")
 	}
-	if c.TLS != "" && (c.TLSConfig == nil || (len(c.TLSConfig.Certificates) == 0 && c.TLSConfig.GetCertificate == nil && c.TLSConfig.GetConfigForClient == nil)) {
+	if c.TLS != "" && !netconn.HasCertificate(c.TLSConfig) {
 		return c, fmt.Errorf("syslog listener: TLS address %s needs a TLSConfig with a certificate", c.TLS)
 	}
 	for _, v := range []struct {
@@ -68,24 +70,17 @@ func (c ListenerConfig) withDefaults() (ListenerConfig, error) {
 			return c, fmt.Errorf("syslog listener: %s is negative (%d)", v.name, v.n)
 		}
 	}
-	c.MaxMessage = or(c.MaxMessage, DefaultMaxMessage)
-	c.BatchSize = or(c.BatchSize, DefaultBatchSize)
-	c.Batchers = or(c.Batchers, DefaultBatchers)
-	c.QueueSize = or(c.QueueSize, 2*c.Batchers*c.BatchSize)
-	c.BatchDelay = or(c.BatchDelay, DefaultBatchDelay)
-	c.IdleTimeout = or(c.IdleTimeout, DefaultIdleTimeout)
-	c.DrainTimeout = or(c.DrainTimeout, DefaultDrainTimeout)
+	c.MaxMessage = cmp.Or(c.MaxMessage, DefaultMaxMessage)
+	c.BatchSize = cmp.Or(c.BatchSize, DefaultBatchSize)
+	c.Batchers = cmp.Or(c.Batchers, DefaultBatchers)
+	c.QueueSize = cmp.Or(c.QueueSize, 2*c.Batchers*c.BatchSize)
+	c.BatchDelay = cmp.Or(c.BatchDelay, DefaultBatchDelay)
+	c.IdleTimeout = cmp.Or(c.IdleTimeout, DefaultIdleTimeout)
+	c.DrainTimeout = cmp.Or(c.DrainTimeout, DefaultDrainTimeout)
 	if c.Reference == nil {
 		c.Reference = time.Now
 	}
 	return c, nil
-}
-
-func or[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // Listener receives syslog messages over UDP, TCP and TLS, parses them with
