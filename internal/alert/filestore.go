@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/vigilhealth/vigil/internal/dirlock"
 )
 
 // ErrClosed is returned by a FileStore's methods after Close.
@@ -80,7 +82,7 @@ func OpenFileStore(dir string) (*FileStore, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("alert: create store directory %s: %w", dir, err)
 	}
-	lock, err := lockDir(dir)
+	lock, err := dirlock.Lock(dir, "alert: store")
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +94,7 @@ func OpenFileStore(dir string) (*FileStore, error) {
 		if s.f != nil {
 			s.f.Close()
 		}
-		unlockDir(lock)
+		dirlock.Unlock(lock)
 		return nil, err
 	}
 	return s, nil
@@ -403,7 +405,7 @@ func (s *FileStore) Close() error {
 	}
 	err := s.f.Close()
 	s.f = nil
-	unlockDir(s.lock)
+	dirlock.Unlock(s.lock)
 	if err != nil {
 		return fmt.Errorf("alert: close %s: %w", s.path, err)
 	}

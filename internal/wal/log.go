@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/vigilhealth/vigil/internal/dirlock"
 )
 
 // ErrClosed is returned by calls on a closed Log.
@@ -68,14 +70,14 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("wal: create %s: %w", dir, err)
 	}
-	lock, err := lockDir(dir)
+	lock, err := dirlock.Lock(dir, "wal:")
 	if err != nil {
 		return nil, err
 	}
 	l := &Log{dir: dir, opts: opts, lock: lock, notify: make(chan struct{})}
 	l.changed = sync.NewCond(&l.mu)
 	if err := l.recover(); err != nil {
-		unlockDir(lock)
+		dirlock.Unlock(lock)
 		return nil, err
 	}
 	return l, nil
@@ -171,7 +173,7 @@ func (l *Log) Close() error {
 	l.closed = true
 	close(l.notify)
 	l.mu.Unlock()
-	unlockDir(l.lock)
+	dirlock.Unlock(l.lock)
 	return err
 }
 
