@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
@@ -56,16 +57,16 @@ func BenchmarkMatcher(b *testing.B) {
 		var dst []*sigma.Rule
 		b.ReportAllocs()
 		i := 0
-		cpu := processCPU()
+		cpu := sharedtest.ProcessCPU()
 		for b.Loop() {
 			dst = m.Match(events[i%len(events)], s, dst[:0])
 			i++
 		}
-		reportRates(b, processCPU()-cpu)
+		reportRates(b, sharedtest.ProcessCPU()-cpu)
 	})
 	b.Run("parallel", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu := processCPU()
+		cpu := sharedtest.ProcessCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			s := m.NewScratch()
 			var dst []*sigma.Rule
@@ -75,7 +76,7 @@ func BenchmarkMatcher(b *testing.B) {
 				i++
 			}
 		})
-		reportRates(b, processCPU()-cpu)
+		reportRates(b, sharedtest.ProcessCPU()-cpu)
 	})
 }
 
@@ -136,7 +137,7 @@ func BenchmarkPrefilter(b *testing.B) {
 	}
 	b.SetBytes(int64(bytes / len(events)))
 	i := 0
-	cpu := processCPU()
+	cpu := sharedtest.ProcessCPU()
 	for b.Loop() {
 		ev := events[i%len(events)]
 		c := m.e.candidatesOf(ev, s)
@@ -146,5 +147,5 @@ func BenchmarkPrefilter(b *testing.B) {
 		}
 		i++
 	}
-	reportRates(b, processCPU()-cpu)
+	reportRates(b, sharedtest.ProcessCPU()-cpu)
 }

@@ -110,7 +110,7 @@ func benchAppend(b *testing.B, opts Options, data [][]byte) {
 	b.SetBytes(int64(size / len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := sharedtest.ProcessCPU()
 	seq := uint64(0)
 	for n := 0; n < b.N; n += batch {
 		for i := range recs[:min(batch, b.N-n)] {
@@ -122,7 +122,7 @@ func benchAppend(b *testing.B, opts Options, data [][]byte) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
-	if cpu := cpuTime() - cpu; cpu > 0 {
+	if cpu := sharedtest.ProcessCPU() - cpu; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/event")
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // benchTrust is a generated trust: wards of staff, patients with one
@@ -103,10 +104,10 @@ func BenchmarkAnalyse(b *testing.B) {
 		a := bt.load()
 		runtime.GC()
 		b.StartTimer()
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0 := time.Now(), sharedtest.ProcessCPU()
 		res = a.Run()
 		elapsed += time.Since(t0)
-		cpu += cpuTime() - c0
+		cpu += sharedtest.ProcessCPU() - c0
 		b.StopTimer()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 	"github.com/vigilhealth/vigil/internal/sim/care"
 )
 
@@ -62,10 +63,10 @@ func BenchmarkAnalyseTrust(b *testing.B) {
 		events = len(a.recs)
 		runtime.GC()
 		b.StartTimer()
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0 := time.Now(), sharedtest.ProcessCPU()
 		res := a.Run()
 		elapsed += time.Since(t0)
-		cpu += cpuTime() - c0
+		cpu += sharedtest.ProcessCPU() - c0
 		b.StopTimer()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -94,7 +95,7 @@ func BenchmarkParseTrustFHIR(b *testing.B) {
 	}
 	b.SetBytes(info.Size())
 	b.ResetTimer()
-	events, c0 := 0, cpuTime()
+	events, c0 := 0, sharedtest.ProcessCPU()
 	for i := 0; i < b.N; i++ {
 		a := New(DefaultOptions())
 		if err := NewLoader(a, nil).Access(path); err != nil {
@@ -103,7 +104,7 @@ func BenchmarkParseTrustFHIR(b *testing.B) {
 		events = len(a.recs)
 	}
 	b.ReportMetric(float64(events*b.N)/b.Elapsed().Seconds(), "accesses/s")
-	if cpu := cpuTime() - c0; cpu > 0 {
+	if cpu := sharedtest.ProcessCPU() - c0; cpu > 0 {
 		b.ReportMetric(float64(events*b.N)/cpu.Seconds(), "accesses/cpu-s")
 	}
 }

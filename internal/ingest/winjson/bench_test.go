@@ -33,14 +33,14 @@ func benchDecode(b *testing.B, decode func([]byte, *event.Event) error) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	n := 0
-	cpu := cpuTime()
+	cpu := sharedtest.ProcessCPU()
 	for b.Loop() {
 		if err := decode(data, &ev); err != nil {
 			b.Fatal(err)
 		}
 		n++
 	}
-	reportRate(b, n, cpuTime()-cpu)
+	reportRate(b, n, sharedtest.ProcessCPU()-cpu)
 }
 
 func BenchmarkReaderSysmonNDJSON(b *testing.B) {
@@ -54,7 +54,7 @@ func BenchmarkReaderSysmonNDJSON(b *testing.B) {
 	b.SetBytes(int64(len(stream)))
 	b.ReportAllocs()
 	n := 0
-	cpu := cpuTime()
+	cpu := sharedtest.ProcessCPU()
 	for b.Loop() {
 		rd := NewReader(bytes.NewReader(stream), "bench.json")
 		for {
@@ -71,7 +71,7 @@ func BenchmarkReaderSysmonNDJSON(b *testing.B) {
 	if n%events != 0 {
 		b.Fatalf("read %d events, not a multiple of %d", n, events)
 	}
-	reportRate(b, n, cpuTime()-cpu)
+	reportRate(b, n, sharedtest.ProcessCPU()-cpu)
 }
 
 // reportRate reports events per second of wall time and, where measured,
