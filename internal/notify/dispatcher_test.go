@@ -144,7 +144,7 @@ func withID(id, level string) *alert.Alert {
 
 func TestDispatcherLevelAndThrottle(t *testing.T) {
 	r := &recorder{name: "r"}
-	d := NewDispatcher([]Target{r}, Options{MinLevel: "high", Throttle: 10 * time.Minute}, nil)
+	d := NewDispatcher([]Target{r}, Options{MinLevel: "high", Throttle: 10 * time.Minute, Workers: 1}, nil) // one worker: sends in order
 	now := t0
 	d.now = func() time.Time { return now }
 	d.Notify(withID("low", "medium")) // below min level
