@@ -49,6 +49,8 @@ var envVars = []envVar{
 		c.Events.MaxBytes = b
 		return err
 	}},
+	str("VIGIL_STORE_POSTGRES_DSN", "store.postgres.dsn", func(c *Config) *string { return &c.Store.Postgres.DSN }),
+	integer("VIGIL_STORE_POSTGRES_MAX_CONNS", "store.postgres.max_conns", func(c *Config) *int { return &c.Store.Postgres.MaxConns }),
 	str("VIGIL_AUDIT_KEY_FILE", "audit.key_file", func(c *Config) *string { return &c.Audit.KeyFile }),
 	str("VIGIL_PRIVACY_STAFF", "privacy.staff", func(c *Config) *string { return &c.Privacy.Staff }),
 	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
