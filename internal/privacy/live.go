@@ -40,9 +40,9 @@ type Live struct {
 	accesses  []access.Access
 	dropped   uint64
 	changed   bool
-	save      *liveSave   // nil: cases are not saved
-	saved     *SavedCases // the cases saved before the start, until the first analysis
-	decisions *Decisions
+	save      *liveSave    // nil: cases are not saved
+	saved     *SavedCases  // the cases saved before the start, until the first analysis
+	decisions *DecisionLog // nil before OpenState
 
 	res atomic.Pointer[Result]
 }
@@ -57,7 +57,7 @@ func NewLive(opts Options, log *slog.Logger) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses, decisions: NewDecisions()}
+	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses}
 }
 
 // SetRoster replaces the staff roster (reloaded from the HR export).
