@@ -85,7 +85,7 @@ func TestLoginForm(t *testing.T) {
 	f := newFixture(t)
 	w := f.get(t, auth.Principal{}, "/login?next=/alerts")
 	contains(t, "login page", w.Body.String(), `<label class="label" for="name">User name</label>`, `name="next" value="/alerts"`)
-	lacks(t, "login page without OIDC", w.Body.String(), "organisation&#39;s account")
+	lacks(t, "login page without OIDC", w.Body.String(), "/login/oidc", "organisation's account</a>")
 
 	form := url.Values{"name": {"sam"}, "password": {"wrong"}, "next": {"/alerts"}}
 	w = f.post(t, auth.Principal{}, "/login", form)
