@@ -29,7 +29,7 @@ type fixture struct {
 
 // newFixture opens a console on an empty alert store, with an account
 // "sam" (analyst, password "three random words").
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	store, err := alert.OpenFileStore(dir + "/alerts")
@@ -68,7 +68,7 @@ func as(role auth.Role) auth.Principal {
 
 // get serves GET path to p (no principal when p.Role is "") as the guard
 // would after admitting it, and returns the answer.
-func (f *fixture) get(t *testing.T, p auth.Principal, path string) *httptest.ResponseRecorder {
+func (f *fixture) get(t testing.TB, p auth.Principal, path string) *httptest.ResponseRecorder {
 	t.Helper()
 	return f.serve(t, p, httptest.NewRequest("GET", path, nil))
 }
@@ -81,7 +81,7 @@ func (f *fixture) post(t *testing.T, p auth.Principal, path string, form url.Val
 	return f.serve(t, p, r)
 }
 
-func (f *fixture) serve(t *testing.T, p auth.Principal, r *http.Request) *httptest.ResponseRecorder {
+func (f *fixture) serve(t testing.TB, p auth.Principal, r *http.Request) *httptest.ResponseRecorder {
 	t.Helper()
 	if p.Role != "" {
 		r = r.WithContext(auth.WithPrincipal(r.Context(), p))

@@ -34,7 +34,7 @@ level: high
 `
 
 // seed commits one alert (a1, with the rule above) in incident i1.
-func (f *fixture) seed(t *testing.T) {
+func (f *fixture) seed(t testing.TB) {
 	t.Helper()
 	set := sigma.Parse("test.yml", []byte(testRule), sigma.Options{})
 	if len(set.Rules) != 1 {
