@@ -10,6 +10,10 @@ import (
 // A new group of pages is one line here (see the package documentation).
 var pageGroups = []func(*Console) []Page{
 	(*Console).basePages,
+	(*Console).searchPages,
+	(*Console).privacyPages,
+	(*Console).rulesPages,
+	(*Console).settingsPages,
 }
 
 // Roles of the pages, as the API's routes have them.

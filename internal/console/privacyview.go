@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -95,35 +94,15 @@ func newBreachClock(d *privacy.Decision, now time.Time) breachClock {
 	c := breachClock{Deadline: londonTime(dl), Overdue: d.Overdue(now)}
 	switch {
 	case !d.ReportedAt.IsZero() && c.Overdue:
-		c.Left = "reported " + span(d.ReportedAt.Sub(dl)) + " after the deadline"
+		c.Left = "reported " + humanDuration(d.ReportedAt.Sub(dl)) + " after the deadline"
 	case !d.ReportedAt.IsZero():
-		c.Left = "reported " + span(dl.Sub(d.ReportedAt)) + " before the deadline"
+		c.Left = "reported " + humanDuration(dl.Sub(d.ReportedAt)) + " before the deadline"
 	case c.Overdue:
-		c.Running, c.Left = true, span(now.Sub(dl))+" overdue"
+		c.Running, c.Left = true, humanDuration(now.Sub(dl))+" overdue"
 	default:
-		c.Running, c.Left = true, span(d.Remaining(now))+" left"
+		c.Running, c.Left = true, humanDuration(d.Remaining(now))+" left"
 	}
 	return c
-}
-
-// span says a duration in hours and minutes: "41 hours 12 minutes".
-func span(d time.Duration) string {
-	d = d.Abs().Round(time.Minute)
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case h == 0:
-		return plural(m, "minute")
-	case m == 0:
-		return plural(h, "hour")
-	}
-	return plural(h, "hour") + " " + plural(m, "minute")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // roleLabel writes "Staff Nurse (Cardiology)".

@@ -94,7 +94,7 @@ func parseFormTime(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	for _, l := range londonLayouts {
-		if t, err := time.ParseInLocation(l, s, london); err == nil {
+		if t, err := time.ParseInLocation(l, s, London); err == nil {
 			return t.UTC(), nil
 		}
 	}

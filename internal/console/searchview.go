@@ -78,7 +78,7 @@ func newSearchView(f searchForm, res *eventstore.Result) searchView {
 
 // row lays out one hit.
 func (v *searchView) row(h *eventstore.Hit) searchRow {
-	r := searchRow{Time: londonTime(h.Time), Host: h.Host, Source: sourceLabel(h)}
+	r := searchRow{Time: eventTime(h.Time), Host: h.Host, Source: sourceLabel(h)}
 	if len(v.Columns) == 0 {
 		r.Summary = fieldSummary(h.Fields)
 		return r
@@ -188,11 +188,20 @@ func newHistogram(buckets []eventstore.Bucket) histogram {
 	return h
 }
 
-// londonTime writes t in Europe/London time with the zone's name (GMT or
-// BST); the zero time is empty.
+// londonTime writes t in the console's zone, Europe/London, with the
+// zone's name (GMT or BST); the zero time is empty.
 func londonTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(london).Format("2 Jan 2006 15:04:05 MST")
+	return t.In(London).Format(timeLayout)
+}
+
+// eventTime writes an event's time to the second: events a second apart
+// must not look simultaneous.
+func eventTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(London).Format("2 Jan 2006 15:04:05 MST")
 }

@@ -146,7 +146,7 @@ func TestHistogram(t *testing.T) {
 			t.Errorf("bar %d: %+v, want height %d standing on the axis", tc.i, b, tc.hgt)
 		}
 	}
-	if h.From != "5 Jan 2026 09:00:00 GMT" || h.To != "5 Jan 2026 11:00:00 GMT" {
+	if h.From != "5 Jan 2026 09:00 GMT" || h.To != "5 Jan 2026 11:00 GMT" {
 		t.Errorf("range %q to %q", h.From, h.To)
 	}
 	if e := newHistogram(nil); len(e.Bars) != 0 || e.From != "" {

@@ -35,12 +35,12 @@ type sourcesView struct {
 
 // newSourcesView lays out the flow watch's sources at now, the quiet ones
 // first; rates are over window.
-func newSourcesView(srcs []flow.SourceStatus, window time.Duration, now time.Time) sourcesView {
-	v := sourcesView{Window: span(window)}
+func newSourcesView(srcs []Source, window time.Duration, now time.Time) sourcesView {
+	v := sourcesView{Window: humanDuration(window)}
 	var quiet, rest []sourceRow
 	for _, s := range srcs {
 		r := sourceRow{
-			Listener: s.Key.Listener, Host: s.Key.Host, Kind: s.Key.Kind, LastSeen: londonTime(s.LastSeen),
+			Listener: s.Listener, Host: s.Host, Kind: s.Kind, LastSeen: londonTime(s.LastSeen),
 			State: stateLabels[s.State], Rate: perMinute(s.Observed, window), Normal: "still learning",
 			Quiet: s.State == flow.KindSilent || s.State == flow.KindDrop,
 		}
@@ -48,7 +48,7 @@ func newSourcesView(srcs []flow.SourceStatus, window time.Duration, now time.Tim
 			r.State = s.State
 		}
 		if !s.LastSeen.IsZero() {
-			r.Ago = span(now.Sub(s.LastSeen)) + " ago"
+			r.Ago = humanDuration(now.Sub(s.LastSeen)) + " ago"
 		}
 		if s.Expected >= 0 {
 			r.Normal = perMinute(s.Expected, window)

@@ -9,10 +9,10 @@ import (
 
 func TestSourcesView(t *testing.T) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	srcs := []flow.SourceStatus{
-		{Key: flow.Key{Listener: "syslog", Host: "fw-1"}, LastSeen: now.Add(-10 * time.Second), Observed: 9000, Expected: 8700, State: "ok"},
-		{Key: flow.Key{Listener: "http", Host: "pas-01", Kind: "fhir"}, LastSeen: now.Add(-75 * time.Minute), Observed: 0, Expected: 600, State: flow.KindSilent},
-		{Key: flow.Key{Listener: "hl7", Host: "epr"}, LastSeen: now.Add(-time.Minute), Observed: 15, Expected: -1, State: flow.KindSurge},
+	srcs := []Source{
+		{Listener: "syslog", Host: "fw-1", LastSeen: now.Add(-10 * time.Second), Observed: 9000, Expected: 8700, State: "ok"},
+		{Listener: "http", Host: "pas-01", Kind: "fhir", LastSeen: now.Add(-75 * time.Minute), Observed: 0, Expected: 600, State: flow.KindSilent},
+		{Listener: "hl7", Host: "epr", LastSeen: now.Add(-time.Minute), Observed: 15, Expected: -1, State: flow.KindSurge},
 	}
 	v := newSourcesView(srcs, 30*time.Minute, now)
 	if v.Quiet != 1 || len(v.Sources) != 3 || v.Window != "30 minutes" {
@@ -23,9 +23,9 @@ func TestSourcesView(t *testing.T) {
 		host, state, rate, normal, ago, seen string
 		quiet                                bool
 	}{
-		{0, "pas-01", "gone quiet", "none", "20 a minute", "1 hour 15 minutes ago", "2 Mar 2026 08:45:00 GMT", true},
-		{1, "fw-1", "sending as usual", "300 a minute", "290 a minute", "0 minutes ago", "2 Mar 2026 09:59:50 GMT", false},
-		{2, "epr", "sending much more than usual", "0.5 a minute", "still learning", "1 minute ago", "2 Mar 2026 09:59:00 GMT", false},
+		{0, "pas-01", "gone quiet", "none", "20 a minute", "1 hour 15 minutes ago", "2 Mar 2026 08:45 GMT", true},
+		{1, "fw-1", "sending as usual", "300 a minute", "290 a minute", "less than a minute ago", "2 Mar 2026 09:59 GMT", false},
+		{2, "epr", "sending much more than usual", "0.5 a minute", "still learning", "1 minute ago", "2 Mar 2026 09:59 GMT", false},
 	}
 	for _, tc := range tests {
 		r := v.Sources[tc.i]

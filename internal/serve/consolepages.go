@@ -2,12 +2,50 @@ package serve
 
 import (
 	"cmp"
+	"fmt"
+	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 
+	"github.com/vigilhealth/vigil/internal/audit"
+	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/console"
+	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
+
+// DecisionsFile is the privacy officer's case outcomes in the data
+// folder (privacy.DecisionLog).
+const DecisionsFile = "privacy-decisions.jsonl"
+
+// consolePageDeps fills what the search, privacy, rules, sources and
+// settings pages need beyond the skeleton's Deps, opening the decision
+// log.
+func (s *Service) consolePageDeps(d *console.Deps) error {
+	dl, err := privacy.OpenDecisionLog(filepath.Join(s.cfg.Data, DecisionsFile))
+	if err != nil {
+		return fmt.Errorf("privacy case outcomes: %w", err)
+	}
+	s.decisions = dl
+	d.Decisions = dl
+	d.RuleCounts = s.ruleDetections
+	d.SourceWindow = s.flow.Window()
+	d.Targets = consoleTargets(&s.cfg.Notify)
+	d.Audit = s.consoleAudit
+	return nil
+}
+
+// consoleAudit writes what a console change or download did to the audit
+// log, as the principal of r.
+func (s *Service) consoleAudit(r *http.Request, action, object, outcome string) error {
+	p, _ := auth.FromContext(r.Context())
+	_, err := s.audit.Append(audit.Entry{
+		Who: p.Name, Role: string(p.Role), Action: action, Object: object, Outcome: outcome,
+		Remote: r.RemoteAddr, RequestID: requestIDOf(r.Context()),
+	})
+	return err
+}
 
 // consoleTargets describes the notification targets of n for the
 // console's settings page without any secret: a webhook, Teams or Slack
