@@ -1,6 +1,9 @@
 package console
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,12 +11,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/ingest/fhir"
+	"github.com/vigilhealth/vigil/internal/ingest/hl7"
 	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sim/care"
 )
 
-// trustResult analyses a small generated trust once for every test.
-var trustResult = sync.OnceValues(func() (*privacy.Result, error) {
+// trustLive is a live analysis of a small generated trust, fed as vigil
+// serve feeds it (ADT and AuditEvents as stored events), made once for
+// every test.
+var trustLive = sync.OnceValues(func() (*privacy.Live, error) {
 	dir, err := mkdirTemp()
 	if err != nil {
 		return nil, err
@@ -22,34 +30,86 @@ var trustResult = sync.OnceValues(func() (*privacy.Result, error) {
 	if _, err := care.Generate(care.Config{Seed: 11, Size: "test", Staff: 60, Patients: 1000, Days: 3, Start: care.DefaultStart}, dir, nil); err != nil {
 		return nil, err
 	}
-	a := privacy.New(privacy.DefaultOptions())
-	ld := privacy.NewLoader(a, nil)
-	for _, step := range []func() error{
-		func() error { return ld.Staff(filepath.Join(dir, "staff.csv")) },
-		func() error { return ld.VIP(filepath.Join(dir, "vip.txt")) },
-		func() error { return ld.Reviews(filepath.Join(dir, "breakglass_reviews.csv")) },
-		func() error { return ld.ADT(filepath.Join(dir, "adt")) },
-		func() error { return ld.Access(filepath.Join(dir, "access.ndjson")) },
-	} {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	l := privacy.NewLive(privacy.DefaultOptions(), nil)
+	f, err := os.Open(filepath.Join(dir, "staff.csv"))
+	if err != nil {
+		return nil, err
 	}
-	return a.Run(), nil
+	defer f.Close()
+	staff, _, err := privacy.ReadRoster(f, "staff.csv")
+	if err != nil {
+		return nil, err
+	}
+	l.SetRoster(staff)
+	if err := feedADT(l, filepath.Join(dir, "adt")); err != nil {
+		return nil, err
+	}
+	if err := feedAccesses(l, filepath.Join(dir, "access.ndjson")); err != nil {
+		return nil, err
+	}
+	l.Analyse()
+	return l, nil
 })
 
-// testResult returns the analysed trust, which has cases.
-func testResult(t *testing.T) *privacy.Result {
+// feedADT adds every ADT message of the folder's files to l.
+func feedADT(l *privacy.Live, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.hl7"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("no ADT files in %s: %v", dir, err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		for _, raw := range hl7.Split(data) {
+			if m, err := hl7.Parse(raw); err == nil {
+				ev := &event.Event{}
+				hl7.ToEvent(m, ev)
+				l.AddEvent(ev)
+			}
+		}
+	}
+	return nil
+}
+
+// feedAccesses adds every AuditEvent of an NDJSON file to l.
+func feedAccesses(l *privacy.Live, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rd := fhir.NewReader(f, path)
+	for {
+		ac, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ev := &event.Event{}
+		ac.ToEvent(ev)
+		l.AddEvent(ev)
+	}
+}
+
+// testLive returns the analysed trust, which has cases.
+func testLive(t *testing.T) *privacy.Live {
 	t.Helper()
-	res, err := trustResult()
+	l, err := trustLive()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Cases) == 0 {
+	if len(l.Cases()) == 0 {
 		t.Fatal("the generated trust raised no case")
 	}
-	return res
+	return l
 }
+
+// testResult returns the analysis of the generated trust.
+func testResult(t *testing.T) *privacy.Result { return testLive(t).Result() }
 
 func TestBreachClock(t *testing.T) {
 	t0 := time.Date(2026, 5, 5, 9, 0, 0, 0, time.UTC) // 10:00 BST

@@ -1,6 +1,8 @@
 package console
 
 import (
+	"html/template"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -20,9 +22,11 @@ type searchView struct {
 	Columns []string // chosen fields; none: a summary of each event's fields
 	Rows    []searchRow
 	Seen    []string // other field names in these rows, to add as columns
-	Prev    string   // query string of the newer page, "" on the first
-	Next    string   // of the older page, "" on the last
-	Chart   histogram
+	// Prev and Next link the newer and older pages; "" on the first and
+	// the last. They are built from url.Values.Encode, so the template
+	// may take them as URLs whole.
+	Prev, Next template.URL
+	Chart      histogram
 }
 
 // searchRow is one event as the table shows it.
@@ -63,17 +67,22 @@ func newSearchView(f searchForm, res *eventstore.Result) searchView {
 	}
 	slices.Sort(v.Seen)
 	if f.Page > 0 {
-		v.Prev = f.values(f.Page - 1).Encode()
+		v.Prev = pageURL(f.values(f.Page - 1))
 	}
 	if int64(v.Last) < res.Matched {
 		if f.Page < searchMaxPage {
-			v.Next = f.values(f.Page + 1).Encode()
+			v.Next = pageURL(f.values(f.Page + 1))
 		} else {
 			v.Capped = true
 		}
 	}
 	v.Chart = newHistogram(res.Histogram)
 	return v
+}
+
+// pageURL is the search page's address with the query v.
+func pageURL(v url.Values) template.URL {
+	return template.URL("/search?" + v.Encode()) //nolint:gosec // encoded by url.Values: no markup, no other scheme
 }
 
 // row lays out one hit.

@@ -14,14 +14,16 @@ type NotifyTarget struct {
 
 // userRow is one local account.
 type userRow struct {
-	Name, Role, Created string
-	Disabled            bool
+	Name, Created string
+	Role          auth.Role
+	Disabled      bool
 }
 
 // tokenRow is one API token.
 type tokenRow struct {
-	ID, Name, Role, Created, LastUsed, Revoked string
-	Active                                     bool
+	ID, Name, Created, LastUsed, Revoked string
+	Role                                 auth.Role
+	Active                               bool
 }
 
 // roleChoice is one role a person may be given.
@@ -59,10 +61,10 @@ type settingsView struct {
 func newSettingsView(users []auth.User, tokens []auth.Token, targets []NotifyTarget) settingsView {
 	v := settingsView{Targets: targets, UserRoles: personRoles, TokenRoles: tokenRoles}
 	for _, u := range users {
-		v.Users = append(v.Users, userRow{Name: u.Name, Role: string(u.Role), Created: londonTime(u.Created), Disabled: u.Disabled})
+		v.Users = append(v.Users, userRow{Name: u.Name, Role: u.Role, Created: londonTime(u.Created), Disabled: u.Disabled})
 	}
 	for _, t := range tokens {
-		r := tokenRow{ID: t.ID, Name: t.Name, Role: string(t.Role), Created: londonTime(t.Created),
+		r := tokenRow{ID: t.ID, Name: t.Name, Role: t.Role, Created: londonTime(t.Created),
 			LastUsed: londonTime(t.LastUsed), Revoked: londonTime(t.Revoked), Active: t.Active()}
 		if r.LastUsed == "" {
 			r.LastUsed = "never"
