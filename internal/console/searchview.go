@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,8 @@ type searchView struct {
 	Error   string // the query's fault, in plain English; nothing ran
 	Ran     bool   // a search ran (even one that matched nothing)
 	Matched int64
-	First   int // 1-based number of the first row shown
+	Heading string // "120 events match"
+	First   int    // 1-based number of the first row shown
 	Last    int
 	Capped  bool     // more matched than the pages can reach: narrow the search
 	Columns []string // chosen fields; none: a summary of each event's fields
@@ -46,7 +48,7 @@ const (
 
 // newSearchView lays out res, the answer to f's query.
 func newSearchView(f searchForm, res *eventstore.Result) searchView {
-	v := searchView{Form: f, Ran: true, Matched: res.Matched, Columns: f.columns()}
+	v := searchView{Form: f, Ran: true, Matched: res.Matched, Columns: f.columns(), Heading: matchedHeading(res.Matched)}
 	from := min(f.Page*searchPageSize, len(res.Events))
 	page := res.Events[from:min(from+searchPageSize, len(res.Events))]
 	v.First, v.Last = from+1, from+len(page)
@@ -78,6 +80,17 @@ func newSearchView(f searchForm, res *eventstore.Result) searchView {
 	}
 	v.Chart = newHistogram(res.Histogram)
 	return v
+}
+
+// matchedHeading says how many events matched, in plain English.
+func matchedHeading(n int64) string {
+	switch n {
+	case 0:
+		return "No event matches"
+	case 1:
+		return "1 event matches"
+	}
+	return strconv.FormatInt(n, 10) + " events match"
 }
 
 // pageURL is the search page's address with the query v.
