@@ -17,8 +17,10 @@ func TestNavShowsOnlyTheRolesPages(t *testing.T) {
 		role         auth.Role
 		want, unwant []string
 	}{
-		{auth.RoleBoard, []string{`<a href="/" aria-current="page">Overview</a>`}, []string{`href="/alerts"`}},
-		{auth.RoleAnalyst, []string{`aria-current="page">Overview</a>`}, nil},
+		{auth.RoleBoard, []string{`<a href="/" aria-current="page">Overview</a>`, `href="/incidents"`}, []string{`href="/alerts"`}},
+		{auth.RoleAnalyst, []string{`aria-current="page">Overview</a>`, `href="/alerts"`, `href="/incidents"`}, nil},
+		{auth.RoleAdmin, []string{`href="/alerts"`, `href="/incidents"`}, nil},
+		{auth.RolePrivacyOfficer, nil, []string{`href="/alerts"`, `href="/incidents"`}},
 	} {
 		w := f.get(t, as(c.role), "/")
 		if w.Code != http.StatusOK {

@@ -96,7 +96,7 @@ func TestSearchPage(t *testing.T) {
 		{"the form", "/search", 200, []string{`<label class="label" for="q">Search</label>`, `name="since" type="text" value="24h"`}, []string{"events match", "<svg"}},
 		{"first page", "/search?q=TargetUserName:jsmith&since=", 200,
 			[]string{"120 events match", "Events 1 to 50, newest first", "28 Nov 2026 16:05:00 GMT", "ward-pc-7", "syslog (windows/security)",
-				"EventID=4625 TargetUserName=jsmith", `<svg class="chart"`, `role="img"`, "Matches over time as a table", `rel="next"`, "page=1"},
+				"EventID=4625  TargetUserName=jsmith", `<svg class="chart"`, `role="img"`, "Matches over time as a table", `rel="next"`, "page=1"},
 			[]string{`rel="prev"`}},
 		{"last page, chosen columns", "/search?q=jsmith&since=&columns=TargetUserName&page=2", 200,
 			[]string{"Events 101 to 120", `<th scope="col">TargetUserName</th>`, "<td>jsmith</td>", `rel="prev"`, "<code>EventID</code>"},

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"html/template"
 	"net/url"
 	"slices"
@@ -42,8 +43,8 @@ type searchRow struct {
 
 // Summary limits: how many fields, and how long a value may run.
 const (
-	summaryFields = 5
-	cellWidth     = 120
+	summaryMax = 5
+	cellWidth  = 120
 )
 
 // newSearchView lays out res, the answer to f's query.
@@ -102,7 +103,7 @@ func pageURL(v url.Values) template.URL {
 func (v *searchView) row(h *eventstore.Hit) searchRow {
 	r := searchRow{Time: eventTime(h.Time), Host: h.Host, Source: sourceLabel(h)}
 	if len(v.Columns) == 0 {
-		r.Summary = fieldSummary(h.Fields)
+		r.Summary = cmp.Or(summaryOf(h.Fields), fieldSummary(h.Fields)) // the telling fields, else the first
 		return r
 	}
 	for _, c := range v.Columns {
@@ -131,11 +132,12 @@ func sourceLabel(h *eventstore.Hit) string {
 	return h.Source + " (" + ls + ")"
 }
 
-// fieldSummary writes the first fields as name=value.
+// fieldSummary writes the first fields as name=value, for events with
+// none of the fields summaryOf looks for (FHIR, HL7).
 func fieldSummary(f eventstore.Fields) string {
 	var b strings.Builder
 	for i, p := range f {
-		if i == summaryFields {
+		if i == summaryMax {
 			b.WriteString(" …")
 			break
 		}
@@ -178,22 +180,22 @@ type histogramBar struct {
 
 // Chart geometry: the view box and the plot inside it.
 const (
-	chartWidth  = 960
-	chartHeight = 160
-	chartTop    = 8
+	histWidth  = 960
+	histHeight = 160
+	histTop    = 8
 )
 
 // newHistogram scales the buckets into the chart; no buckets, no bars.
 func newHistogram(buckets []eventstore.Bucket) histogram {
-	h := histogram{Width: chartWidth, Height: chartHeight}
+	h := histogram{Width: histWidth, Height: histHeight}
 	if len(buckets) == 0 {
 		return h
 	}
 	for _, b := range buckets {
 		h.Max = max(h.Max, b.Count)
 	}
-	w := chartWidth / len(buckets)
-	plot := chartHeight - chartTop
+	w := histWidth / len(buckets)
+	plot := histHeight - histTop
 	for i, b := range buckets {
 		bh := 0
 		if h.Max > 0 {
@@ -203,7 +205,7 @@ func newHistogram(buckets []eventstore.Bucket) histogram {
 			bh = 1 // a bucket with matches is never invisible
 		}
 		h.Bars = append(h.Bars, histogramBar{
-			X: i * w, Y: chartHeight - bh, W: max(w-1, 1), H: bh, Start: londonTime(b.Start), Count: b.Count,
+			X: i * w, Y: histHeight - bh, W: max(w-1, 1), H: bh, Start: londonTime(b.Start), Count: b.Count,
 		})
 	}
 	h.From, h.To = h.Bars[0].Start, h.Bars[len(h.Bars)-1].Start

@@ -111,7 +111,7 @@ func TestSearchViewRows(t *testing.T) {
 	if r.Time != "1 Jul 2026 10:00:00 BST" || r.Host != "ward-pc-7" || r.Source != "syslog (windows/security)" {
 		t.Errorf("row %+v", r)
 	}
-	if r.Summary != "EventID=4625 TargetUserName=jsmith" || len(r.Cells) != 0 {
+	if r.Summary != "EventID=4625  TargetUserName=jsmith" || len(r.Cells) != 0 {
 		t.Errorf("summary %q cells %q", r.Summary, r.Cells)
 	}
 	if strings.Join(v.Seen, ",") != "EventID,TargetUserName" {
@@ -123,6 +123,13 @@ func TestSearchViewRows(t *testing.T) {
 	}
 	if strings.Join(v.Seen, ",") != "EventID" {
 		t.Errorf("a chosen column is offered again: %v", v.Seen)
+	}
+	fhirHit := eventstore.Hit{Fields: eventstore.Fields{{Name: "user.id", Value: "u1"}, {Name: "patient.nhs_number", Value: "9434765919"}}}
+	if got := v.row(&fhirHit).Summary; got != "" {
+		t.Errorf("with columns chosen, a summary %q", got)
+	}
+	if got := (&searchView{}).row(&fhirHit).Summary; got != "user.id=u1 patient.nhs_number=9434765919" {
+		t.Errorf("an event without the telling fields is summarised as %q", got)
 	}
 	if got := clip("a  b\n c", 10); got != "a b c" {
 		t.Errorf("clip folded spaces to %q", got)
@@ -138,11 +145,11 @@ func TestHistogram(t *testing.T) {
 	if len(h.Bars) != 3 || h.Max != 1000 {
 		t.Fatalf("histogram %+v", h)
 	}
-	plot := chartHeight - chartTop
+	plot := histHeight - histTop
 	tests := []struct{ i, hgt int }{{0, 0}, {1, plot}, {2, 1}}
 	for _, tc := range tests {
 		b := h.Bars[tc.i]
-		if b.H != tc.hgt || b.Y+b.H != chartHeight || b.X != tc.i*(chartWidth/3) || b.W < 1 {
+		if b.H != tc.hgt || b.Y+b.H != histHeight || b.X != tc.i*(histWidth/3) || b.W < 1 {
 			t.Errorf("bar %d: %+v, want height %d standing on the axis", tc.i, b, tc.hgt)
 		}
 	}
