@@ -5,29 +5,23 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/console"
-	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
-// DecisionsFile is the privacy officer's case outcomes in the data
-// folder (privacy.DecisionLog).
-const DecisionsFile = "privacy-decisions.jsonl"
-
 // consolePageDeps fills what the search, privacy, rules, sources and
-// settings pages need beyond the skeleton's Deps, opening the decision
-// log.
+// settings pages need beyond the skeleton's Deps. The case outcomes are
+// the live guardian's decision log (privacy.StateDir), so that the page,
+// the saved summary and the board pack read one record.
 func (s *Service) consolePageDeps(d *console.Deps) error {
-	dl, err := privacy.OpenDecisionLog(filepath.Join(s.cfg.Data, DecisionsFile))
-	if err != nil {
-		return fmt.Errorf("privacy case outcomes: %w", err)
+	dl := s.privacy.Decisions()
+	if dl == nil {
+		return fmt.Errorf("privacy case outcomes: the privacy state is not open")
 	}
-	s.decisions = dl
 	d.Decisions = dl
 	d.RuleCounts = s.ruleDetections
 	d.SourceWindow = s.flow.Window()
