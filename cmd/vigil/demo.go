@@ -305,7 +305,9 @@ func summaryLine(client *http.Client, base, token string, p *sim.Player) string 
 		} `json:"alerts"`
 	}
 	var inc struct {
-		Incidents []json.RawMessage `json:"incidents"`
+		Incidents []struct {
+			MergedInto string `json:"merged_into"`
+		} `json:"incidents"`
 	}
 	for _, q := range []struct {
 		route string
@@ -328,8 +330,14 @@ func summaryLine(client *http.Client, base, token string, p *sim.Player) string 
 	if len(parts) == 0 {
 		parts = []string{"none"}
 	}
+	incidents := 0 // an incident merged into another is counted in that one
+	for _, i := range inc.Incidents {
+		if i.MergedInto == "" {
+			incidents++
+		}
+	}
 	return fmt.Sprintf("%s  sent %d events (%d by syslog), stored %d; alerts: %s; incidents %d",
-		time.Now().Format("15:04:05"), p.Sent()+p.SyslogSent(), p.SyslogSent(), st.EventsStored, strings.Join(parts, ", "), len(inc.Incidents))
+		time.Now().Format("15:04:05"), p.Sent()+p.SyslogSent(), p.SyslogSent(), st.EventsStored, strings.Join(parts, ", "), incidents)
 }
 
 func getJSON(client *http.Client, url, token string, out any) error {

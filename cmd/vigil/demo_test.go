@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/sim"
 )
 
 func TestDemoRunsForDuration(t *testing.T) {
@@ -94,5 +98,27 @@ func TestDemoConsoleLogin(t *testing.T) {
 	}
 	if _, ok, _ := auth.OpenUsers(data, auth.DefaultArgon2).Authenticate("admin", m[1]); !ok {
 		t.Error("the second run changed the admin's password")
+	}
+}
+
+// TestSummaryCountsMergedIncidentsOnce checks that the demo's summary line
+// counts an incident merged into another once, in the one it joined.
+func TestSummaryCountsMergedIncidentsOnce(t *testing.T) {
+	answers := map[string]string{
+		"/api/v1/stats":     `{"events_stored": 7}`,
+		"/api/v1/alerts":    `{"alerts": [{"level": "high"}, {"level": "high"}, {"level": "critical"}]}`,
+		"/api/v1/incidents": `{"incidents": [{"id": "a"}, {"id": "b", "merged_into": "a"}, {"id": "c"}]}`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, answers[r.URL.Path])
+	}))
+	defer srv.Close()
+	got := summaryLine(srv.Client(), srv.URL, "tok", &sim.Player{})
+	if !strings.HasSuffix(got, "stored 7; alerts: critical 1, high 2; incidents 2") {
+		t.Errorf("summary line = %q, want it to end with stored 7, critical 1, high 2 and incidents 2", got)
 	}
 }
