@@ -435,6 +435,11 @@ func (s *Service) closeAll() {
 			s.log.Error("close the quarantine", "err", err)
 		}
 	}
+	if s.privacy != nil {
+		if err := s.privacy.Close(); err != nil {
+			s.log.Error("close the privacy state", "err", err)
+		}
+	}
 	if s.store != nil {
 		if err := s.store.Close(); err != nil {
 			s.log.Error("close the alert store", "err", err)
