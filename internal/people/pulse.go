@@ -42,6 +42,17 @@ func (q Question) String() string {
 // MarshalText writes the question's key.
 func (q Question) MarshalText() ([]byte, error) { return []byte(q.String()), nil }
 
+// UnmarshalText reads a question's key, so that results read back.
+func (q *Question) UnmarshalText(b []byte) error {
+	for i, k := range questionKeys {
+		if k == string(b) {
+			*q = Question(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown pulse question %q (want role, measures, trust or training)", b)
+}
+
 // Answer is one answer on a five-point agreement scale or yes/no; ""
 // means the question was not answered.
 type Answer string

@@ -36,6 +36,8 @@ type Config struct {
 	Events      EventsConfig      `yaml:"events"`      // retention of the searchable events
 	Audit       AuditConfig       `yaml:"audit"`       // the self-audit log
 	Privacy     PrivacyConfig     `yaml:"privacy"`     // the live patient-data guardian
+	Estate      EstateConfig      `yaml:"estate"`      // feeds and asset register for GET /api/v1/assets
+	People      PeopleConfig      `yaml:"people"`      // phishing mailbox and pulse rounds
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -163,6 +165,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Events.validate(); err != nil {
+		return err
+	}
+	if err := c.People.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()
