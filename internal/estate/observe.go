@@ -95,7 +95,8 @@ func (inv *Inventory) Observe(ev *event.Event) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	if name != inv.lastName { // events come in runs from one host: fold its name once
-		inv.lastName, inv.lastKey = strings.Clone(name), hostKey(name)
+		inv.lastName = strings.Clone(name)
+		inv.lastKey = hostKey(inv.lastName) // of the copy: the key may share the name's bytes, and ev's are reused
 	}
 	key := inv.lastKey
 	h := inv.hosts[key]
@@ -401,4 +402,16 @@ func (inv *Inventory) Assets() []Asset {
 		out = append(out, cloneAsset(inv.hosts[k].asset))
 	}
 	return out
+}
+
+// StatesOS reports, cheaply, whether an event may state its host's
+// operating system exactly (System event 6009, Kernel-General event 12,
+// ECS host.os fields). Such events are rare and worth more than others to
+// an inventory that can only see a sample of the stream.
+func StatesOS(ev *event.Event) bool {
+	switch get(ev, event.EventID) {
+	case "6009", "12":
+		return true
+	}
+	return ev.Has(fECSOSName)
 }
