@@ -54,14 +54,32 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Limiter.Reset(keys[0])
-	id, sess, err := a.Sessions.New(u.Name, u.Role)
+	sess, err := a.OpenSession(w, r, u.Name, u.Role)
 	if err != nil {
 		WriteError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
-	a.told(r, u.Name, u.Role, "granted")
-	http.SetCookie(w, a.cookie(id, int(a.Sessions.TTL/time.Second)))
 	writeJSON(w, http.StatusOK, LoginAnswer{CSRFToken: sess.CSRF, Role: sess.Role})
+}
+
+// OpenSession opens a session for a person whose login succeeded, by
+// password or through an OpenID provider: it sets the session cookie on
+// w and tells OnLogin, so that every way in is audited alike. The error
+// is ErrTooManySessions when the store is full.
+func (a *Authenticator) OpenSession(w http.ResponseWriter, r *http.Request, name string, role Role) (Session, error) {
+	id, sess, err := a.Sessions.New(name, role)
+	if err != nil {
+		return Session{}, err
+	}
+	a.told(r, name, role, "granted")
+	http.SetCookie(w, a.cookie(id, int(a.Sessions.TTL/time.Second)))
+	return sess, nil
+}
+
+// Refused tells OnLogin of a login refused for reason (outcome
+// "denied: reason"), for ways in other than Login, which tells its own.
+func (a *Authenticator) Refused(r *http.Request, name string, reason string) {
+	a.told(r, name, "", "denied: "+reason)
 }
 
 // Logout serves POST /api/v1/logout for a session principal (the
