@@ -36,6 +36,7 @@ type Config struct {
 	Events      EventsConfig      `yaml:"events"`      // retention of the searchable events
 	Audit       AuditConfig       `yaml:"audit"`       // the self-audit log
 	Privacy     PrivacyConfig     `yaml:"privacy"`     // the live patient-data guardian
+	OIDC        OIDCConfig        `yaml:"oidc"`        // login through an OpenID Connect provider
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -163,6 +164,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Events.validate(); err != nil {
+		return err
+	}
+	if err := c.OIDC.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()
