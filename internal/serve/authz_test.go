@@ -39,10 +39,13 @@ var wantRoles = map[string][]auth.Role{
 	"GET /api/v1/whoami":          auth.Roles(),
 	"POST /api/v1/logout":         {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
 	"/api/":                       {}, // any other path: admin only, then 404
+	// The console's pages (internal/console), under the same guard.
+	"GET /{$}":     {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"POST /logout": {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
 }
 
 // publicRoutes need no credentials.
-var publicRoutes = []string{"POST /api/v1/login"}
+var publicRoutes = []string{"POST /api/v1/login", "GET /login", "POST /login", "GET /static/"}
 
 // roleTokens creates one stored token per role in the service's data
 // folder, as vigil token create does while the service runs.
@@ -68,8 +71,8 @@ func examplePath(pattern string) (method, path string) {
 	if !ok {
 		method, path = "GET", pattern
 	}
-	path = wildcard.ReplaceAllString(path, "x1")
-	if strings.HasSuffix(path, "/") {
+	path = wildcard.ReplaceAllString(strings.TrimSuffix(path, "{$}"), "x1")
+	if strings.HasSuffix(path, "/") && path != "/" {
 		path += "no-such-route"
 	}
 	return method, path
@@ -91,6 +94,10 @@ func TestEveryRouteEnforcesItsRoles(t *testing.T) {
 		public := slices.Contains(publicRoutes, pattern)
 		if !listed && !public {
 			t.Errorf("route %s has no expected policy in wantRoles: add one", pattern)
+			continue
+		}
+		if ts.svc.policy[pattern].page {
+			checkPageRoute(t, ts, pattern, roles, public, tokens)
 			continue
 		}
 		method, path := examplePath(pattern)

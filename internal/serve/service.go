@@ -19,6 +19,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/auth/oidc"
+	"github.com/vigilhealth/vigil/internal/console"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/eventstore"
@@ -70,8 +71,9 @@ type Service struct {
 	auth      *auth.Authenticator // API tokens, accounts, sessions
 	oidc      *oidc.Login         // nil unless an OpenID provider is configured
 	audit     *audit.Log          // the self-audit log
-	policy    map[string]apiRoute // the API's routes by pattern (apiRoutes)
-	processed atomic.Uint64       // the detector's committed position
+	policy    map[string]apiRoute // the API's routes and console pages by pattern (apiRoutes, pageRoutes)
+	console   *console.Console
+	processed atomic.Uint64 // the detector's committed position
 	eventsIn  map[string]*atomic.Int64
 	started   time.Time
 	ran       atomic.Bool
@@ -106,6 +108,9 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 		return nil, err
 	}
 	s.det.privacy = s.privacy
+	if err := s.openConsole(); err != nil {
+		return nil, err
+	}
 	if err := s.openNotify(os.Getenv); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ func (e *refusal) Error() string { return e.reason }
 type person struct {
 	name   string
 	values []string // the role claim's values
+	next   string   // the local page to go to
 }
 
 // Callback serves GET /login/oidc/callback: it checks the state against
@@ -53,7 +54,7 @@ func (l *Login) Callback(w http.ResponseWriter, r *http.Request) {
 	}
 	l.opt.Log.Info("oidc: login", "user", p.name, "role", role)
 	show(w, http.StatusOK, page{Title: "Signed in", Message: "You are signed in to Vigil as " + string(role) + ".",
-		Link: l.opt.Home, LinkText: "Continue to Vigil", Refresh: true})
+		Link: p.next, LinkText: "Continue to Vigil", Refresh: true})
 }
 
 // refuse shows and audits a refused callback.
@@ -107,7 +108,9 @@ func (l *Login) verify(r *http.Request) (person, error) {
 		return person{}, &refusal{code: http.StatusBadGateway, reason: "code exchange: " + err.Error(),
 			msg: "The sign-in service did not confirm the sign-in. Start again."}
 	}
-	return l.checkToken(ctx, prov, ver, tok, pend.nonce)
+	p, err := l.checkToken(ctx, prov, ver, tok, pend.nonce)
+	p.next = pend.next
+	return p, err
 }
 
 // checkToken verifies the ID token in tok (signature, issuer, audience,

@@ -53,3 +53,21 @@ func TestScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalPath: the page to go to after the login stays on this site.
+func TestLocalPath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/alerts/42?x=1", "/alerts/42?x=1"},
+		{"", "/"},
+		{"https://evil.example/", "/"},
+		{"//evil.example/", "/"},
+		{"/\\evil.example/", "/"},
+		{"/a\r\nSet-Cookie: x", "/"},
+		{"alerts", "/"},
+	}
+	for _, tt := range tests {
+		if got := localPath(tt.in, "/"); got != tt.want {
+			t.Errorf("localPath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

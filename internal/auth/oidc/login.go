@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -109,8 +111,9 @@ func (l *Login) clientContext(ctx context.Context) context.Context {
 	return gooidc.ClientContext(ctx, l.opt.Client)
 }
 
-// Start serves GET /login/oidc: it remembers a new state, nonce and PKCE
-// verifier for this browser and sends it to the provider.
+// Start serves GET /login/oidc[?next=/local/page]: it remembers a new
+// state, nonce and PKCE verifier (and where to go after) for this browser
+// and sends it to the provider.
 func (l *Login) Start(w http.ResponseWriter, r *http.Request) {
 	_, _, oc, err := l.discover(r.Context())
 	if err != nil {
@@ -119,7 +122,7 @@ func (l *Login) Start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	state, nonce, verifier := random(), random(), oauth2.GenerateVerifier()
-	if !l.pending.put(state, pending{nonce: nonce, verifier: verifier, created: l.opt.Now()}) {
+	if !l.pending.put(state, pending{nonce: nonce, verifier: verifier, next: localPath(r.URL.Query().Get("next"), l.opt.Home), created: l.opt.Now()}) {
 		l.fail(w, http.StatusServiceUnavailable, "Too many sign-ins are under way. Try again in a few minutes.")
 		return
 	}
@@ -144,6 +147,18 @@ func random() string {
 	var b [32]byte
 	rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// localPath is next when it is a path on this site, else def: the page
+// to go to after the login must not lead to another site.
+func localPath(next, def string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
+		return def
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return def
+	}
+	return next
 }
 
 func cmpOr(s, def string) string {

@@ -160,6 +160,19 @@ func TestCallbackState(t *testing.T) {
 	}
 }
 
+// TestLoginGoesToNext: the signed-in page moves on to the page the
+// login began from, if it is on this site.
+func TestLoginGoesToNext(t *testing.T) {
+	rg := newRig(t, nil)
+	rg.idp.SetClaims(map[string]any{"groups": []any{"vigil-analysts"}}, nil)
+	for next, want := range map[string]string{"/alerts?level=high": `url=/alerts?level=high"`, "https://evil.example/": `url=/"`} {
+		code, body := get(t, browser(t), rg.srv.URL+StartPath+"?next="+url.QueryEscape(next))
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("login with next=%s: %d, want a refresh to %s in %s", next, code, want, body)
+		}
+	}
+}
+
 // TestSessionRefusedAfterLogout: a session opened through the provider
 // ends at logout like any other, and its cookie is refused when replayed.
 func TestSessionRefusedAfterLogout(t *testing.T) {

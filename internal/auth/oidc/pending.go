@@ -15,6 +15,7 @@ const (
 type pending struct {
 	nonce    string // the ID token must carry it
 	verifier string // the PKCE code verifier
+	next     string // the local page to go to after the login
 	created  time.Time
 }
 

@@ -1,0 +1,3 @@
+// Vigil console: progressive enhancement only. Every page works without
+// this file.
+"use strict";
