@@ -116,6 +116,19 @@ func (b *browser) open(t *testing.T, url string) int64 {
 	return resp.Status
 }
 
+// respond runs actions that load a page (a click, a form) and returns the
+// HTTP status the page was answered with.
+func (b *browser) respond(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, actions...)
+	if err != nil || resp == nil {
+		t.Fatalf("%s: %v (page %s)", what, err, b.location(t))
+	}
+	return resp.Status
+}
+
 // waitPath waits until the page's path is path, through navigations
 // (while one is under way the page cannot be asked).
 func (b *browser) waitPath(t *testing.T, path string) {
