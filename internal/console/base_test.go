@@ -17,8 +17,10 @@ func TestNavShowsOnlyTheRolesPages(t *testing.T) {
 		role         auth.Role
 		want, unwant []string
 	}{
-		{auth.RoleBoard, []string{`<a href="/" aria-current="page">Overview</a>`}, []string{`href="/alerts"`}},
-		{auth.RoleAnalyst, []string{`aria-current="page">Overview</a>`}, nil},
+		{auth.RoleBoard, []string{`<a href="/" aria-current="page">Overview</a>`, `href="/incidents"`}, []string{`href="/alerts"`}},
+		{auth.RoleAnalyst, []string{`aria-current="page">Overview</a>`, `href="/alerts"`, `href="/incidents"`}, nil},
+		{auth.RoleAdmin, []string{`href="/alerts"`, `href="/incidents"`}, nil},
+		{auth.RolePrivacyOfficer, nil, []string{`href="/alerts"`, `href="/incidents"`}},
 	} {
 		w := f.get(t, as(c.role), "/")
 		if w.Code != http.StatusOK {
@@ -83,7 +85,7 @@ func TestLoginForm(t *testing.T) {
 	f := newFixture(t)
 	w := f.get(t, auth.Principal{}, "/login?next=/alerts")
 	contains(t, "login page", w.Body.String(), `<label class="label" for="name">User name</label>`, `name="next" value="/alerts"`)
-	lacks(t, "login page without OIDC", w.Body.String(), "organisation&#39;s account")
+	lacks(t, "login page without OIDC", w.Body.String(), "/login/oidc", "organisation's account</a>")
 
 	form := url.Values{"name": {"sam"}, "password": {"wrong"}, "next": {"/alerts"}}
 	w = f.post(t, auth.Principal{}, "/login", form)

@@ -117,3 +117,16 @@ func formRequest(path string, form url.Values) *http.Request {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return r
 }
+
+// serveWith serves GET path on c's pages, with no principal, and returns
+// the body.
+func (f *fixture) serveWith(t *testing.T, c *Console, path string) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	for _, p := range c.Pages() {
+		mux.Handle(p.Pattern, p.Handler)
+	}
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+	return w.Body.String()
+}

@@ -40,8 +40,14 @@ var wantRoles = map[string][]auth.Role{
 	"POST /api/v1/logout":         {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
 	"/api/":                       {}, // any other path: admin only, then 404
 	// The console's pages (internal/console), under the same guard.
-	"GET /{$}":     {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
-	"POST /logout": {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"GET /{$}":             {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"POST /logout":         {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"GET /alerts":          {auth.RoleAnalyst},
+	"GET /alerts/{id}":     {auth.RoleAnalyst},
+	"POST /alerts/{id}":    {auth.RoleAnalyst},
+	"GET /incidents":       {auth.RoleAnalyst, auth.RoleBoard},
+	"GET /incidents/{id}":  {auth.RoleAnalyst},
+	"POST /incidents/{id}": {auth.RoleAnalyst},
 }
 
 // publicRoutes need no credentials.
