@@ -78,6 +78,21 @@ type Deps struct {
 	// OIDCEnabled shows the "Log in with your organisation's account"
 	// button on the login page, linking to OIDCLoginPath.
 	OIDCEnabled bool
+
+	// Decisions keeps the outcomes of privacy cases; nil leaves the
+	// outcome form out.
+	Decisions *privacy.DecisionLog
+	// RuleCounts gives each rule's detections since start; nil shows none.
+	RuleCounts RuleCounts
+	// SourceWindow is the span the flow watch measures sources' rates
+	// over (flow.Options.Window).
+	SourceWindow time.Duration
+	// Targets are the notification targets configured, without secrets.
+	Targets []NotifyTarget
+	// Audit writes what a change or a download was (who, from the
+	// request's principal; action; object; outcome) to the audit log,
+	// beside the guard's entry for the request; nil writes nothing.
+	Audit func(r *http.Request, action, object, outcome string) error
 }
 
 // OIDCLoginPath is where the login page's organisation-account button

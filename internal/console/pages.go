@@ -11,6 +11,10 @@ import (
 var pageGroups = []func(*Console) []Page{
 	(*Console).basePages,
 	(*Console).triagePages,
+	(*Console).searchPages,
+	(*Console).privacyPages,
+	(*Console).rulesPages,
+	(*Console).settingsPages,
 }
 
 // Roles of the pages, as the API's routes have them.

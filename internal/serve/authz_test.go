@@ -48,6 +48,21 @@ var wantRoles = map[string][]auth.Role{
 	"GET /incidents":       {auth.RoleAnalyst, auth.RoleBoard},
 	"GET /incidents/{id}":  {auth.RoleAnalyst},
 	"POST /incidents/{id}": {auth.RoleAnalyst},
+	// Search, privacy, rules and sources, settings.
+	"GET /search":                                 {auth.RoleAnalyst},
+	"GET /privacy":                                {auth.RolePrivacyOfficer},
+	"GET /privacy/cases/{id}":                     {auth.RolePrivacyOfficer},
+	"POST /privacy/cases/{id}":                    {auth.RolePrivacyOfficer},
+	"GET /privacy/patients":                       {auth.RolePrivacyOfficer},
+	"GET /privacy/patients/{nhs}":                 {auth.RolePrivacyOfficer},
+	"GET /privacy/patients/{nhs}/report/{format}": {auth.RolePrivacyOfficer},
+	"GET /rules":                                  {auth.RoleAnalyst},
+	"GET /sources":                                {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"GET /settings":                               {},
+	"POST /settings/users":                        {},
+	"POST /settings/users/password":               {},
+	"POST /settings/tokens":                       {},
+	"POST /settings/tokens/revoke":                {},
 }
 
 // publicRoutes need no credentials.

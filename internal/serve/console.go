@@ -12,12 +12,16 @@ import (
 
 // openConsole builds the web console on the service's stores.
 func (s *Service) openConsole() error {
-	c, err := console.New(console.Deps{
+	d := console.Deps{
 		Alerts: s.store, Events: s.events, Privacy: s.privacy, Rules: s.set, Auth: s.auth,
 		Stats: s.consoleStats, Sources: s.consoleSources,
 		Log: s.log.With("component", "console"), Now: s.now,
 		OIDCEnabled: s.cfg.OIDC.enabled(),
-	})
+	}
+	if err := s.consolePageDeps(&d); err != nil {
+		return err
+	}
+	c, err := console.New(d)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}

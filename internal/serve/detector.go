@@ -57,6 +57,7 @@ type detector struct {
 	target     uint64         // the log's last record at start: ready once processed reaches it
 	ready      atomic.Bool
 	detections atomic.Int64 // rule and correlation detections
+	byRule     ruleCounts   // the same, per rule id
 	changed    atomic.Int64 // alert changes committed
 	decodeErrs atomic.Int64 // records that did not decode (skipped)
 
@@ -244,6 +245,7 @@ func (d *detector) addCorrelation(p *pending, res correlate.Result, host string)
 
 func (d *detector) add(p *pending, det detection) {
 	d.detections.Add(1)
+	d.byRule.add(det.RuleID)
 	alerts, incidents := d.dedup.Add(det)
 	for _, a := range alerts {
 		p.alerts[a.ID] = a

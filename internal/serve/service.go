@@ -73,7 +73,8 @@ type Service struct {
 	audit     *audit.Log          // the self-audit log
 	policy    map[string]apiRoute // the API's routes and console pages by pattern (apiRoutes, pageRoutes)
 	console   *console.Console
-	processed atomic.Uint64 // the detector's committed position
+	decisions *privacy.DecisionLog // privacy case outcomes (console)
+	processed atomic.Uint64        // the detector's committed position
 	eventsIn  map[string]*atomic.Int64
 	started   time.Time
 	ran       atomic.Bool
@@ -433,6 +434,11 @@ func (s *Service) closeAll() {
 	if s.auth != nil {
 		if err := s.auth.Tokens.FlushUsage(); err != nil {
 			s.log.Warn("save the tokens' last use", "err", err)
+		}
+	}
+	if s.decisions != nil {
+		if err := s.decisions.Close(); err != nil {
+			s.log.Error("close the privacy decision log", "err", err)
 		}
 	}
 	if s.audit != nil {
