@@ -3,6 +3,7 @@ package browsertest
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 )
 
 // jsObject is m as a JavaScript object literal.
@@ -21,4 +22,21 @@ func jsBody(method, body string) string {
 	}
 	b, _ := json.Marshal(body)
 	return string(b)
+}
+
+// jsString is s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// jsonID is an id decoded from JSON (a number or a string) as text.
+func jsonID(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case string:
+		return v
+	}
+	return ""
 }

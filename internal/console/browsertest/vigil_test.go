@@ -101,6 +101,7 @@ func startVigil() (*vigil, error) {
 	cfg.Data, cfg.HTTP, cfg.AdminToken = data, addr, adminToken
 	cfg.Syslog = serve.SyslogConfig{TCP: "127.0.0.1:0"}
 	cfg.HL7 = serve.HL7Config{MLLP: "127.0.0.1:0"}
+	cfg.Privacy.Every = time.Second // the first analysis of record accesses comes at once
 	if cfg.OIDC, err = v.oidcConfig(); err != nil {
 		return nil, err
 	}
