@@ -3,7 +3,6 @@ package serve
 import (
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/auth/oidc"
 	"github.com/vigilhealth/vigil/internal/auth/oidc/fakeidp"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // oidcService starts a service whose console logs in through a test
@@ -23,7 +23,7 @@ func oidcService(t *testing.T) (*testService, *fakeidp.Provider) {
 	idp := fakeidp.New("vigil", "s3cret-for-tests")
 	t.Cleanup(idp.Close)
 	cfg := testConfig(t)
-	cfg.HTTP = freeAddr(t) // the redirect URL must name the address before the service binds it
+	cfg.HTTP = sharedtest.FreeTCPAddr(t) // the redirect URL must name the address before the service binds it
 	secret := filepath.Join(t.TempDir(), "oidc-secret")
 	if err := os.WriteFile(secret, []byte("s3cret-for-tests\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -32,17 +32,6 @@ func oidcService(t *testing.T) (*testService, *fakeidp.Provider) {
 		RedirectURL: "http://" + cfg.HTTP + oidc.CallbackPath, RoleClaim: "groups",
 		Roles: map[string]string{"vigil-analysts": "analyst"}}
 	return startService(t, cfg), idp
-}
-
-// freeAddr is a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // TestOIDCLoginThroughService: the service's routes log a person in
