@@ -77,12 +77,10 @@ func (a *Authenticator) LogIn(w http.ResponseWriter, r *http.Request, name, pass
 		return Session{}, &LoginError{Code: http.StatusUnauthorized, Msg: "wrong name or password"}
 	}
 	a.Limiter.Reset(keys[0])
-	id, sess, err := a.Sessions.New(u.Name, u.Role)
+	sess, err := a.OpenSession(w, r, u.Name, u.Role)
 	if err != nil {
 		return Session{}, &LoginError{Code: http.StatusServiceUnavailable, Msg: err.Error()}
 	}
-	a.told(r, u.Name, u.Role, "granted")
-	http.SetCookie(w, a.cookie(id, int(a.Sessions.TTL/time.Second)))
 	return sess, nil
 }
 
@@ -102,6 +100,26 @@ func writeLoginError(w http.ResponseWriter, err error) {
 // RetryAfterSeconds is d as a Retry-After value: whole seconds, rounded up.
 func RetryAfterSeconds(d time.Duration) string {
 	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
+}
+
+// OpenSession opens a session for a person whose login succeeded, by
+// password or through an OpenID provider: it sets the session cookie on
+// w and tells OnLogin, so that every way in is audited alike. The error
+// is ErrTooManySessions when the store is full.
+func (a *Authenticator) OpenSession(w http.ResponseWriter, r *http.Request, name string, role Role) (Session, error) {
+	id, sess, err := a.Sessions.New(name, role)
+	if err != nil {
+		return Session{}, err
+	}
+	a.told(r, name, role, "granted")
+	http.SetCookie(w, a.cookie(id, int(a.Sessions.TTL/time.Second)))
+	return sess, nil
+}
+
+// Refused tells OnLogin of a login refused for reason (outcome
+// "denied: reason"), for ways in other than Login, which tells its own.
+func (a *Authenticator) Refused(r *http.Request, name string, reason string) {
+	a.told(r, name, "", "denied: "+reason)
 }
 
 // Logout serves POST /api/v1/logout for a session principal (the

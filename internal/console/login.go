@@ -75,20 +75,25 @@ func (c *Console) logoutPost(w http.ResponseWriter, r *http.Request) {
 // maxFormBytes bounds a console form.
 const maxFormBytes = 64 << 10
 
-// SameOrigin reports whether a form post came from a page of this site:
-// browsers send Origin on every cross-site POST, and Sec-Fetch-Site on
-// every request; a client sending neither is not a browser, so no victim
-// of a forged form.
+// SameOrigin reports whether a form post came from a page of this site.
+// Sec-Fetch-Site decides when the browser sent it (every current browser
+// does, and a page cannot forge it): Origin cannot, as a browser sends
+// "Origin: null" on a same-origin form post under the console's
+// Referrer-Policy: no-referrer (Fetch standard, "serializing a request
+// origin"). Without it, Origin must name this host; a client sending
+// neither is not a browser, so no victim of a forged form.
 func SameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "same-site", "cross-site":
+		return false
+	}
 	if o := r.Header.Get("Origin"); o != "" {
 		u, err := url.Parse(o)
 		return err == nil && o != "null" && strings.EqualFold(u.Host, r.Host)
 	}
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
-		return true
-	}
-	return false
+	return true
 }
 
 // safeNext is next when it is a path of this site, else "/": the login

@@ -39,6 +39,7 @@ func (s *Service) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
+	s.oidcRoutes(mux)
 	return auth.SecurityHeaders(s.guard(mux, policy), s.cfg.TLSCert != "")
 }
 

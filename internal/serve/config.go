@@ -39,6 +39,7 @@ type Config struct {
 	Store       StoreConfig       `yaml:"store"`       // shared state of a scaled-out deployment (PostgreSQL)
 	Estate      EstateConfig      `yaml:"estate"`      // feeds and asset register for GET /api/v1/assets
 	People      PeopleConfig      `yaml:"people"`      // phishing mailbox and pulse rounds
+	OIDC        OIDCConfig        `yaml:"oidc"`        // login through an OpenID Connect provider
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -172,6 +173,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.People.validate(); err != nil {
+		return err
+	}
+	if err := c.OIDC.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

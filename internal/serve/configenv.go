@@ -86,6 +86,20 @@ var envVars = []envVar{
 	}},
 	str("VIGIL_NOTIFY_SMTP_STARTTLS", "notify.smtp.starttls", func(c *Config) *string { return &smtpOf(c).StartTLS }),
 	{"VIGIL_NOTIFY_SYSLOG", "notify.syslog", setSyslogTargets},
+	str("VIGIL_OIDC_ISSUER", "oidc.issuer", func(c *Config) *string { return &c.OIDC.Issuer }),
+	str("VIGIL_OIDC_CLIENT_ID", "oidc.client_id", func(c *Config) *string { return &c.OIDC.ClientID }),
+	str("VIGIL_OIDC_CLIENT_SECRET_FILE", "oidc.client_secret_file", func(c *Config) *string { return &c.OIDC.ClientSecretFile }),
+	str("VIGIL_OIDC_REDIRECT_URL", "oidc.redirect_url", func(c *Config) *string { return &c.OIDC.RedirectURL }),
+	{"VIGIL_OIDC_SCOPES", "oidc.scopes", func(c *Config, v string) error {
+		c.OIDC.Scopes = splitList(v)
+		return nil
+	}},
+	str("VIGIL_OIDC_ROLE_CLAIM", "oidc.role_claim", func(c *Config) *string { return &c.OIDC.RoleClaim }),
+	{"VIGIL_OIDC_ROLES", "oidc.roles", func(c *Config, v string) error {
+		m, err := parseRoleMap(v)
+		c.OIDC.Roles = m
+		return err
+	}},
 }
 
 // ApplyEnv overrides c with the VIGIL_* environment variables that are

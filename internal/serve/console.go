@@ -16,6 +16,7 @@ func (s *Service) openConsole() error {
 		Alerts: s.store, Events: s.events, Privacy: s.privacy, Rules: s.set, Auth: s.auth,
 		Stats: s.consoleStats, Sources: s.consoleSources,
 		Log: s.log.With("component", "console"), Now: s.now,
+		OIDCEnabled: s.cfg.OIDC.enabled(),
 	}
 	if err := s.consolePageDeps(&d); err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/auth/oidc"
 	"github.com/vigilhealth/vigil/internal/console"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
@@ -73,6 +74,7 @@ type Service struct {
 	token      string
 	tokenPath  string
 	auth       *auth.Authenticator // API tokens, accounts, sessions
+	oidc       *oidc.Login         // nil unless an OpenID provider is configured
 	audit      *audit.Log          // the self-audit log
 	policy     map[string]apiRoute // the API's routes and console pages by pattern (apiRoutes, pageRoutes)
 	console    *console.Console
@@ -192,6 +194,9 @@ func (s *Service) openData() error {
 		return err
 	}
 	if err := s.openAuth(); err != nil {
+		return err
+	}
+	if err := s.openOIDC(); err != nil {
 		return err
 	}
 	if s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log); err != nil {
