@@ -161,13 +161,10 @@ func (s *Service) openData() error {
 		return fmt.Errorf("correlations: %w", err)
 	}
 	s.det = &detector{
-		log: s.log, wal: s.wal, store: s.store, dedup: dedup, corr: corr,
-		matcher: detect.NewMatcher(s.set.Rules), quiet: map[*sigma.Rule]bool{},
+		wal: s.wal, store: s.store, matcher: detect.NewMatcher(s.set.Rules),
 		processed: &s.processed, target: last,
 	}
-	for _, r := range s.set.Rules {
-		s.det.quiet[r] = corr.Suppressed(r)
-	}
+	s.det.deriver = newDeriver(s.log, dedup, corr, s.set.Rules, &s.det.detectCounts)
 	s.det.snap = s.openCorrState(corr, pos)
 	s.floors = append(s.floors, func() uint64 { return s.det.snap.pos.Load() + 1 }) // replay starts after the snapshot
 	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
