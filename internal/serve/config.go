@@ -36,6 +36,10 @@ type Config struct {
 	Events      EventsConfig      `yaml:"events"`      // retention of the searchable events
 	Audit       AuditConfig       `yaml:"audit"`       // the self-audit log
 	Privacy     PrivacyConfig     `yaml:"privacy"`     // the live patient-data guardian
+
+	Role Role      `yaml:"role"` // what this process runs: all (default), ingest, detect or api
+	Node string    `yaml:"node"` // a detect node's name in its group; default the host name
+	Bus  BusConfig `yaml:"bus"`  // the event bus of the scaled-out roles
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -163,6 +167,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Events.validate(); err != nil {
+		return err
+	}
+	if err := c.validateRole(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

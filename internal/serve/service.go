@@ -85,6 +85,9 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Role != RoleAll {
+		return nil, fmt.Errorf("config key role: role %s is not available yet", cfg.Role)
+	}
 	s = &Service{cfg: cfg, log: log, started: time.Now(), eventsIn: map[string]*atomic.Int64{"http": {}, "syslog": {}, fhirListener: {}, hl7Listener: {}}}
 	defer func() {
 		if err != nil {
