@@ -1,0 +1,11 @@
+// Package pgstore keeps Vigil's shared state in PostgreSQL when Vigil
+// scales out to several nodes: alerts and incidents (alert.Store and
+// alert.PartitionStore), searchable events (eventstore.Store) and the
+// self-audit hash chain. Each store passes the same test suite as its
+// embedded counterpart, so the service behaves the same on either.
+//
+// Open connects a pool and applies the schema's versioned migrations
+// (embedded .sql files) in one transaction under an advisory lock, so that
+// nodes starting together apply them once. Every query is parameterised;
+// the only identifier spliced into SQL is the schema name, quoted.
+package pgstore
