@@ -27,7 +27,11 @@ const (
 func (s *Service) routes() http.Handler {
 	mux := http.NewServeMux()
 	policy := map[string]apiRoute{}
-	for _, rt := range s.apiRoutes() {
+	routes := s.apiRoutes()
+	if s.node != nil {
+		routes = s.roleRoutes(routes)
+	}
+	for _, rt := range routes {
 		mux.Handle(rt.pattern, rt.handler)
 		policy[rt.pattern] = rt
 	}
@@ -215,6 +219,10 @@ func (s *Service) stats(r *http.Request) (Stats, error) {
 }
 
 func (s *Service) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.node != nil {
+		s.writeRoleReady(w)
+		return
+	}
 	if !s.det.ready.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{
 			"status": "catching up", "processed": s.processed.Load(), "target": s.det.target,

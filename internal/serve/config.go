@@ -40,6 +40,8 @@ type Config struct {
 	Role Role      `yaml:"role"` // what this process runs: all (default), ingest, detect or api
 	Node string    `yaml:"node"` // a detect node's name in its group; default the host name
 	Bus  BusConfig `yaml:"bus"`  // the event bus of the scaled-out roles
+
+	Store StoreConfig `yaml:"store"` // the shared store of the scaled-out roles
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -167,6 +169,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Events.validate(); err != nil {
+		return err
+	}
+	if err := c.Store.validate(); err != nil {
 		return err
 	}
 	if err := c.validateRole(); err != nil {

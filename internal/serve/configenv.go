@@ -78,6 +78,8 @@ var envVars = []envVar{
 	}},
 	str("VIGIL_NOTIFY_SMTP_STARTTLS", "notify.smtp.starttls", func(c *Config) *string { return &smtpOf(c).StartTLS }),
 	{"VIGIL_NOTIFY_SYSLOG", "notify.syslog", setSyslogTargets},
+	str("VIGIL_STORE_POSTGRES_DSN", "store.postgres.dsn", func(c *Config) *string { return &c.Store.Postgres.DSN }),
+	integer("VIGIL_STORE_POSTGRES_MAX_CONNS", "store.postgres.max_conns", func(c *Config) *int { return &c.Store.Postgres.MaxConns }),
 	{"VIGIL_ROLE", "role", func(c *Config, v string) error { return c.Role.UnmarshalText([]byte(v)) }},
 	str("VIGIL_NODE", "node", func(c *Config) *string { return &c.Node }),
 	{"VIGIL_BUS_NATS_URLS", "bus.nats.urls", func(c *Config, v string) error {

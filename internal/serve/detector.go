@@ -110,6 +110,7 @@ type walRec struct {
 // pending is what the detector has derived since its last commit.
 type pending struct {
 	last      uint64
+	epoch     uint64 // the lease epoch of a partition's records (partdetect.go)
 	records   int
 	alerts    map[string]*alert.Alert
 	incidents map[string]*alert.Incident

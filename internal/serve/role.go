@@ -87,6 +87,9 @@ func (c *Config) validateRole() error {
 	if c.Bus.NATS == nil && role != RoleAPI {
 		return fmt.Errorf("config key bus.nats.urls: role %s needs the NATS JetStream cluster's URLs (bus: {nats: {urls: [...]}}, or VIGIL_BUS_NATS_URLS)", role)
 	}
+	if (role == RoleDetect || role == RoleAPI) && c.Store.Postgres.DSN == "" {
+		return fmt.Errorf("config key store.postgres.dsn: role %s needs the shared PostgreSQL database (store: {postgres: {dsn: ...}}, or VIGIL_STORE_POSTGRES_DSN)", role)
+	}
 	if role == RoleDetect {
 		return c.defaultNode()
 	}

@@ -45,10 +45,16 @@ func TestRoleValidation(t *testing.T) {
 		{"ingest without bus", func(c *Config) { c.Role = RoleIngest }, "config key bus.nats.urls"},
 		{"detect without bus", func(c *Config) { c.Role = RoleDetect }, "config key bus.nats.urls"},
 		{"ingest with bus", func(c *Config) { c.Role, c.Bus.NATS = RoleIngest, nats }, ""},
+		{"detect without store", func(c *Config) { c.Role, c.Bus.NATS = RoleDetect, nats }, "config key store.postgres.dsn"},
+		{"api without store", func(c *Config) { c.Role = RoleAPI }, "config key store.postgres.dsn"},
+		{"api with store, no bus", func(c *Config) { c.Role, c.Store.Postgres.DSN = RoleAPI, "host=db" }, ""},
+		{"negative pool", func(c *Config) { c.Store.Postgres.MaxConns = -1 }, "config key store.postgres.max_conns"},
 		{"bad bus key", func(c *Config) {
 			c.Role, c.Bus.NATS = RoleIngest, &bus.Config{URLs: nats.URLs, LeaseTTL: time.Millisecond}
 		}, "config key bus.nats.lease_ttl"},
-		{"bad node", func(c *Config) { c.Role, c.Bus.NATS, c.Node = RoleDetect, nats, "detect.1" }, "config key node"},
+		{"bad node", func(c *Config) {
+			c.Role, c.Bus.NATS, c.Node, c.Store.Postgres.DSN = RoleDetect, nats, "detect.1", "host=db"
+		}, "config key node"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,6 +79,7 @@ func TestRoleValidation(t *testing.T) {
 func TestDefaultNode(t *testing.T) {
 	c := DefaultConfig()
 	c.Role, c.Bus.NATS = RoleDetect, &bus.Config{URLs: []string{"nats://127.0.0.1:4222"}}
+	c.Store.Postgres.DSN = "host=db"
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}

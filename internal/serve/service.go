@@ -54,6 +54,8 @@ type Service struct {
 	floors    []func() uint64 // first log record each consumer still needs
 	quar      *quarantine
 	sink      *walSink
+	accept    ingest.Sink // what the listeners hand events to: sink, or the bus in role ingest
+	node      *roleParts  // the scaled-out roles' parts; nil in role all
 	det       *detector
 	notify    *notify.Dispatcher // nil when no target is configured
 	flow      *flow.Watch
@@ -85,15 +87,15 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Role != RoleAll {
-		return nil, fmt.Errorf("config key role: role %s is not available yet", cfg.Role)
-	}
 	s = &Service{cfg: cfg, log: log, started: time.Now(), eventsIn: map[string]*atomic.Int64{"http": {}, "syslog": {}, fhirListener: {}, hl7Listener: {}}}
 	defer func() {
 		if err != nil {
 			s.closeAll()
 		}
 	}()
+	if cfg.Role != RoleAll {
+		return s, s.openRole()
+	}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -170,17 +172,27 @@ func (s *Service) openData() error {
 	s.det.deriver = newDeriver(s.log, dedup, corr, s.set.Rules, &s.det.detectCounts)
 	s.det.snap = s.openCorrState(corr, pos)
 	s.floors = append(s.floors, func() uint64 { return s.det.snap.pos.Load() + 1 }) // replay starts after the snapshot
+	if err := s.openAccess(); err != nil {
+		return err
+	}
+	s.sink = newWALSink(s.wal, &s.processed, DefaultMaxLag)
+	s.accept = s.sink
+	return s.openFlow()
+}
+
+// openAccess opens what the API and the listeners need beside the events:
+// the admin token, the access-control stores, the self-audit log and the
+// quarantine.
+func (s *Service) openAccess() error {
+	var err error
 	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
 		return err
 	}
 	if err := s.openAuth(); err != nil {
 		return err
 	}
-	if s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log); err != nil {
-		return err
-	}
-	s.sink = newWALSink(s.wal, &s.processed, DefaultMaxLag)
-	return s.openFlow()
+	s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log)
+	return err
 }
 
 // openFlow creates the flow watch, loads its saved profile and lets the sink
@@ -212,7 +224,9 @@ func (s *Service) openNotify(getenv func(string) string) error {
 		return nil
 	}
 	s.notify = notify.NewDispatcher(targets, notify.Options{MinLevel: s.cfg.Notify.MinLevel}, s.log.With("component", "notify"))
-	s.det.notify = s.notify.Notify
+	if s.det != nil { // a detect node's partition detector takes it in openDetect
+		s.det.notify = s.notify.Notify
+	}
 	for _, t := range targets {
 		s.log.Info("notifying", "target", t.Name())
 	}
@@ -250,6 +264,17 @@ var (
 // syslog and MLLP listeners (when configured), last because only their Run
 // releases their sockets.
 func (s *Service) openListeners() error {
+	if err := s.openHTTP(s.routes()); err != nil {
+		return err
+	}
+	if err := s.openSyslog(); err != nil {
+		return err
+	}
+	return s.openMLLP()
+}
+
+// openHTTP binds the API's address (HTTPS when tls_cert is set) for h.
+func (s *Service) openHTTP(h http.Handler) error {
 	ln, err := net.Listen("tcp", s.cfg.HTTP)
 	if err != nil {
 		return fmt.Errorf("config key http: %w", err)
@@ -262,7 +287,13 @@ func (s *Service) openListeners() error {
 		}
 		s.ln = tls.NewListener(ln, tc)
 	}
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	return nil
+}
+
+// openSyslog binds the syslog listener when a transport is configured.
+func (s *Service) openSyslog() error {
+	var err error
 	sc := s.cfg.Syslog
 	if sc.UDP != "" || sc.TCP != "" || sc.TLS != "" {
 		lc := syslog.ListenerConfig{UDP: sc.UDP, TCP: sc.TCP, TLS: sc.TLS}
@@ -277,11 +308,11 @@ func (s *Service) openListeners() error {
 		}
 		s.syslog = l
 	}
-	return s.openMLLP()
+	return nil
 }
 
 func (s *Service) sinkFor(listener string) ingest.Sink {
-	return countingSink{next: s.sink, n: s.eventsIn[listener]}
+	return countingSink{next: s.accept, n: s.eventsIn[listener]}
 }
 
 // Addr is the address the API listens on.
@@ -318,6 +349,9 @@ func (s *Service) Run(ctx context.Context) error {
 		return errors.New("serve: Run called twice")
 	}
 	defer s.closeAll()
+	if s.node != nil {
+		return s.runRole(ctx)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	detCtx, stopDetector := context.WithCancel(context.Background())
 	defer stopDetector()
@@ -450,4 +484,5 @@ func (s *Service) closeAll() {
 			s.log.Error("close the event log", "err", err)
 		}
 	}
+	s.node.close()
 }
