@@ -18,3 +18,9 @@ func openAlerts(t *testing.T, dir string) alert.Store {
 func TestAlertStore(t *testing.T) {
 	storetest.Run(t, openAlerts)
 }
+
+func TestAlertPartitions(t *testing.T) {
+	storetest.RunPartition(t, func(t *testing.T, dir string) alert.PartitionStore {
+		return pgtest.Open(t, dir, pgstore.Options{}).Alerts()
+	})
+}

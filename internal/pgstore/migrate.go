@@ -57,15 +57,16 @@ func migrations() ([]migration, error) {
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations,
-// all in one transaction holding an advisory lock keyed by the schema: a
-// node starting beside another waits for it, then finds them applied.
+// all in one transaction holding a database-wide advisory lock (database-
+// wide because extensions are): a node starting beside another waits for
+// it, then finds them applied.
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey("migrate", db.schema)); err != nil {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey("migrate")); err != nil {
 			return fmt.Errorf("take the migration lock: %w", err)
 		}
 		if db.schema != "" {
@@ -114,10 +115,10 @@ func appliedVersions(ctx context.Context, tx pgx.Tx) (map[int]bool, error) {
 	return out, nil
 }
 
-// lockKey is the advisory lock of one purpose in one schema.
-func lockKey(purpose, schema string) int64 {
+// lockKey is the advisory lock of one purpose, the same in every schema.
+func lockKey(purpose string) int64 {
 	h := fnv.New64a()
-	h.Write([]byte("vigil\x00" + purpose + "\x00" + schema))
+	h.Write([]byte("vigil\x00" + purpose))
 	return int64(h.Sum64())
 }
 

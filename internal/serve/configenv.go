@@ -51,6 +51,8 @@ var envVars = []envVar{
 		c.Events.MaxBytes = b
 		return err
 	}},
+	str("VIGIL_STORE_POSTGRES_DSN", "store.postgres.dsn", func(c *Config) *string { return &c.Store.Postgres.DSN }),
+	integer("VIGIL_STORE_POSTGRES_MAX_CONNS", "store.postgres.max_conns", func(c *Config) *int { return &c.Store.Postgres.MaxConns }),
 	str("VIGIL_AUDIT_KEY_FILE", "audit.key_file", func(c *Config) *string { return &c.Audit.KeyFile }),
 	str("VIGIL_PRIVACY_STAFF", "privacy.staff", func(c *Config) *string { return &c.Privacy.Staff }),
 	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
@@ -78,8 +80,6 @@ var envVars = []envVar{
 	}},
 	str("VIGIL_NOTIFY_SMTP_STARTTLS", "notify.smtp.starttls", func(c *Config) *string { return &smtpOf(c).StartTLS }),
 	{"VIGIL_NOTIFY_SYSLOG", "notify.syslog", setSyslogTargets},
-	str("VIGIL_STORE_POSTGRES_DSN", "store.postgres.dsn", func(c *Config) *string { return &c.Store.Postgres.DSN }),
-	integer("VIGIL_STORE_POSTGRES_MAX_CONNS", "store.postgres.max_conns", func(c *Config) *int { return &c.Store.Postgres.MaxConns }),
 	{"VIGIL_ROLE", "role", func(c *Config, v string) error { return c.Role.UnmarshalText([]byte(v)) }},
 	str("VIGIL_NODE", "node", func(c *Config) *string { return &c.Node }),
 	{"VIGIL_BUS_NATS_URLS", "bus.nats.urls", func(c *Config, v string) error {

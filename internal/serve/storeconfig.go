@@ -1,25 +1,52 @@
 package serve
 
-import "fmt"
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
 
-// StoreConfig is the store section: where the scaled-out roles keep
-// alerts and incidents. Empty: the data folder (role all only).
+// StoreConfig says where the shared state is kept when Vigil runs as
+// several nodes. Empty (the default) keeps everything in the data folder.
 type StoreConfig struct {
 	Postgres PostgresConfig `yaml:"postgres"`
 }
 
-// PostgresConfig names the PostgreSQL database shared by detect and API
-// nodes. DSN is a URL or key=value string (keep its password in
-// VIGIL_STORE_POSTGRES_DSN or PGPASSWORD, not in the file); MaxConns
-// bounds the connection pool (0: the larger of 4 and the CPUs).
+// PostgresConfig is the PostgreSQL database of the shared state
+// (internal/pgstore). DSN is a postgres:// URL or key=value pairs, as
+// libpq takes them; put the password in PGPASSWORD or a .pgpass file
+// rather than in the DSN. MaxConns bounds the connection pool of each
+// node (0: the pool's default, the larger of 4 and the number of CPUs).
 type PostgresConfig struct {
 	DSN      string `yaml:"dsn"`
 	MaxConns int    `yaml:"max_conns"`
 }
 
-func (c *StoreConfig) validate() error {
-	if c.Postgres.MaxConns < 0 {
-		return fmt.Errorf("config key store.postgres.max_conns: %d is negative", c.Postgres.MaxConns)
+// Enabled reports whether the shared state is in PostgreSQL.
+func (p PostgresConfig) Enabled() bool { return p.DSN != "" }
+
+// validate checks the form of the DSN only; whether the database answers
+// is known when the service connects.
+func (s *StoreConfig) validate() error {
+	p := s.Postgres
+	if p.MaxConns < 0 {
+		return fmt.Errorf("config key store.postgres.max_conns: %d is negative", p.MaxConns)
+	}
+	if p.DSN == "" {
+		if p.MaxConns != 0 {
+			return fmt.Errorf("config key store.postgres.max_conns: set without store.postgres.dsn")
+		}
+		return nil
+	}
+	if strings.HasPrefix(p.DSN, "postgres://") || strings.HasPrefix(p.DSN, "postgresql://") {
+		if _, err := url.Parse(p.DSN); err != nil {
+			// url's message repeats the URL, password and all: name the key only.
+			return fmt.Errorf("config key store.postgres.dsn: not a valid postgres:// URL")
+		}
+		return nil
+	}
+	if !strings.Contains(p.DSN, "=") {
+		return fmt.Errorf("config key store.postgres.dsn: want a postgres:// URL or key=value pairs such as \"host=db1 dbname=vigil user=vigil\"")
 	}
 	return nil
 }

@@ -1,0 +1,97 @@
+package pgstore
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigilhealth/vigil/internal/event"
+)
+
+// minNanosInt is the time_ns of an event without a time.
+const minNanosInt = math.MinInt64
+
+func fromNanos(n *int64) time.Time {
+	if n == nil {
+		return time.Time{}
+	}
+	return time.Unix(0, *n).UTC()
+}
+
+// indexer builds the search columns of events, reusing its buffers.
+type indexer struct {
+	ev   event.Event
+	text strings.Builder
+}
+
+// indexDoc is the JSON of the fields column: lower-cased values by
+// lower-cased field name, and the metadata by its special field's name.
+type indexDoc struct {
+	F map[string][]string `json:"f"`
+	M map[string][]string `json:"m"`
+}
+
+// index returns an encoded event's time (Unix nanoseconds), fields
+// document and lower-cased text. A record that does not decode gets
+// empty ones: no search matches it, as in the file store.
+func (ix *indexer) index(data []byte) (int64, []byte, string) {
+	if ix.ev.UnmarshalBinary(data) != nil {
+		t := int64(minNanosInt)
+		if bt, err := event.BinaryTime(data); err == nil && !bt.IsZero() {
+			t = nanos(bt)
+		}
+		return t, []byte(`{"f":{},"m":{}}`), ""
+	}
+	ev := &ix.ev
+	t := int64(minNanosInt)
+	if !ev.Time.IsZero() {
+		t = nanos(ev.Time)
+	}
+	doc := indexDoc{F: make(map[string][]string, ev.Len()), M: make(map[string][]string, 5)}
+	ix.text.Reset()
+	for i := range ev.Len() {
+		id, _ := ev.Field(i)
+		name, v := jsonSafe(event.ToLowerASCII(id.String())), ev.Lower(i)
+		doc.F[name] = append(doc.F[name], jsonSafe(v))
+		ix.addText(v)
+	}
+	host := ev.Host
+	if host == "" {
+		host, _ = ev.Get(event.Computer)
+	}
+	for _, m := range [...][2]string{{"host", host}, {"source", ev.Source}, {"product", ev.LogSource.Product},
+		{"category", ev.LogSource.Category}, {"service", ev.LogSource.Service}} {
+		v := event.ToLowerASCII(m[1])
+		doc.M[m[0]] = []string{jsonSafe(v)}
+		ix.addText(v)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil { // maps of strings always encode
+		panic(err)
+	}
+	return t, b, text(ix.text.String())
+}
+
+func (ix *indexer) addText(v string) {
+	if v != "" {
+		ix.text.WriteString(v)
+		ix.text.WriteByte('\n')
+	}
+}
+
+// jsonSafe drops what jsonb cannot hold (NUL); invalid UTF-8 is replaced
+// by encoding/json. Search never pushes a value with either to SQL.
+func jsonSafe(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		return strings.ReplaceAll(s, "\x00", "")
+	}
+	return s
+}
+
+// pushable reports whether a value of a query can be compared in SQL with
+// what jsonSafe and text stored.
+func pushable(s string) bool {
+	return strings.IndexByte(s, 0) < 0 && utf8.ValidString(s)
+}
