@@ -71,12 +71,12 @@ func runChild() int {
 // deployment is one scaled-out Vigil under test: its NATS cluster and its
 // PostgreSQL schema.
 type deployment struct {
-	t       *testing.T
+	t       testing.TB
 	cluster *bustest.Cluster
 	dsn     string // the test server's, on this test's schema
 }
 
-func newDeployment(t *testing.T) *deployment {
+func newDeployment(t testing.TB) *deployment {
 	t.Helper()
 	key := t.TempDir()
 	pgtest.Open(t, key, pgstore.Options{}) // creates and migrates the schema, dropped at the end
@@ -121,7 +121,7 @@ func (d *deployment) startNode(role serve.Role) *node {
 	return startService(d.t, cfg)
 }
 
-func startService(t *testing.T, cfg serve.Config) *node {
+func startService(t testing.TB, cfg serve.Config) *node {
 	t.Helper()
 	svc, err := serve.New(cfg, testLogger())
 	if err != nil {

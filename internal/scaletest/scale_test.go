@@ -133,7 +133,7 @@ func (d *deployment) streamLeader(t *testing.T) int {
 }
 
 // connect opens a client connection to the cluster for inspection.
-func (d *deployment) connect(t *testing.T) jetstream.JetStream {
+func (d *deployment) connect(t testing.TB) jetstream.JetStream {
 	t.Helper()
 	nc, err := nats.Connect(strings.Join(d.cluster.URLs(), ","), nats.MaxReconnects(-1))
 	if err != nil {
