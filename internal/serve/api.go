@@ -29,7 +29,11 @@ const (
 func (s *Service) routes() http.Handler {
 	mux := http.NewServeMux()
 	policy := map[string]apiRoute{}
-	for _, rt := range append(s.apiRoutes(), s.pageRoutes()...) {
+	routes := append(s.apiRoutes(), s.pageRoutes()...)
+	if s.node != nil {
+		routes = s.roleRoutes(routes)
+	}
+	for _, rt := range routes {
 		mux.Handle(rt.pattern, rt.handler)
 		policy[rt.pattern] = rt
 	}
@@ -220,6 +224,10 @@ func (s *Service) stats(ctx context.Context) (Stats, error) {
 }
 
 func (s *Service) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.node != nil {
+		s.writeRoleReady(w)
+		return
+	}
 	if !s.det.ready.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{
 			"status": "catching up", "processed": s.processed.Load(), "target": s.det.target,
