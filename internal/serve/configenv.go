@@ -56,6 +56,7 @@ var envVars = []envVar{
 	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
 	str("VIGIL_PRIVACY_REVIEWS", "privacy.reviews", func(c *Config) *string { return &c.Privacy.Reviews }),
 	dur("VIGIL_PRIVACY_EVERY", "privacy.every", func(c *Config) *time.Duration { return &c.Privacy.Every }),
+	dur("VIGIL_PRIVACY_LOOKBACK", "privacy.lookback", func(c *Config) *time.Duration { return &c.Privacy.Lookback }),
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),
