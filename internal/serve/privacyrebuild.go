@@ -28,15 +28,16 @@ import (
 
 // privacyRebuild is what rebuildPrivacy fed, for the log and the tests.
 type privacyRebuild struct {
-	Upto      uint64 // the detector's committed position: the last record fed here
-	FromStore uint64 // privacy inputs read from the event store
-	FromLog   uint64 // privacy inputs read from the write-ahead log
-	Audit     uint64 // audit events Live kept
-	Care      uint64 // ADT and SIU messages Live kept
-	TooOld    uint64 // audit events left out by privacy.lookback
-	Bad       uint64 // records that did not decode (the detector skipped them too)
-	Gone      uint64 // records up to Upto that neither the store nor the log still holds
-	Took      time.Duration
+	Upto      uint64        // the detector's committed position: the last record fed here
+	FromStore uint64        // privacy inputs read from the event store
+	FromLog   uint64        // privacy inputs read from the write-ahead log
+	Audit     uint64        // audit events Live kept
+	Care      uint64        // ADT and SIU messages Live kept
+	TooOld    uint64        // audit events left out by privacy.lookback
+	Bad       uint64        // records that did not decode (the detector skipped them too)
+	Gone      uint64        // records up to Upto that neither the store nor the log still holds
+	Read      time.Duration // reading the records and feeding Live
+	Analysed  time.Duration // the analysis after it
 }
 
 // privacyFeed feeds Live the privacy inputs among stored records.
@@ -102,7 +103,7 @@ func (s *Service) rebuildPrivacyInputs() {
 	}
 	s.log.Info("privacy inputs rebuilt", "upto", got.Upto, "from_store", got.FromStore, "from_log", got.FromLog,
 		"audit_events", got.Audit, "care_records", got.Care, "too_old", got.TooOld, "bad", got.Bad, "gone", got.Gone,
-		"took", got.Took.Round(time.Millisecond))
+		"read", got.Read.Round(time.Millisecond), "analysed", got.Analysed.Round(time.Millisecond))
 }
 
 // errPastEnd stops a log read at the last record to feed.
@@ -127,10 +128,11 @@ func (s *Service) rebuildPrivacy(ctx context.Context, now time.Time) (privacyReb
 	if err := s.rebuildFromLog(f, next, got.Upto); err != nil {
 		return got, err
 	}
+	got.Read = time.Since(began)
 	if got.Audit+got.Care > 0 {
 		s.privacy.Analyse()
+		got.Analysed = time.Since(began) - got.Read
 	}
-	got.Took = time.Since(began)
 	return got, nil
 }
 

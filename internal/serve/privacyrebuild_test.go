@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"log/slog"
 	"maps"
@@ -22,9 +21,7 @@ import (
 )
 
 // rebuildTrust is a small generated trust as the log would hold it: its
-// ADT messages and AuditEvents in event-time order, with a Windows event
-// after every tenth AuditEvent, each encoded as the listeners store it;
-// staff is its roster.
+// records (eachTrustRecord) in event-time order; staff is its roster.
 type rebuildTrust struct {
 	recs  [][]byte
 	staff []privacy.Staff
@@ -36,47 +33,77 @@ func newRebuildTrust(t *testing.T) *rebuildTrust {
 	if _, err := care.Generate(care.Config{Seed: 11, Size: "test", Staff: 60, Patients: 1000, Days: 2, Start: care.DefaultStart}, dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	tr := &rebuildTrust{}
-	f, err := os.Open(filepath.Join(dir, "staff.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if tr.staff, _, err = privacy.ReadRoster(f, "staff.csv"); err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "adt", "*.hl7"))
-	for _, name := range files {
-		for _, raw := range hl7.Split(readFile(t, name)) {
-			m, err := hl7.Parse(raw)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			var ev event.Event
-			hl7.ToEvent(m, &ev)
-			tr.recs = append(tr.recs, ev.AppendBinary(nil))
-		}
-	}
-	sc := bufio.NewScanner(bytes.NewReader(readFile(t, dir, "access.ndjson")))
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		a, err := fhir.ParseAuditEvent(sc.Bytes())
-		if err != nil {
-			t.Fatalf("access.ndjson line %d: %v", n, err)
-		}
-		var ev event.Event
-		a.ToEvent(&ev)
-		tr.recs = append(tr.recs, ev.AppendBinary(nil))
-		if n%10 == 0 {
-			tr.recs = append(tr.recs, testWindowsEvent(n))
-		}
-	}
+	tr := &rebuildTrust{staff: readTrustRoster(t, dir)}
+	eachTrustRecord(t, dir, func(rec []byte) { tr.recs = append(tr.recs, rec) })
 	slices.SortStableFunc(tr.recs, func(a, b []byte) int {
 		ta, _ := event.BinaryTime(a)
 		tb, _ := event.BinaryTime(b)
 		return ta.Compare(tb)
 	})
 	return tr
+}
+
+func readTrustRoster(tb testing.TB, dir string) []privacy.Staff {
+	tb.Helper()
+	f, err := os.Open(filepath.Join(dir, "staff.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	staff, _, err := privacy.ReadRoster(f, "staff.csv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return staff
+}
+
+// eachTrustRecord calls fn with each event of a generated trust in dir,
+// encoded as the listeners store it: its ADT and SIU messages, then its
+// AuditEvents with a Windows event (no privacy input) after every tenth.
+// fn may keep the record.
+func eachTrustRecord(tb testing.TB, dir string, fn func(rec []byte)) {
+	tb.Helper()
+	for _, sub := range []string{"adt", "appointments"} {
+		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.hl7"))
+		for _, name := range files {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			for _, raw := range hl7.Split(data) {
+				m, err := hl7.Parse(raw)
+				if err != nil {
+					tb.Fatalf("%s: %v", name, err)
+				}
+				var ev event.Event
+				hl7.ToEvent(m, &ev)
+				fn(ev.AppendBinary(nil))
+			}
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "access.ndjson"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	var ev event.Event
+	for n := 1; sc.Scan(); n++ {
+		a, err := fhir.ParseAuditEvent(sc.Bytes())
+		if err != nil {
+			tb.Fatalf("access.ndjson line %d: %v", n, err)
+		}
+		ev.Reset()
+		a.ToEvent(&ev)
+		fn(ev.AppendBinary(nil))
+		if n%10 == 0 {
+			fn(testWindowsEvent(n))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // testWindowsEvent is a record that is no privacy input.
