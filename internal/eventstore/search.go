@@ -128,7 +128,11 @@ func newSearch(ctx context.Context, q Query, n node) *search {
 }
 
 // segment searches one segment.
-func (s *search) segment(t target) error {
+func (s *search) segment(t target) error { return s.scanTarget(t, s.record) }
+
+// scanTarget runs fn over the records of one segment, unless its time range
+// or its index rule it out.
+func (s *search) scanTarget(t target, fn func(seq uint64, data []byte, off int64) error) error {
 	if err := s.ctx.Err(); err != nil {
 		return err
 	}
@@ -147,7 +151,7 @@ func (s *search) segment(t target) error {
 			return nil
 		}
 	}
-	_, err := scanFile(t.path, t.limit, t.sealed, s.record)
+	_, err := scanFile(t.path, t.limit, t.sealed, fn)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -162,17 +166,9 @@ func (s *search) record(seq uint64, data []byte, _ int64) error {
 			return err
 		}
 	}
-	t, err := event.BinaryTime(data)
-	if err != nil || !s.inRange(t) {
-		return nil // a record that does not decode matches nothing
-	}
-	if s.useRaw && !s.rawMay(data) {
+	t, ok := s.keep(data)
+	if !ok {
 		return nil
-	}
-	if s.decode {
-		if s.ev.UnmarshalBinary(data) != nil || !s.n.match(&s.ev) {
-			return nil
-		}
 	}
 	s.matched++
 	if s.q.Buckets > 0 {
@@ -180,6 +176,23 @@ func (s *search) record(seq uint64, data []byte, _ int64) error {
 	}
 	s.top.offer(t, seq, data)
 	return nil
+}
+
+// keep reports whether a record is in the time range and matches the
+// query, and returns its event time. A record that does not decode
+// matches nothing.
+func (s *search) keep(data []byte) (time.Time, bool) {
+	t, err := event.BinaryTime(data)
+	if err != nil || !s.inRange(t) {
+		return t, false
+	}
+	if s.useRaw && !s.rawMay(data) {
+		return t, false
+	}
+	if s.decode && (s.ev.UnmarshalBinary(data) != nil || !s.n.match(&s.ev)) {
+		return t, false
+	}
+	return t, true
 }
 
 func (s *search) inRange(t time.Time) bool {

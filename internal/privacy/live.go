@@ -94,8 +94,11 @@ func (l *Live) Dropped() uint64 {
 // that gives a care record. Other events are ignored. ev is not kept: its
 // values are copied.
 func (l *Live) AddEvent(ev *event.Event) bool {
+	src, ok := InputSource(ev.LogSource.Product, ev.LogSource.Service)
 	switch {
-	case ev.LogSource.Product == "hl7":
+	case !ok:
+		return false
+	case !src.Audit:
 		cr, ok := l.careFromEvent(ev)
 		if !ok {
 			return false
@@ -104,7 +107,7 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 		l.care, l.changed = append(l.care, cr), true
 		l.mu.Unlock()
 		return true
-	case isAuditEvent(ev):
+	default:
 		ac := accessFromEvent(ev)
 		if ac.UserID == "" && ac.UserName == "" {
 			return false
@@ -118,12 +121,6 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 		l.mu.Unlock()
 		return true
 	}
-	return false
-}
-
-func isAuditEvent(ev *event.Event) bool {
-	p := ev.LogSource.Product
-	return (p == "fhir" && ev.LogSource.Service == "auditevent") || (p == "dicom" && ev.LogSource.Service == "atna")
 }
 
 // Analyse runs the analysis now over everything kept, makes it the

@@ -66,6 +66,7 @@ var envVars = []envVar{
 		c.People.PulseRounds = splitList(v)
 		return nil
 	}},
+	dur("VIGIL_PRIVACY_LOOKBACK", "privacy.lookback", func(c *Config) *time.Duration { return &c.Privacy.Lookback }),
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),

@@ -19,6 +19,11 @@ type PrivacyConfig struct {
 	VIP     string        `yaml:"vip"`     // watch list: one NHS number per line
 	Reviews string        `yaml:"reviews"` // break-glass reviews CSV
 	Every   time.Duration `yaml:"every"`   // how often the cases are analysed again
+	// Lookback bounds the audit events rebuilt at start (privacyrebuild.go)
+	// to those less than this long before the start; 0: every one the
+	// event store still holds. Care records are rebuilt whatever their
+	// age: a visit admitted before the window still explains an access in it.
+	Lookback time.Duration `yaml:"lookback"`
 }
 
 // DefaultPrivacyEvery is how often the live cases are analysed again.
@@ -27,6 +32,9 @@ const DefaultPrivacyEvery = time.Minute
 func (c *PrivacyConfig) validate() error {
 	if c.Every <= 0 {
 		return fmt.Errorf("config key privacy.every: %v is not a positive duration", c.Every)
+	}
+	if c.Lookback < 0 {
+		return fmt.Errorf("config key privacy.lookback: %v is negative (0 rebuilds every audit event the event store holds)", c.Lookback)
 	}
 	return nil
 }

@@ -39,6 +39,7 @@ func TestLivePrivacyCases(t *testing.T) {
 	var resp privacy.CasesResponse
 	var found int
 	waitFor(t, "live cases naming injected misuse", func() bool {
+		resp = privacy.CasesResponse{} // a reused one would keep fields an earlier answer had and this one omits
 		ts.do(t, "GET", "/api/v1/privacy/cases?limit=1000", testToken, nil, &resp)
 		found = 0
 		for _, c := range resp.Cases {

@@ -118,6 +118,7 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	if err := s.openPrivacy(); err != nil {
 		return nil, err
 	}
+	s.rebuildPrivacyInputs()
 	s.det.privacy = s.privacy
 	if err := s.openEstate(); err != nil {
 		return nil, err
