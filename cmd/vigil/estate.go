@@ -16,23 +16,26 @@ const estateUsage = `Usage:
   vigil estate check [--assets FILE.csv] [--events PATH]... [--eol DIR] [--kev FILE]
                      [--data DIR] [--at DATE] [--format table|jsonl|csv] [--output FILE]
   vigil estate update --kev FILE --eol DIR [--data DIR]
+  vigil estate register add|approve|list --data DIR ...
 `
 
 func estateCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, estateUsage)
-		return usageErr("name a subcommand: check or update")
+		return usageErr("name a subcommand: check, update or register")
 	}
 	switch args[0] {
 	case "check":
 		return estateCheck(args[1:], stdout, stderr)
 	case "update":
 		return estateUpdate(args[1:], stdout, stderr)
+	case "register":
+		return registerCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, estateUsage)
 		return nil
 	}
-	return usageErr("unknown subcommand %q (want check or update)", args[0])
+	return usageErr("unknown subcommand %q (want check, update or register)", args[0])
 }
 
 func estateCheck(args []string, stdout, stderr io.Writer) error {

@@ -30,6 +30,9 @@ Usage:
   vigil search [--data DIR] [--since T] [--until T] [--limit N] [--format table|jsonl] QUERY...
   vigil estate check [--assets FILE.csv] [--events PATH]... [--eol DIR] [--kev FILE] [--at DATE] [--format table|jsonl|csv]
   vigil estate update --kev FILE --eol DIR [--data DIR]
+  vigil estate register add|list|approve --data DIR ...
+  vigil people import --data DIR [--staff FILE] [--training FILE] [--gophish FILE]...
+  vigil people pulse-link --data DIR --round 2026-Q3
   vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--assets FILE] --format html|pdf --output FILE
   vigil report staff --data DIR [--month 2026-11] --format html|pdf --output FILE
 
@@ -70,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return searchMain(args[1:], stdout, stderr)
 	case "estate":
 		err = estateCmd(args[1:], stdout, stderr)
+	case "people":
+		err = peopleCmd(args[1:], stdout, stderr)
 	case "token":
 		err = tokenCmd(args[1:], stdout, stderr)
 	case "user":

@@ -75,6 +75,10 @@ type Indicator struct {
 	ID          string // e.g. A1.a.5
 	Description string
 	NCSCIndex   string // e.g. A1.a.A.1
+	// Vigil names the figure of Vigil's own data that decides the
+	// statement, in a supplement's outcomes only (see LoadSupplement);
+	// empty: manual evidence.
+	Vigil string
 }
 
 // Outcomes lists every contributing outcome in framework order.

@@ -222,6 +222,7 @@ func (p parser) indicators(o *Outcome, n *yaml.Node) error {
 			var x struct {
 				Description string `yaml:"description"`
 				Index       string `yaml:"ncsc-index"`
+				Vigil       string `yaml:"vigil"`
 			}
 			if err := deref(iv).Decode(&x); err != nil {
 				return p.errAt(iv, "indicator %s: %v", id, err)
@@ -229,7 +230,7 @@ func (p parser) indicators(o *Outcome, n *yaml.Node) error {
 			if x.Description == "" {
 				return p.errAt(iv, "indicator %s: no description", id)
 			}
-			o.Indicators[g] = append(o.Indicators[g], Indicator{ID: id, Description: x.Description, NCSCIndex: x.Index})
+			o.Indicators[g] = append(o.Indicators[g], Indicator{ID: id, Description: x.Description, NCSCIndex: x.Index, Vigil: x.Vigil})
 			return nil
 		})
 	})

@@ -402,3 +402,15 @@ func (inv *Inventory) Assets() []Asset {
 	}
 	return out
 }
+
+// StatesOS reports, cheaply, whether an event may state its host's
+// operating system exactly (System event 6009, Kernel-General event 12,
+// ECS host.os fields). Such events are rare and worth more than others to
+// an inventory that can only see a sample of the stream.
+func StatesOS(ev *event.Event) bool {
+	switch get(ev, event.EventID) {
+	case "6009", "12":
+		return true
+	}
+	return ev.Has(fECSOSName)
+}

@@ -113,3 +113,37 @@ func checkMetrics(t *testing.T, m CampaignMetrics) {
 		t.Fatalf("steps out of order: %+v", m)
 	}
 }
+
+// FuzzScanJSONLines checks the log reader keeps a prefix of whole JSON
+// lines, and that reading what it kept keeps all of it: opening a log
+// twice changes nothing more.
+func FuzzScanJSONLines(f *testing.F) {
+	f.Add([]byte("{\"id\":\"a\"}\n{\"id\":\"b\"}\n"))
+	f.Add([]byte("{\"id\":\"a\"}\n{\"id\":\"b"))
+	f.Add([]byte("{\"id\":\"a\"}\nnot json\n{\"id\":\"b\"}\n"))
+	f.Add(append(bytes.Clone(readTestdata(f, "report.json")), '\n'))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var recs [][]byte
+		keep, err := scanJSONLines("f.jsonl", data, func(_ int, rec []byte) error {
+			recs = append(recs, rec)
+			return nil
+		})
+		if err != nil {
+			return
+		}
+		if keep > len(data) || keep > 0 && data[keep-1] != '\n' {
+			t.Fatalf("kept %d of %d bytes, not ending a line", keep, len(data))
+		}
+		n := 0
+		again, err := scanJSONLines("f.jsonl", data[:keep], func(_ int, rec []byte) error {
+			if !bytes.Equal(rec, recs[n]) {
+				t.Fatalf("record %d differs on a second reading", n)
+			}
+			n++
+			return nil
+		})
+		if err != nil || again != keep || n != len(recs) {
+			t.Fatalf("second reading: kept %d of %d, %d records of %d, %v", again, keep, n, len(recs), err)
+		}
+	})
+}

@@ -42,6 +42,17 @@ func (q Question) String() string {
 // MarshalText writes the question's key.
 func (q Question) MarshalText() ([]byte, error) { return []byte(q.String()), nil }
 
+// UnmarshalText reads a question's key, so that results read back.
+func (q *Question) UnmarshalText(b []byte) error {
+	for i, k := range questionKeys {
+		if k == string(b) {
+			*q = Question(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown pulse question %q (want role, measures, trust or training)", b)
+}
+
 // Answer is one answer on a five-point agreement scale or yes/no; ""
 // means the question was not answered.
 type Answer string
@@ -112,32 +123,45 @@ func NewPulse(dir *Directory) *Pulse {
 // YYYY-Qn, a staff group or site the directory does not have, an answer
 // that is not one of the Answer values, and a response with no answer.
 func (p *Pulse) Submit(r Response) error {
-	if !roundPattern.MatchString(r.Round) {
-		return &FieldError{"round", fmt.Sprintf("%q is not YYYY-MM or YYYY-Qn", r.Round)}
+	c, t, err := p.tally(r)
+	if err != nil {
+		return err
+	}
+	p.add(r.Round, c, t)
+	return nil
+}
+
+// ValidRound reports whether a round is written YYYY-MM or YYYY-Qn.
+func ValidRound(round string) bool { return roundPattern.MatchString(round) }
+
+// tally checks a response and counts it, without adding it.
+func (p *Pulse) tally(r Response) (cell, cellTally, error) {
+	var t cellTally
+	if !ValidRound(r.Round) {
+		return cell{}, t, &FieldError{"round", fmt.Sprintf("%q is not YYYY-MM or YYYY-Qn", r.Round)}
 	}
 	if p.groups[r.Group] == 0 {
-		return &FieldError{"staff_group", fmt.Sprintf("%q is not a staff group in the directory", r.Group)}
+		return cell{}, t, &FieldError{"staff_group", fmt.Sprintf("%q is not a staff group in the directory", r.Group)}
 	}
 	if p.sites[r.Site] == 0 {
-		return &FieldError{"site", fmt.Sprintf("%q is not a site in the directory", r.Site)}
+		return cell{}, t, &FieldError{"site", fmt.Sprintf("%q is not a site in the directory", r.Site)}
 	}
-	var t cellTally
 	for q, a := range r.Answers {
 		if a == "" {
 			continue
 		}
 		pos, ok := a.positive()
 		if !ok {
-			return &FieldError{"answers." + Question(q).String(), fmt.Sprintf("%q is not an answer (strongly_agree, agree, neither, disagree, strongly_disagree, yes, no)", a)}
+			return cell{}, t, &FieldError{"answers." + Question(q).String(), fmt.Sprintf("%q is not an answer (strongly_agree, agree, neither, disagree, strongly_disagree, yes, no)", a)}
 		}
 		t.answered[q]++
 		t.positive[q] += b2i(pos)
 	}
 	if slices.Max(t.answered[:]) == 0 {
-		return &FieldError{"answers", "no question answered"}
+		return cell{}, t, &FieldError{"answers", "no question answered"}
 	}
-	p.add(r.Round, cell{r.Group, r.Site}, t)
-	return nil
+	t.n = 1
+	return cell{r.Group, r.Site}, t, nil
 }
 
 // add folds one response's counts into its cell.
@@ -154,7 +178,7 @@ func (p *Pulse) add(round string, c cell, t cellTally) {
 		ct = &cellTally{}
 		cells[c] = ct
 	}
-	ct.n++
+	ct.n += t.n
 	for q := range numQuestions {
 		ct.answered[q] += t.answered[q]
 		ct.positive[q] += t.positive[q]

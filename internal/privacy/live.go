@@ -32,14 +32,17 @@ type Live struct {
 	// first event.
 	MaxAccesses int
 
-	mu       sync.Mutex
-	staff    []Staff
-	vip      []string
-	reviews  []Review
-	adts     []*hl7.ADT
-	accesses []access.Access
-	dropped  uint64
-	changed  bool
+	mu        sync.Mutex
+	staff     []Staff
+	vip       []string
+	reviews   []Review
+	adts      []*hl7.ADT
+	accesses  []access.Access
+	dropped   uint64
+	changed   bool
+	save      *liveSave   // nil: cases are not saved
+	saved     *SavedCases // the cases saved before the start, until the first analysis
+	decisions *Decisions
 
 	res atomic.Pointer[Result]
 }
@@ -54,7 +57,7 @@ func NewLive(opts Options, log *slog.Logger) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses}
+	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses, decisions: NewDecisions()}
 }
 
 // SetRoster replaces the staff roster (reloaded from the HR export).
@@ -152,6 +155,7 @@ func (l *Live) Analyse() *Result {
 	}
 	res := a.Run()
 	l.res.Store(res)
+	l.saveResult(res, time.Now().UTC())
 	return res
 }
 
@@ -182,14 +186,12 @@ func (l *Live) Run(ctx context.Context, every time.Duration) error {
 // Result is the last complete analysis, or nil before the first.
 func (l *Live) Result() *Result { return l.res.Load() }
 
-// Cases returns the cases of the last complete analysis, ranked; none
-// before the first. The slice is the caller's.
+// Cases returns the cases of the last complete analysis, ranked (before
+// the first, those saved by the previous run, see SaveCases); none before
+// any. The slice is the caller's.
 func (l *Live) Cases() []Case {
-	res := l.res.Load()
-	if res == nil {
-		return []Case{}
-	}
-	return append([]Case(nil), res.Cases...)
+	cases, _, _ := l.lastCases()
+	return append([]Case{}, cases...)
 }
 
 // accessFromEvent rebuilds the normalised access from the fields that

@@ -40,9 +40,9 @@ func (l *Live) CasesHandler() http.Handler {
 			return
 		}
 		resp := CasesResponse{Cases: []Case{}}
-		if res := l.Result(); res != nil {
-			resp.Analysed, resp.Summary = true, &res.Summary
-			for _, c := range res.Cases {
+		if cases, sum, ok := l.lastCases(); ok {
+			resp.Analysed, resp.Summary = true, sum
+			for _, c := range cases {
 				if keepCase(&c, q.Get("kind"), q.Get("user"), q.Get("patient"), minScore) {
 					resp.Cases = append(resp.Cases, c)
 				}

@@ -46,7 +46,7 @@ func (s *Service) routes() http.Handler {
 func (s *Service) apiRoutes() []apiRoute {
 	ingest := httpin.AuthorizerFunc(principalAdmits(ingestRoles))
 	s.fhir = newFHIRHandler(s.sinkFor(fhirListener), s.quar, ingest, s.log.With("listener", fhirListener))
-	return []apiRoute{
+	routes := []apiRoute{
 		{pattern: "POST /api/v1/events", roles: ingestRoles, audit: auditNone,
 			handler: httpin.NewEventsHandler(s.sinkFor("http"), s.quar, ingest, httpin.Options{Log: s.log})},
 		{pattern: "POST /fhir/AuditEvent", roles: ingestRoles, audit: auditNone, handler: http.HandlerFunc(s.fhir.auditEvent)},
@@ -67,12 +67,14 @@ func (s *Service) apiRoutes() []apiRoute {
 		{pattern: "GET /api/v1/whoami", roles: anyRole, handler: http.HandlerFunc(handleWhoami)},
 		{pattern: "POST /api/v1/login", public: true, audit: auditNone, handler: http.HandlerFunc(s.auth.Login)},
 		{pattern: "POST /api/v1/logout", roles: peopleRoles, audit: auditNone, handler: http.HandlerFunc(s.auth.Logout)},
+	}
+	routes = append(routes, s.peopleRoutes()...)
+	return append(routes, apiRoute{
 		// Any other /api/ path: admin only, so that a route without its
 		// own line here is refused to every other role, then not found.
-		{pattern: "/api/", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pattern: "/api/", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, errorBody{"no such API route: " + r.URL.Path})
-		})},
-	}
+		})})
 }
 
 // handleWhoami answers GET /api/v1/whoami: the caller's name, role and how

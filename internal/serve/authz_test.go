@@ -22,27 +22,31 @@ import (
 // Admin may call every route. A route added to apiRoutes without a line
 // here fails TestEveryRouteEnforcesItsRoles.
 var wantRoles = map[string][]auth.Role{
-	"POST /api/v1/events":         {auth.RoleIngest},
-	"POST /fhir/AuditEvent":       {auth.RoleIngest},
-	"POST /fhir":                  {auth.RoleIngest},
-	"POST /fhir/Bundle":           {auth.RoleIngest},
-	"GET /api/v1/alerts":          {auth.RoleAnalyst},
-	"GET /api/v1/incidents":       {auth.RoleAnalyst, auth.RoleBoard},
-	"GET /api/v1/alerts/{id}":     {auth.RoleAnalyst},
-	"GET /api/v1/incidents/{id}":  {auth.RoleAnalyst},
-	"POST /api/v1/alerts/{id}":    {auth.RoleAnalyst},
-	"POST /api/v1/incidents/{id}": {auth.RoleAnalyst},
-	"GET /api/v1/events":          {auth.RoleAnalyst},
-	"GET /api/v1/stats":           {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
-	"GET /api/v1/sources":         {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
-	"GET /api/v1/privacy/cases":   {auth.RolePrivacyOfficer},
-	"GET /api/v1/whoami":          auth.Roles(),
-	"POST /api/v1/logout":         {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
-	"/api/":                       {}, // any other path: admin only, then 404
+	"POST /api/v1/events":           {auth.RoleIngest},
+	"POST /fhir/AuditEvent":         {auth.RoleIngest},
+	"POST /fhir":                    {auth.RoleIngest},
+	"POST /fhir/Bundle":             {auth.RoleIngest},
+	"GET /api/v1/alerts":            {auth.RoleAnalyst},
+	"GET /api/v1/incidents":         {auth.RoleAnalyst, auth.RoleBoard},
+	"GET /api/v1/alerts/{id}":       {auth.RoleAnalyst},
+	"GET /api/v1/incidents/{id}":    {auth.RoleAnalyst},
+	"POST /api/v1/alerts/{id}":      {auth.RoleAnalyst},
+	"POST /api/v1/incidents/{id}":   {auth.RoleAnalyst},
+	"GET /api/v1/events":            {auth.RoleAnalyst},
+	"GET /api/v1/stats":             {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"GET /api/v1/sources":           {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"GET /api/v1/privacy/cases":     {auth.RolePrivacyOfficer},
+	"GET /api/v1/whoami":            auth.Roles(),
+	"POST /api/v1/logout":           {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
+	"POST /api/v1/phishing-reports": {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard, auth.RoleIngest},
+	"GET /api/v1/phishing-reports":  {auth.RoleAnalyst},
+	"GET /api/v1/pulse":             {auth.RoleBoard},
+	"GET /api/v1/assets":            {auth.RoleAnalyst, auth.RoleBoard},
+	"/api/":                         {}, // any other path: admin only, then 404
 }
 
 // publicRoutes need no credentials.
-var publicRoutes = []string{"POST /api/v1/login"}
+var publicRoutes = []string{"POST /api/v1/login", "GET /pulse/{round}", "POST /pulse/{round}"}
 
 // roleTokens creates one stored token per role in the service's data
 // folder, as vigil token create does while the service runs.

@@ -37,6 +37,8 @@ type Config struct {
 	Audit       AuditConfig       `yaml:"audit"`       // the self-audit log
 	Privacy     PrivacyConfig     `yaml:"privacy"`     // the live patient-data guardian
 	Store       StoreConfig       `yaml:"store"`       // shared state of a scaled-out deployment (PostgreSQL)
+	Estate      EstateConfig      `yaml:"estate"`      // feeds and asset register for GET /api/v1/assets
+	People      PeopleConfig      `yaml:"people"`      // phishing mailbox and pulse rounds
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -167,6 +169,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Store.validate(); err != nil {
+		return err
+	}
+	if err := c.People.validate(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

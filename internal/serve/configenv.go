@@ -56,6 +56,14 @@ var envVars = []envVar{
 	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
 	str("VIGIL_PRIVACY_REVIEWS", "privacy.reviews", func(c *Config) *string { return &c.Privacy.Reviews }),
 	dur("VIGIL_PRIVACY_EVERY", "privacy.every", func(c *Config) *time.Duration { return &c.Privacy.Every }),
+	str("VIGIL_ESTATE_KEV", "estate.kev", func(c *Config) *string { return &c.Estate.KEV }),
+	str("VIGIL_ESTATE_EOL", "estate.eol", func(c *Config) *string { return &c.Estate.EOL }),
+	str("VIGIL_ESTATE_ASSETS", "estate.assets", func(c *Config) *string { return &c.Estate.Assets }),
+	str("VIGIL_PEOPLE_MAILBOX", "people.mailbox", func(c *Config) *string { return &c.People.Mailbox }),
+	{"VIGIL_PEOPLE_PULSE_ROUNDS", "people.pulse_rounds", func(c *Config, v string) error {
+		c.People.PulseRounds = splitList(v)
+		return nil
+	}},
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),

@@ -70,6 +70,9 @@ type detector struct {
 	// privacy takes the audit and ADT events the patient-data guardian
 	// explains; nil: none.
 	privacy *privacy.Live
+	// estate learns assets from the records, off the hot path; nil:
+	// none.
+	estate *estateOfferer
 	// snap saves corr's windows after commits and says which records only
 	// rebuild them at start (corrstate.go).
 	snap *corrSnapshots
@@ -175,6 +178,9 @@ func (d *detector) apply(b *matchBatch, p *pending) error {
 			continue
 		}
 		d.process(r.seq, &b.evs[i], b.bad[i], b.rules[i], b.ents[i], p)
+		if d.estate != nil && b.bad[i] == nil {
+			d.estate.offer(&b.evs[i], r.data)
+		}
 		d.snap.fed = r.seq
 		if p.records >= commitRecords {
 			if err := d.commit(p); err != nil {

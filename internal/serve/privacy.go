@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/privacy"
@@ -34,6 +35,9 @@ func (c *PrivacyConfig) validate() error {
 // line is logged with its file and line, and the rest is used.
 func (s *Service) openPrivacy() error {
 	s.privacy = privacy.NewLive(privacy.DefaultOptions(), s.log.With("component", "privacy"))
+	if err := s.privacy.OpenState(filepath.Join(s.cfg.Data, privacy.StateDir)); err != nil {
+		return fmt.Errorf("privacy state: %w", err)
+	}
 	pc := s.cfg.Privacy
 	if pc.Staff != "" {
 		staff, err := readPrivacyFile(s, "privacy.staff", pc.Staff, privacy.ReadRoster)

@@ -26,6 +26,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
 	"github.com/vigilhealth/vigil/internal/ingest/syslog"
 	"github.com/vigilhealth/vigil/internal/notify"
+	"github.com/vigilhealth/vigil/internal/people"
 	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 	"github.com/vigilhealth/vigil/internal/wal"
@@ -44,35 +45,39 @@ const (
 // the alert store and the HTTP API. New prepares it (opening files and
 // binding sockets); Run serves until its context is cancelled.
 type Service struct {
-	cfg       Config
-	log       *slog.Logger
-	set       *sigma.Set
-	wal       *wal.Log
-	store     alert.Store
-	events    eventstore.Store // searchable events, copied from the log
-	evf       *eventsFollower
-	floors    []func() uint64 // first log record each consumer still needs
-	quar      *quarantine
-	sink      *walSink
-	det       *detector
-	notify    *notify.Dispatcher // nil when no target is configured
-	flow      *flow.Watch
-	now       func() time.Time // the flow watch's clock
-	syslog    *syslog.Listener
-	mllp      *hl7.Listener // nil when the hl7 section sets no address
-	fhir      *fhirHandler
-	privacy   *privacy.Live // explains accesses to patients' records
-	ln        net.Listener
-	srv       *http.Server
-	token     string
-	tokenPath string
-	auth      *auth.Authenticator // API tokens, accounts, sessions
-	audit     *audit.Log          // the self-audit log
-	policy    map[string]apiRoute // the API's routes by pattern (apiRoutes)
-	processed atomic.Uint64       // the detector's committed position
-	eventsIn  map[string]*atomic.Int64
-	started   time.Time
-	ran       atomic.Bool
+	cfg     Config
+	log     *slog.Logger
+	set     *sigma.Set
+	wal     *wal.Log
+	store   alert.Store
+	events  eventstore.Store // searchable events, copied from the log
+	evf     *eventsFollower
+	floors  []func() uint64 // first log record each consumer still needs
+	quar    *quarantine
+	sink    *walSink
+	det     *detector
+	notify  *notify.Dispatcher // nil when no target is configured
+	flow    *flow.Watch
+	now     func() time.Time // the flow watch's clock
+	syslog  *syslog.Listener
+	mllp    *hl7.Listener // nil when the hl7 section sets no address
+	fhir    *fhirHandler
+	privacy *privacy.Live // explains accesses to patients' records
+	estate  *estateWatch  // assets learned from events, checked against the feeds
+	people  *people.Store // staff, training, phishing reports, pulse
+	// pulseLimit counts pulse requests per address, in memory only.
+	pulseLimit *auth.LoginLimiter
+	ln         net.Listener
+	srv        *http.Server
+	token      string
+	tokenPath  string
+	auth       *auth.Authenticator // API tokens, accounts, sessions
+	audit      *audit.Log          // the self-audit log
+	policy     map[string]apiRoute // the API's routes by pattern (apiRoutes)
+	processed  atomic.Uint64       // the detector's committed position
+	eventsIn   map[string]*atomic.Int64
+	started    time.Time
+	ran        atomic.Bool
 }
 
 // New validates cfg, loads the rules, opens the data folder (recovering the
@@ -86,9 +91,10 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 		return nil, err
 	}
 	s = &Service{cfg: cfg, log: log, started: time.Now(), eventsIn: map[string]*atomic.Int64{"http": {}, "syslog": {}, fhirListener: {}, hl7Listener: {}}}
+	opened := s // a failed return sets s to nil; what was opened must still close
 	defer func() {
 		if err != nil {
-			s.closeAll()
+			opened.closeAll()
 		}
 	}()
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
@@ -104,6 +110,13 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 		return nil, err
 	}
 	s.det.privacy = s.privacy
+	if err := s.openEstate(); err != nil {
+		return nil, err
+	}
+	s.det.estate = &estateOfferer{w: s.estate}
+	if err := s.openPeople(); err != nil {
+		return nil, err
+	}
 	if err := s.openNotify(os.Getenv); err != nil {
 		return nil, err
 	}
@@ -338,6 +351,10 @@ func (s *Service) Run(ctx context.Context) error {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
 	}
 	g.Go(func() error { return s.watchFlow(gctx) })
+	// The inventory learns until the detector has stopped offering.
+	estCtx, stopEstate := context.WithCancel(context.Background())
+	defer stopEstate()
+	g.Go(func() error { return s.estate.run(estCtx, s.saveEstate) })
 	g.Go(func() error {
 		if err := s.privacy.Run(gctx, s.cfg.Privacy.Every); err != nil && gctx.Err() == nil {
 			return fmt.Errorf("privacy analysis: %w", err)
@@ -386,6 +403,7 @@ func (s *Service) Run(ctx context.Context) error {
 		s.drain(detDone)
 		stopDetector()
 		<-detDone
+		stopEstate()
 		stopEvents() // nothing more is appended: the follower copies the rest
 		<-evDone
 		stopNotify()
@@ -433,6 +451,16 @@ func (s *Service) closeAll() {
 	if s.quar != nil {
 		if err := s.quar.Close(); err != nil {
 			s.log.Error("close the quarantine", "err", err)
+		}
+	}
+	if s.privacy != nil {
+		if err := s.privacy.Close(); err != nil {
+			s.log.Error("close the privacy state", "err", err)
+		}
+	}
+	if s.people != nil {
+		if err := s.people.Close(); err != nil {
+			s.log.Error("close the people store", "err", err)
 		}
 	}
 	if s.store != nil {

@@ -1,0 +1,177 @@
+package privacy
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLoadSummaryEmpty: a data folder with no privacy state is an empty
+// summary, not an error.
+func TestLoadSummaryEmpty(t *testing.T) {
+	s, err := LoadSummary(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Analysed || s.Cases != 0 || s.Decided != 0 || len(s.Breaches) != 0 || s.ByKind == nil || s.ByOutcome == nil {
+		t.Fatalf("empty folder: %+v", s)
+	}
+}
+
+// TestLoadSummary saves a live analysis and decisions as vigil serve
+// does, then checks every count, the time to decision and the clocks.
+func TestLoadSummary(t *testing.T) {
+	data := t.TempDir()
+	dir := filepath.Join(data, StateDir)
+	staff, evs := liveEvents(t, t.TempDir())
+	l := NewLive(DefaultOptions(), nil)
+	if err := l.SaveCases(dir); err != nil {
+		t.Fatal(err)
+	}
+	l.SetRoster(staff)
+	for _, ev := range evs {
+		l.AddEvent(ev)
+	}
+	res := l.Analyse()
+	if len(res.Cases) < 3 {
+		t.Fatalf("want at least 3 cases to decide, got %d", len(res.Cases))
+	}
+	sc, err := loadCases(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raised := sc.Raised[res.Cases[0].ID]
+	if raised.IsZero() || len(sc.Raised) != len(res.Cases) {
+		t.Fatalf("raised: %d of %d cases", len(sc.Raised), len(res.Cases))
+	}
+	ds, err := OpenDecisions(filepath.Join(dir, DecisionsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c0, c1, c2 := res.Cases[0].ID, res.Cases[1].ID, res.Cases[2].ID
+	mustRecord(t, ds, c0, OutcomeCounselled, raised.Add(2*time.Hour))
+	mustRecord(t, ds, c1, OutcomeReported, raised.Add(4*time.Hour)) // confirmed and reported at once: met
+	ds.ConfirmBreach(c2, raised.Add(-100*time.Hour))                // confirmed long ago, not reported: missed
+	mustRecord(t, ds, "PC-gone", OutcomeAppropriate, raised.Add(time.Hour))
+	if err := ds.Close(); err != nil || ds.Err() != nil {
+		t.Fatal(err, ds.Err())
+	}
+	s, err := LoadSummary(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"analysed", s.Analysed, true},
+		{"cases", s.Cases, len(res.Cases)},
+		{"accesses", s.Accesses, res.Summary.Accesses},
+		{"decided", s.Decided, 4},
+		{"open", s.ByOutcome["open"], len(res.Cases) - 3},
+		{"counselled", s.ByOutcome["counselled"], 1},
+		{"reported", s.ByOutcome["reported"], 1},
+		{"escalated", s.ByOutcome["escalated"], 1},
+		{"time to decision n", s.TimeToDecision.N, 2}, // PC-gone was never raised here; c2 was decided before it was raised
+		{"median", s.TimeToDecision.Median, 3 * time.Hour},
+		{"max", s.TimeToDecision.Max, 4 * time.Hour},
+		{"breaches", len(s.Breaches), 2},
+		{"met", s.BreachesMet, 1},
+		{"missed", s.BreachesMissed, 1},
+		{"oldest breach first", s.Breaches[0].CaseID, c2},
+		{"by kind", sumValues(s.ByKind) >= s.Cases, true},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func mustRecord(t *testing.T, ds *Decisions, id string, o Outcome, at time.Time) {
+	t.Helper()
+	if _, err := ds.Record(id, o, "officer", "", at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sumValues(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// TestDecisionsLog: decisions survive reopening, the last line of a case
+// wins, a torn last line is ignored and a bad line before others is an
+// error naming its line.
+func TestDecisionsLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), DecisionsFile)
+	ds, err := OpenDecisions(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 5, 5, 10, 0, 0, 0, time.UTC)
+	mustRecord(t, ds, "PC-1", OutcomeEscalated, at)
+	mustRecord(t, ds, "PC-1", OutcomeReported, at.Add(time.Hour))
+	mustRecord(t, ds, "PC-2", OutcomeAppropriate, at)
+	want := ds.All()
+	ds.Close()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"case_id":"PC-3","outcome":"coun`) // a crash mid-line
+	f.Close()
+	again, err := OpenDecisions(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got := again.All(); !reflect.DeepEqual(got, want) || len(got) != 2 || got[0].Outcome != OutcomeReported {
+		t.Fatalf("after reopening: %+v, want %+v", got, want)
+	}
+	bad := filepath.Join(t.TempDir(), DecisionsFile)
+	os.WriteFile(bad, []byte("{}\n{\"case_id\":\"PC-1\",\"outcome\":\"appropriate\",\"at\":\"2026-05-05T10:00:00Z\"}\n"), 0o600)
+	if _, err := OpenDecisions(bad); err == nil || !strings.Contains(err.Error(), ":1:") {
+		t.Fatalf("bad first line: %v", err)
+	}
+}
+
+// TestLiveServesSavedCases: a Live that saves its cases serves them after
+// a restart before its first analysis, and keeps when each was raised.
+func TestLiveServesSavedCases(t *testing.T) {
+	dir := t.TempDir()
+	staff, evs := liveEvents(t, t.TempDir())
+	l := NewLive(DefaultOptions(), nil)
+	if err := l.SaveCases(dir); err != nil {
+		t.Fatal(err)
+	}
+	l.SetRoster(staff)
+	for _, ev := range evs {
+		l.AddEvent(ev)
+	}
+	want := l.Analyse().Cases
+	first, _ := loadCases(dir)
+	restarted := NewLive(DefaultOptions(), nil)
+	if err := restarted.SaveCases(dir); err != nil {
+		t.Fatal(err)
+	}
+	got := restarted.Cases()
+	if len(got) != len(want) || len(got) == 0 || got[0].ID != want[0].ID {
+		t.Fatalf("after restart: %d cases, want %d", len(got), len(want))
+	}
+	restarted.SetRoster(staff)
+	for _, ev := range evs {
+		restarted.AddEvent(ev)
+	}
+	restarted.Analyse()
+	second, _ := loadCases(dir)
+	if !reflect.DeepEqual(first.Raised, second.Raised) {
+		t.Fatal("raised times changed across a restart")
+	}
+}
