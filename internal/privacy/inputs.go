@@ -132,19 +132,42 @@ func (l *Loader) hl7Data(file string, data []byte) {
 }
 
 func (l *Loader) addHL7(m *hl7.Message) error {
+	cr, err := careRecordOf(m)
+	if err != nil {
+		return err
+	}
+	return cr.addTo(l.A)
+}
+
+// careRecord is what one HL7 v2 message says about care: an ADT message
+// or an SIU appointment (neither for other message types).
+type careRecord struct {
+	adt  *hl7.ADT
+	appt *hl7.Appointment
+}
+
+// careRecordOf reads the care facts of m. It is the one mapping from HL7
+// v2 to care relationships: the files of vigil privacy audit and the
+// messages live in vigil serve (hl7.FieldMessage) both go through it.
+func careRecordOf(m *hl7.Message) (careRecord, error) {
+	var cr careRecord
+	var err error
 	switch code, _, _ := m.Type(); code {
 	case "ADT":
-		a, err := hl7.ParseADT(m)
-		if err != nil {
-			return err
-		}
-		return l.A.AddADT(a)
+		cr.adt, err = hl7.ParseADT(m)
 	case "SIU":
-		ap, err := hl7.ParseSIU(m)
-		if err != nil {
-			return err
-		}
-		return l.A.AddAppointment(ap)
+		cr.appt, err = hl7.ParseSIU(m)
+	}
+	return cr, err
+}
+
+// addTo adds the record to a.
+func (cr careRecord) addTo(a *Auditor) error {
+	switch {
+	case cr.adt != nil:
+		return a.AddADT(cr.adt)
+	case cr.appt != nil:
+		return a.AddAppointment(cr.appt)
 	}
 	return nil
 }

@@ -36,13 +36,13 @@ type Live struct {
 	staff     []Staff
 	vip       []string
 	reviews   []Review
-	adts      []*hl7.ADT
+	care      []careRecord // ADT and SIU messages, in arrival order
 	accesses  []access.Access
 	dropped   uint64
 	changed   bool
-	save      *liveSave   // nil: cases are not saved
-	saved     *SavedCases // the cases saved before the start, until the first analysis
-	decisions *Decisions
+	save      *liveSave    // nil: cases are not saved
+	saved     *SavedCases  // the cases saved before the start, until the first analysis
+	decisions *DecisionLog // nil before OpenState
 
 	res atomic.Pointer[Result]
 }
@@ -57,7 +57,7 @@ func NewLive(opts Options, log *slog.Logger) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses, decisions: NewDecisions()}
+	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses}
 }
 
 // SetRoster replaces the staff roster (reloaded from the HR export).
@@ -90,17 +90,18 @@ func (l *Live) Dropped() uint64 {
 
 // AddEvent takes one stored event and reports whether it was kept: an
 // audit event (FHIR AuditEvent or DICOM/ATNA) naming a user, or an HL7
-// ADT message naming a patient. Other events are ignored. ev is not kept:
-// its values are copied.
+// ADT or SIU message (as hl7.ToEvent stores it, with the whole message)
+// that gives a care record. Other events are ignored. ev is not kept: its
+// values are copied.
 func (l *Live) AddEvent(ev *event.Event) bool {
 	switch {
-	case ev.LogSource.Product == "hl7" && ev.LogSource.Service == "adt":
-		m := adtFromEvent(ev)
-		if m == nil {
+	case ev.LogSource.Product == "hl7":
+		cr, ok := l.careFromEvent(ev)
+		if !ok {
 			return false
 		}
 		l.mu.Lock()
-		l.adts, l.changed = append(l.adts, m), true
+		l.care, l.changed = append(l.care, cr), true
 		l.mu.Unlock()
 		return true
 	case isAuditEvent(ev):
@@ -130,7 +131,7 @@ func isAuditEvent(ev *event.Event) bool {
 func (l *Live) Analyse() *Result {
 	l.mu.Lock()
 	staff, vip, reviews := l.staff, l.vip, l.reviews
-	adts, accs := l.adts, l.accesses
+	care, accs := l.care, l.accesses
 	l.changed = false
 	l.mu.Unlock()
 	// The slices are only appended to (or replaced) under the lock, so the
@@ -139,8 +140,8 @@ func (l *Live) Analyse() *Result {
 	for _, s := range staff {
 		a.AddStaff(s)
 	}
-	for _, m := range adts {
-		if err := a.AddADT(m); err != nil {
+	for _, cr := range care {
+		if err := cr.addTo(a); err != nil {
 			a.AddInputError("adt")
 		}
 	}
@@ -221,41 +222,26 @@ func accessFromEvent(ev *event.Event) access.Access {
 	return ac
 }
 
-// adtFromEvent rebuilds what hl7.ToEvent keeps of an ADT message: the
-// trigger, time, operator, patient identity and the visit's class, ward,
-// specialty, number and attending clinicians. (Consulting, admitting and
-// referring clinicians, next of kin and addresses are not in the stored
-// event; the offline audit reads them from the messages.) A discharge
-// (A03) ends the visit at the event time.
-func adtFromEvent(ev *event.Event) *hl7.ADT {
-	get := func(name string) string { return first(ev, name) }
-	m := &hl7.ADT{Event: get("hl7.event"), EventTime: ev.Time}
-	m.Operator = hl7.Person{ID: get("event.operator")}
-	p := &m.Patient
-	p.NHSNumber, p.MRN = get("patient.nhs_number"), get("patient.mrn")
-	if p.NHSNumber == "" && p.MRN == "" {
-		return nil
+// careFromEvent reads the care facts of an HL7 event from the whole
+// message it carries (hl7.FieldMessage), through the mapping the files
+// go through, so that live and offline analyses read the same facts. An
+// event without the message, or whose message gives no care record, is
+// not kept.
+func (l *Live) careFromEvent(ev *event.Event) (careRecord, bool) {
+	raw, ok := ev.Get(hl7.FieldMessage)
+	if !ok {
+		return careRecord{}, false
 	}
-	fam, given, _ := strings.Cut(get("patient.name"), ", ")
-	p.Name = hl7.Name{Family: fam, Given: given}
-	p.Address.Postcode = get("patient.postcode")
-	if b, err := time.Parse(time.DateOnly, get("patient.birth_date")); err == nil {
-		p.BirthDate = b
+	m, err := hl7.Parse([]byte(raw)) // Parse copies: nothing of ev is kept
+	if err != nil {
+		l.log.Warn("privacy: an HL7 event's message does not parse", "host", ev.Host, "err", err)
+		return careRecord{}, false
 	}
-	if ward, num := get("visit.ward"), get("visit.number"); ward != "" || num != "" || get("visit.class") != "" {
-		v := &hl7.Visit{Class: get("visit.class"), Ward: ward, Service: get("visit.service"), Number: num}
-		for _, id := range values(ev, "visit.attending") {
-			v.Attending = append(v.Attending, hl7.Person{ID: id})
-		}
-		if m.Event == "A03" {
-			v.DischargeTime = ev.Time
-		}
-		m.Visit = v
+	cr, err := careRecordOf(m)
+	if err != nil {
+		l.log.Warn("privacy: an HL7 message gives no care record", "control_id", m.ControlID(), "err", err)
 	}
-	for _, id := range values(ev, "merge.prior_identifier") {
-		m.Merges = append(m.Merges, hl7.Merge{Prior: []hl7.Identifier{{ID: id}}})
-	}
-	return m
+	return cr, err == nil && (cr.adt != nil || cr.appt != nil)
 }
 
 // liveFields are the fields Live reads, interned once.
@@ -263,9 +249,7 @@ var liveFields = func() map[string]event.FieldID {
 	m := map[string]event.FieldID{}
 	for _, n := range []string{"fhir.id", "fhir.action", "atna.action", "fhir.type", "atna.event_id", "fhir.subtype",
 		"atna.event_type", "user.id", "user.name", "user.role", "patient.id", "patient.nhs_number", "patient.reference",
-		"purpose_of_use", "breakglass", "query", "hl7.event", "event.operator", "patient.mrn", "patient.name",
-		"patient.postcode", "patient.birth_date", "visit.ward", "visit.number", "visit.class", "visit.service",
-		"visit.attending", "merge.prior_identifier"} {
+		"purpose_of_use", "breakglass", "query"} {
 		m[n] = event.Intern(n)
 	}
 	return m

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -131,17 +132,47 @@ func TestLiveKeepsAtMostMaxAccesses(t *testing.T) {
 	}
 }
 
-// TestLiveADTFromEvent checks what an ADT event gives back: the patient,
-// the visit and the operator.
-func TestLiveADTFromEvent(t *testing.T) {
-	_, evs := liveEvents(t, t.TempDir())
-	m := adtFromEvent(evs[0])
-	if m == nil || m.Event != "A01" || m.Patient.NHSNumber != nhs(1) || m.Visit == nil || m.Visit.Ward != "Ward 7" ||
-		len(m.Visit.Attending) != 1 || m.Visit.Attending[0].ID != "C001" || m.Patient.Name.Family != "TURNER" {
-		t.Errorf("adt %+v visit %+v", m, m.Visit)
+// TestLiveCareFromEvent: the care record Live reads from each HL7 event
+// is the one the offline audit reads from the same message (every
+// clinician, next of kin, address, merge and appointment), and an event
+// without the whole message is not kept.
+func TestLiveCareFromEvent(t *testing.T) {
+	dir := t.TempDir()
+	_, adtPath, _, _, _ := testTrust(t, dir)
+	data, err := os.ReadFile(adtPath)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if adtFromEvent(&event.Event{}) != nil {
-		t.Error("an event naming no patient gave an ADT")
+	siu := "MSH|^~\\&|PAS|RXX|VIGIL|RXX|20260505090000||SIU^S12|S1|P|2.5\rSCH|A1|A1|||||||30|MIN|^^30^202605051000^202605051030\r" +
+		"PID|||" + nhs(3) + "^^^NHS^NH||TURNER^ANN\rAIP|1||C001^SMITH^JOHN\r"
+	msgs := append(hl7.Split(data), []byte(siu))
+	l := NewLive(DefaultOptions(), nil)
+	kinds := map[string]int{}
+	for _, raw := range msgs {
+		m, err := hl7.Parse(raw)
+		if err != nil {
+			continue
+		}
+		want, werr := careRecordOf(m)
+		ev := &event.Event{}
+		hl7.ToEvent(m, ev)
+		got, ok := l.careFromEvent(ev)
+		if ok != (werr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("message %s: live %+v (%v), offline %+v (%v)", m.ControlID(), got, ok, want, werr)
+		}
+		if got.adt != nil {
+			kinds["ADT"]++
+		}
+		if got.appt != nil {
+			kinds["SIU"]++
+		}
+	}
+	if kinds["ADT"] < 10 || kinds["SIU"] != 1 {
+		t.Errorf("messages compared: %v", kinds)
+	}
+	bare := &event.Event{LogSource: event.LogSource{Product: "hl7", Service: "adt"}}
+	if l.AddEvent(bare) {
+		t.Error("an HL7 event without its message was kept")
 	}
 }
 

@@ -1,7 +1,6 @@
 package privacy
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,25 +71,25 @@ func (l *Live) saveResult(res *Result, now time.Time) {
 }
 
 // OpenState keeps the live analysis's state in dir (StateDir in the data
-// folder): the cases of every analysis (SaveCases) and the decisions on
-// them (OpenDecisions), which Decisions then returns. Close releases it.
+// folder): the cases of every analysis (SaveCases) and the decision log
+// (DecisionsFile), which Decisions then returns. Close releases it.
 func (l *Live) OpenState(dir string) error {
 	if err := l.SaveCases(dir); err != nil {
 		return err
 	}
-	ds, err := OpenDecisions(filepath.Join(dir, DecisionsFile))
+	dl, err := OpenDecisionLog(filepath.Join(dir, DecisionsFile))
 	if err != nil {
 		return err
 	}
 	l.mu.Lock()
-	l.decisions = ds
+	l.decisions = dl
 	l.mu.Unlock()
 	return nil
 }
 
-// Decisions returns the decisions on the cases: saved in the state folder
-// after OpenState, else held in memory only.
-func (l *Live) Decisions() *Decisions {
+// Decisions returns the decision log in the state folder, nil before
+// OpenState.
+func (l *Live) Decisions() *DecisionLog {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.decisions
@@ -98,5 +97,8 @@ func (l *Live) Decisions() *Decisions {
 
 // Close releases the state folder's files.
 func (l *Live) Close() error {
-	return errors.Join(l.Decisions().Close())
+	if dl := l.Decisions(); dl != nil {
+		return dl.Close()
+	}
+	return nil
 }

@@ -87,10 +87,6 @@ func (d *Decision) Overdue(now time.Time) bool {
 type Decisions struct {
 	mu sync.Mutex
 	m  map[string]*Decision
-	// log, when set (OpenDecisions), has every changed decision appended
-	// and synced before the change is returned.
-	log  *decisionLog
-	werr error // the first write to log that failed
 }
 
 // NewDecisions returns an empty set of decisions.
@@ -117,9 +113,6 @@ func (ds *Decisions) Record(caseID string, o Outcome, by, note string, t time.Ti
 			d.ReportedAt = t
 		}
 	}
-	if err := ds.persist(d); err != nil {
-		return *d, fmt.Errorf("record outcome of %s: %w", caseID, err)
-	}
 	return *d, nil
 }
 
@@ -136,7 +129,6 @@ func (ds *Decisions) ConfirmBreach(caseID string, t time.Time) Decision {
 	if d.Outcome == OutcomeOpen || d.Outcome == OutcomeAppropriate || d.Outcome == OutcomeCounselled {
 		d.Outcome, d.At = OutcomeEscalated, t
 	}
-	ds.persist(d) //nolint:errcheck // kept in werr, reported by Err
 	return *d
 }
 

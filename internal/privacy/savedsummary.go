@@ -82,7 +82,8 @@ func LoadSummary(dataDir string) (SavedSummary, error) {
 }
 
 // summarise counts sc's cases and the decisions ds as of now.
-func summarise(sc *SavedCases, ds map[string]*Decision, now time.Time) SavedSummary {
+func summarise(sc *SavedCases, dec *Decisions, now time.Time) SavedSummary {
+	ds := dec.m
 	s := SavedSummary{
 		Analysed: !sc.AnalysedAt.IsZero(), AnalysedAt: sc.AnalysedAt, AsOf: now,
 		Accesses: sc.Summary.Accesses, Explained: sc.Summary.Explained, Cases: len(sc.Cases),
@@ -142,4 +143,12 @@ func durationStats(ds []time.Duration) DurationStats {
 		mid = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
 	}
 	return DurationStats{N: len(ds), Median: mid, Mean: sum / time.Duration(len(ds)), Max: ds[len(ds)-1]}
+}
+
+// outcomeName is an outcome's name in summaries: "open" for undecided.
+func outcomeName(o Outcome) string {
+	if o == OutcomeOpen {
+		return "open"
+	}
+	return string(o)
 }

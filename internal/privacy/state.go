@@ -1,7 +1,6 @@
 package privacy
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,13 +11,13 @@ import (
 )
 
 // The privacy state in a data folder (vigil serve's): the last analysis's
-// cases with when each was first raised, the case decisions as an
-// append-only log, and the live analysis's inputs (livestate.go). Each is
+// cases with when each was first raised, the decisions on them (a
+// DecisionLog), and the live analysis's inputs (livestate.go). Each is
 // read by LoadSummary (the board pack) and at start by vigil serve.
 const (
 	StateDir      = "privacy"         // the folder inside the data folder
 	CasesFile     = "cases.json"      // the last analysis (SavedCases)
-	DecisionsFile = "decisions.jsonl" // one Decision per line, the last per case wins
+	DecisionsFile = "decisions.jsonl" // the DecisionLog
 )
 
 // SavedCases is the last complete live analysis as saved in CasesFile.
@@ -62,40 +61,23 @@ func loadCases(dir string) (*SavedCases, error) {
 	return sc, nil
 }
 
-// readDecisions reads a decisions log: one JSON Decision per line, the
-// last line of a case wins. A torn last line (a crash while appending) is
-// ignored; a bad line elsewhere is an error naming its line.
-func readDecisions(path string) (map[string]*Decision, error) {
-	out := map[string]*Decision{}
+// readDecisions replays the decision log at path (DecisionLog's file)
+// without writing to it: a missing file is no decisions, a torn last line
+// (a write in progress, or a crash) is left out.
+func readDecisions(path string) (*Decisions, error) {
+	ds := NewDecisions()
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return out, nil
+		return ds, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("privacy decisions: %w", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	var pending error // a bad line is fatal only if another follows it
-	for line := 1; sc.Scan(); line++ {
-		if pending != nil {
-			return nil, pending
-		}
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var d Decision
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil || d.CaseID == "" {
-			pending = fmt.Errorf("privacy decisions %s:%d: not a decision: %v", path, line, err)
-			continue
-		}
-		out[d.CaseID] = &d
+	if _, err := replayDecisions(f, path, ds); err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("privacy decisions %s: %w", path, err)
-	}
-	return out, nil
+	return ds, nil
 }
 
 // writeAtomic writes data to path through a synced temporary file renamed

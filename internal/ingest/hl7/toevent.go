@@ -36,14 +36,23 @@ var (
 	fOperName    = event.Intern("event.operator_name")
 	fMergePrior  = event.Intern("merge.prior_identifier")
 	fProblem     = event.Intern("hl7.problem")
+	fMessage     = event.Intern("hl7.message")
 )
+
+// FieldMessage is the field holding the whole message, as received, on the
+// events of messages that record care (ADT and SIU): whoever needs more than
+// the summary fields (the patient-data guardian reads every clinician, next
+// of kin, address and appointment) parses it again with Parse, so that live
+// and file analyses read the same facts through one mapping.
+var FieldMessage = fMessage
 
 // ToEvent maps m onto ev, adding to what ev holds (callers Reset a reused
 // event first; ev.Source is left to the caller, who knows the listener or
 // file). The log source is product "hl7" with the lower-case message code
 // as service; ev.Time is MSH-7 in UTC; ev.Host is the sending facility
 // (MSH-4), or the sending application (MSH-3) when there is none. ADT
-// messages also get patient, visit and operator fields. The values are
+// messages also get patient, visit and operator fields; ADT and SIU messages
+// keep the whole message in FieldMessage. The values are
 // strings that stay valid as long as they are referenced.
 func ToEvent(m *Message, ev *event.Event) {
 	code, trigger, _ := m.Type()
@@ -73,6 +82,9 @@ func ToEvent(m *Message, ev *event.Event) {
 		if a, err := ParseADT(m); err == nil {
 			addADT(ev, a)
 		}
+	}
+	if code == "ADT" || code == "SIU" {
+		ev.Add(fMessage, m.Raw())
 	}
 }
 
