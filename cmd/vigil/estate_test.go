@@ -132,7 +132,7 @@ func TestEstateErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"estate"}, 2, "check or update"},
+		{[]string{"estate"}, 2, "check, update or register"},
 		{[]string{"estate", "audit"}, 2, "unknown subcommand"},
 		{[]string{"estate", "check", "--eol", eol, "--kev", kev}, 2, "--assets"},
 		{[]string{"estate", "check", "--assets", bad, "--eol", eol, "--kev", kev}, 1, "bad.csv:2: column ip"},

@@ -9,12 +9,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/estate"
 	"github.com/vigilhealth/vigil/internal/report"
 	"github.com/vigilhealth/vigil/internal/serve"
 )
 
 const reportUsage = `Usage:
-  vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--assets FILE] [--register FILE]
+  vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--caf-supplement FILE] [--assets FILE] [--register FILE]
                      [--staff FILE --training FILE] [--phishing FILE] [--record]
                      --format html|pdf --output FILE
   vigil report staff --data DIR [--month 2026-11] [--report-to TEXT] --format html|pdf --output FILE
@@ -50,14 +51,15 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 	fs.StringVar(&r.o.Data, "data", serve.DefaultData, "Vigil data folder to report on")
 	fs.StringVar(&r.format, "format", "", "html or pdf")
 	fs.StringVar(&r.output, "output", "", "file to write")
-	fs.StringVar(&r.o.Staff, "staff", "", "staff directory CSV")
-	fs.StringVar(&r.o.Training, "training", "", "training records CSV")
+	fs.StringVar(&r.o.Staff, "staff", "", "staff directory CSV; default the one vigil people import stored")
+	fs.StringVar(&r.o.Training, "training", "", "training records CSV; default the ones vigil people import stored")
 	if kind == "board" {
 		fs.StringVar(&r.period, "period", "", "quarter (2026-Q3) or month (2026-11); default the current quarter")
 		fs.StringVar(&r.o.CAF, "caf", "", "CAF YAML to assess against; default the one named in DIR/"+report.CAFFile)
+		fs.StringVar(&r.o.CAFSupplement, "caf-supplement", "", "extra objectives in the CAF's form, such as the DSPT's objective E; default the one named in DIR/"+report.SupplementFile)
 		fs.StringVar(&r.o.Assets, "assets", "", "asset CSV (name,vendor,product,version,...)")
-		fs.StringVar(&r.o.Register, "register", "", "risk register of unsupported systems (YAML or CSV)")
-		fs.StringVar(&r.o.Phishing, "phishing", "", "GoPhish results CSV")
+		fs.StringVar(&r.o.Register, "register", "", "risk register of unsupported systems (YAML or CSV); default the one in DIR/"+estate.RegisterFile)
+		fs.StringVar(&r.o.Phishing, "phishing", "", "GoPhish results CSV; default the campaigns vigil people import stored")
 		fs.BoolVar(&r.record, "record", false, "append this CAF assessment to DIR/"+report.HistoryFile+" so later reports show the trend")
 	} else {
 		fs.StringVar(&r.period, "month", "", "month (2026-11); default the current month")

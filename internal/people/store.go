@@ -131,29 +131,28 @@ func (s *Store) loadPulse() error {
 
 func (s *Store) openLogs() error {
 	var err error
-	s.reportLog, err = openJSONLog(filepath.Join(s.dir, reportsFile), func(_ int, rec []byte) error {
-		var r Report
-		if err := json.Unmarshal(rec, &r); err != nil {
-			return err
-		}
-		s.reports = append(s.reports, r)
-		return nil
-	})
+	s.reportLog, err = openJSONLog(filepath.Join(s.dir, reportsFile), decodeInto(&s.reports))
 	if err != nil {
 		return err
 	}
-	s.guidanceLog, err = openJSONLog(filepath.Join(s.dir, guidanceFile), func(_ int, rec []byte) error {
-		var m Message
-		if err := json.Unmarshal(rec, &m); err != nil {
-			return err
-		}
-		s.guidance = append(s.guidance, m)
-		return nil
-	})
+	s.guidanceLog, err = openJSONLog(filepath.Join(s.dir, guidanceFile), decodeInto(&s.guidance))
 	if err != nil {
 		s.reportLog.close()
 	}
 	return err
+}
+
+// decodeInto returns a function that decodes a record onto the end of
+// *list.
+func decodeInto[T any](list *[]T) func(int, []byte) error {
+	return func(_ int, rec []byte) error {
+		var v T
+		if err := json.Unmarshal(rec, &v); err != nil {
+			return err
+		}
+		*list = append(*list, v)
+		return nil
+	}
 }
 
 // Close closes the logs.

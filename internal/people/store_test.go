@@ -309,3 +309,42 @@ func TestPulseCountsRefuseInconsistent(t *testing.T) {
 		t.Errorf("counts kept: %+v", p.Counts())
 	}
 }
+
+// TestLoadSavedReadsWithoutChanging: the report's reader sees what the
+// store kept, and leaves a record being written alone.
+func TestLoadSavedReadsWithoutChanging(t *testing.T) {
+	if _, ok, err := LoadSaved(t.TempDir()); ok || err != nil {
+		t.Fatalf("empty folder: %v %v", ok, err)
+	}
+	data := t.TempDir()
+	s := pulseStore(t, data)
+	p := s.Directory().People()[0]
+	for range 11 {
+		if err := s.SubmitPulse(Response{Round: "2026-Q1", Group: p.Group, Site: p.Site, Answers: [numQuestions]Answer{Agree}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, _ := ParseReportJSON(readTestdata(t, "report.json"))
+	if _, err := s.AddReport(context.Background(), rep); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(data, StoreDir, reportsFile)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"id":"phr-half`) // a write in progress
+	f.Close()
+	before, _ := os.ReadFile(path)
+	saved, ok, err := LoadSaved(data)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	after, _ := os.ReadFile(path)
+	if len(saved.Reports) != 1 || len(saved.Imported.Staff) != 5 || saved.Pulse == nil || !bytes.Equal(before, after) {
+		t.Fatalf("saved: %d reports, %d staff, pulse %v, file changed %v", len(saved.Reports), len(saved.Imported.Staff), saved.Pulse != nil, !bytes.Equal(before, after))
+	}
+	if res, err := saved.Pulse.Results("2026-Q1"); err != nil || res.Respondents != 11 {
+		t.Errorf("pulse results %+v, %v", res, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/estate"
 	"github.com/vigilhealth/vigil/internal/flow"
 	"github.com/vigilhealth/vigil/internal/people"
+	"github.com/vigilhealth/vigil/internal/privacy"
 )
 
 // Facts are the figures gathered for a report. A part that could not be
@@ -31,6 +32,14 @@ type Facts struct {
 	StaffCount    int
 	WithoutRecord int
 	Phishing      *people.PhishingFigures
+	// From the data folder's people data, when it has some: phishing
+	// reports from staff and guidance given in the period, and the pulse
+	// rounds' results.
+	StaffReports int
+	GuidanceSent int
+	Pulse        []people.PulseResults
+
+	Privacy *privacy.SavedSummary // the patient-data guardian's saved state, when there is one
 
 	Framework *assure.Framework
 	Evidence  []assure.Evidence

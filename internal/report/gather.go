@@ -17,16 +17,19 @@ import (
 
 // Options say where a report's figures come from.
 type Options struct {
-	Data     string // the data folder (required)
-	Period   Period // the span reported on
-	CAF      string // CAF YAML file; empty: the one recorded in the data folder, if any
-	Assets   string // asset CSV, joined to what the events show
-	Register string // risk register of unsupported systems (YAML or CSV)
-	Staff    string // staff directory CSV
-	Training string // training records CSV
-	Phishing string // GoPhish results CSV
-	Now      time.Time
-	Log      *slog.Logger
+	Data   string // the data folder (required)
+	Period Period // the span reported on
+	CAF    string // CAF YAML file; empty: the one recorded in the data folder, if any
+	// CAFSupplement adds objectives in the CAF's form (the DSPT's
+	// objective E); empty: the one named in the data folder, if any.
+	CAFSupplement string
+	Assets        string // asset CSV, joined to what the events show
+	Register      string // risk register of unsupported systems (YAML or CSV)
+	Staff         string // staff directory CSV
+	Training      string // training records CSV
+	Phishing      string // GoPhish results CSV
+	Now           time.Time
+	Log           *slog.Logger
 }
 
 // Files a report reads in the data folder besides the stores.
@@ -34,6 +37,9 @@ const (
 	// CAFFile, when present, names the CAF YAML the organisation is
 	// assessed against (one line), so that --caf need not be given.
 	CAFFile = "assure/caf"
+	// SupplementFile, when present, names a supplement to the framework
+	// (one line), such as the organisation's copy of the DSPT's objective E.
+	SupplementFile = "assure/supplement"
 	// HistoryFile holds one assessment a line (see assure.AppendHistory).
 	HistoryFile = "assure/history.jsonl"
 	flowFile    = "flow.bin"
@@ -58,7 +64,7 @@ func Gather(ctx context.Context, o Options) (*Facts, error) {
 	gatherSources(f, f.asOf())
 	gatherEstate(ctx, f, o)
 	gatherPeople(f, o)
-	f.missing(secPrivacy, "The data folder holds no privacy cases: the findings of vigil privacy audit are not kept in it, so this section has no figures.")
+	gatherPrivacy(f)
 	gatherCAF(ctx, f, o)
 	return f, nil
 }

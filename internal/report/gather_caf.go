@@ -33,6 +33,7 @@ func gatherCAF(ctx context.Context, f *Facts, o Options) {
 		f.missing(secCAF, "The CAF framework could not be read: "+err.Error())
 		return
 	}
+	addSupplement(f, fw, o)
 	f.Framework = fw
 	evs, err := assure.Collect(ctx, f.asOf(), collectors(f)...)
 	if err != nil {
@@ -52,6 +53,21 @@ func gatherCAF(ctx context.Context, f *Facts, o Options) {
 	}
 	if len(f.History) == 0 {
 		f.missing(secCAF, "No earlier assessment is recorded (vigil report board --record keeps one), so no trend is shown yet.")
+	}
+}
+
+// addSupplement adds the supplement given, or named in the data folder.
+func addSupplement(f *Facts, fw *assure.Framework, o Options) {
+	path := o.CAFSupplement
+	if path == "" {
+		b, err := os.ReadFile(filepath.Join(f.Data, SupplementFile))
+		if err != nil {
+			return // a supplement is optional
+		}
+		path = strings.TrimSpace(string(b))
+	}
+	if err := fw.LoadSupplement(path); err != nil {
+		f.missing(secCAF, "The supplement to the framework could not be read: "+err.Error())
 	}
 }
 
@@ -86,6 +102,9 @@ func collectors(f *Facts) []assure.Collector {
 	}
 	if n := len(f.Training); n > 0 {
 		cs = append(cs, collect.TrainingCollector(trainingFigures(f)))
+	}
+	if f.Privacy != nil && f.Framework != nil {
+		cs = append(cs, collect.PrivacyCollector(privacyFigures(f.Privacy), f.Framework.SupplementTargets()))
 	}
 	if f.Phishing != nil {
 		o := f.Phishing.Overall

@@ -38,16 +38,35 @@ func gatherEstate(ctx context.Context, f *Facts, o Options) {
 		f.missing(secEstate, "No asset register given (--assets): only hosts whose events state their Windows version are listed, and medical devices and network equipment are not.")
 	}
 	learned := learnAssets(ctx, f)
+	if live, ok, err := estate.LoadLearned(f.Data); err != nil {
+		f.missing(secEstate, "The assets vigil serve learned could not be read: "+err.Error())
+	} else if ok {
+		learned = estate.Merge(learned, live)
+	}
 	f.Findings = checker.CheckAll(estate.Merge(imported, learned), f.asOf())
-	if o.Register != "" {
+	if o.Register == "" {
+		gatherSavedRegister(f)
+	} else {
 		reg, err := estate.LoadRegister(o.Register)
 		if err != nil {
 			f.missing(secEstate, "The risk register could not be read: "+err.Error())
 		} else {
 			f.Register = reg
 		}
-	} else {
-		f.missing(secEstate, "No risk register given (--register): no unsupported system has a recorded reason, mitigation, owner or board approval.")
+	}
+}
+
+// gatherSavedRegister reads the register vigil estate register keeps in
+// the data folder.
+func gatherSavedRegister(f *Facts) {
+	reg, ok, err := estate.OpenRegister(f.Data)
+	switch {
+	case err != nil:
+		f.missing(secEstate, "The risk register could not be read: "+err.Error())
+	case !ok:
+		f.missing(secEstate, "No risk register (vigil estate register add, or --register FILE): no unsupported system has a recorded reason, mitigation, owner or board approval.")
+	default:
+		f.Register = reg
 	}
 }
 

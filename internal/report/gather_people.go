@@ -11,29 +11,96 @@ import (
 )
 
 func gatherPeople(f *Facts, o Options) {
-	if o.Staff == "" || o.Training == "" {
-		f.missing(secPeople, "No staff directory and training records given (--staff, --training): training completion is not known.")
-	} else if err := gatherTraining(f, o); err != nil {
-		f.missing(secPeople, "The training figures could not be read: "+err.Error())
+	saved, ok, err := people.LoadSaved(f.Data)
+	if err != nil {
+		f.missing(secPeople, "The people data in the data folder could not be read: "+err.Error())
+		ok = false
 	}
-	if o.Phishing == "" {
-		f.missing(secPeople, "No phishing simulation results given (--phishing): report and click rates are not known.")
-		return
+	switch {
+	case o.Staff != "" && o.Training != "":
+		if err := gatherTraining(f, o); err != nil {
+			f.missing(secPeople, "The training figures could not be read: "+err.Error())
+		}
+	case ok && len(saved.Imported.Staff) > 0 && len(saved.Imported.Training) > 0:
+		savedTraining(f, saved)
+	default:
+		f.missing(secPeople, "No staff directory and training records (vigil people import --staff FILE --training FILE, or --staff and --training here): training completion is not known.")
 	}
-	file, err := os.Open(o.Phishing)
+	if ok {
+		savedActivity(f, saved)
+	}
+	switch {
+	case o.Phishing != "":
+		gatherPhishingFile(f, o.Phishing)
+	case ok && len(saved.Imported.Campaigns) > 0:
+		fig := people.Phishing(saved.Imported.Campaigns)
+		f.Phishing = &fig
+	default:
+		f.missing(secPeople, "No phishing simulation results (vigil people import --gophish FILE, or --phishing here): report and click rates are not known.")
+	}
+}
+
+func gatherPhishingFile(f *Facts, path string) {
+	file, err := os.Open(path)
 	if err != nil {
 		f.missing(secPeople, "The phishing results could not be read: "+err.Error())
 		return
 	}
 	defer file.Close()
-	name := strings.TrimSuffix(filepath.Base(o.Phishing), filepath.Ext(o.Phishing))
-	c, err := people.ReadGoPhishCSV(file, o.Phishing, name)
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	c, err := people.ReadGoPhishCSV(file, path, name)
 	if err != nil {
 		f.missing(secPeople, "The phishing results could not be read: "+err.Error())
 		return
 	}
 	fig := people.Phishing([]people.Campaign{c})
 	f.Phishing = &fig
+}
+
+// savedTraining rolls up the imported directory and records, counting
+// the guidance given as training touches.
+func savedTraining(f *Facts, saved people.Saved) {
+	dir, err := people.NewDirectory(saved.Imported.Staff)
+	if err != nil {
+		f.missing(secPeople, "The imported staff directory could not be used: "+err.Error())
+		return
+	}
+	recs := saved.Imported.Training
+	touches := make([]people.Touch, len(saved.Guidance))
+	for i, m := range saved.Guidance {
+		touches[i] = people.Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: m.AlertID}
+	}
+	tr := people.NewTraining(dir, recs)
+	reqs := securityCourses(recs)
+	for _, at := range monthEnds(f.Period, f.asOf()) {
+		f.Training = append(f.Training, tr.Rollup(at, reqs, touches))
+	}
+	f.StaffCount = dir.Len()
+	f.WithoutRecord = withoutRecord(dir, recs)
+}
+
+// savedActivity counts the phishing reports and guidance of the period
+// and takes the pulse rounds' results.
+func savedActivity(f *Facts, saved people.Saved) {
+	for _, r := range saved.Reports {
+		if f.Period.Contains(r.ReportedAt) {
+			f.StaffReports++
+		}
+	}
+	for _, m := range saved.Guidance {
+		if f.Period.Contains(m.At) {
+			f.GuidanceSent++
+		}
+	}
+	if saved.Pulse == nil {
+		return
+	}
+	trend, err := saved.Pulse.Trend()
+	if err != nil {
+		f.missing(secPeople, "The staff pulse could not be weighted: "+err.Error())
+		return
+	}
+	f.Pulse = trend
 }
 
 func gatherTraining(f *Facts, o Options) error {

@@ -65,11 +65,6 @@ func sourcesSection(f *Facts) Section {
 	return s
 }
 
-func privacySection(f *Facts) Section {
-	return Section{Title: "Privacy cases", Missing: f.list(secPrivacy),
-		Source: "Cases of patient-record access that no care relationship explains, and their outcomes."}
-}
-
 func peopleSection(f *Facts) Section {
 	s := Section{Title: "Training and phishing", Missing: f.list(secPeople),
 		Source: "The staff directory and training records given (security courses required of everyone), and GoPhish simulation results."}
@@ -92,6 +87,12 @@ func peopleSection(f *Facts) Section {
 		}
 		s.Tables = append(s.Tables, t)
 		s.Paras = append(s.Paras, fmt.Sprintf("%d people clicked in more than one simulation.", len(p.RepeatClickers)))
+	}
+	if f.StaffReports > 0 || f.GuidanceSent > 0 {
+		s.Paras = append(s.Paras, fmt.Sprintf("In the period staff reported %d suspicious emails, and %d people were sent short guidance after an alert named them.", f.StaffReports, f.GuidanceSent))
+	}
+	if len(f.Pulse) > 0 {
+		s.Tables = append(s.Tables, pulseTable(f.Pulse))
 	}
 	return s
 }
