@@ -54,10 +54,7 @@ func (s *AssureStore) Evidence(ctx context.Context) ([]assure.Evidence, error) {
 		return nil, fmt.Errorf("pgstore: read evidence: %w", err)
 	}
 	out, err := queryJSON[assure.Evidence](ctx, s.db, "table assure_evidence", "SELECT body FROM assure_evidence ORDER BY seq")
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: %w", err)
-	}
-	return out, nil
+	return out, wrapErr(err)
 }
 
 // AppendAssessment implements assure.Store.
@@ -81,10 +78,7 @@ func (s *AssureStore) History(ctx context.Context) ([]assure.Assessment, error) 
 		return nil, fmt.Errorf("pgstore: read the assessment history: %w", err)
 	}
 	out, err := queryJSON[assure.Assessment](ctx, s.db, "table assure_history", "SELECT body FROM assure_history ORDER BY seq")
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: %w", err)
-	}
-	return out, nil
+	return out, wrapErr(err)
 }
 
 // Close implements assure.Store.

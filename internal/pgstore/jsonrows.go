@@ -40,3 +40,11 @@ func jsonText(what string, v any) (string, error) {
 	}
 	return string(b), nil
 }
+
+// wrapErr prefixes a store error with the package, leaving nil as is.
+func wrapErr(err error) error {
+	if err != nil {
+		return fmt.Errorf("pgstore: %w", err)
+	}
+	return nil
+}

@@ -144,10 +144,7 @@ func (s *PrivacyDecisions) List() ([]privacy.Decision, error) {
 		return nil, ErrClosed
 	}
 	ds, err := queryJSON[privacy.Decision](context.Background(), s.db, "table privacy_decisions", "SELECT body FROM privacy_decisions ORDER BY case_id")
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: %w", err)
-	}
-	return ds, nil
+	return ds, wrapErr(err)
 }
 
 // Close implements privacy.DecisionStore.
