@@ -37,10 +37,12 @@ func OpenFileStore(dataDir string) (*FileStore, error) {
 	if err := os.MkdirAll(filepath.Dir(s.history), 0o750); err != nil {
 		return nil, fmt.Errorf("assure: open store: %w", err)
 	}
-	for _, path := range []string{s.history, s.evidence} {
-		if err := cutTornLine(path); err != nil {
-			return nil, fmt.Errorf("assure: open store: %w", err)
-		}
+	err := cutTornLine[Assessment](s.history)
+	if err == nil {
+		err = cutTornLine[Evidence](s.evidence)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assure: open store: %w", err)
 	}
 	return s, nil
 }

@@ -33,8 +33,9 @@ func appendJSONLine(path, what string, v any) error {
 }
 
 // readJSONLines reads a JSON-lines file in order; a missing file holds
-// nothing. A line that does not decode is an error naming the file and
-// line, except a last line cut short by a crash, which is dropped.
+// nothing, and blank lines are skipped. A line that does not decode is an
+// error naming the file and line, except a last line cut short by a
+// crash, which is dropped.
 func readJSONLines[T any](path, what string) ([]T, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -52,6 +53,9 @@ func readJSONLines[T any](path, what string) ([]T, error) {
 		if bad != nil { // a bad line followed by more: not a torn tail
 			return nil, bad
 		}
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue // a blank line holds nothing and harms nothing
+		}
 		var v T
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
 			bad = fmt.Errorf("%s %s:%d: %w", what, path, line, err)
@@ -65,10 +69,12 @@ func readJSONLines[T any](path, what string) ([]T, error) {
 	return out, nil
 }
 
-// cutTornLine truncates the file at path after its last newline, dropping
-// a line a crash left half written, so that the next append does not
-// join it and make the whole file unreadable. A missing file is left so.
-func cutTornLine(path string) error {
+// cutTornLine makes the file at path end on a whole line that reads, so
+// that the next append neither joins a line a crash left half written nor
+// turns the torn tail readJSONLines drops into damage before a good line.
+// A last line that does not decode as a T is cut off; one that decodes
+// but lost its newline gets it. A missing file is left so.
+func cutTornLine[T any](path string) error {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -76,11 +82,32 @@ func cutTornLine(path string) error {
 	if err != nil {
 		return err
 	}
-	if len(data) == 0 || data[len(data)-1] == '\n' {
+	body := bytes.TrimSuffix(data, []byte{'\n'})
+	start := bytes.LastIndexByte(body, '\n') + 1
+	last := body[start:]
+	if len(bytes.TrimSpace(last)) == 0 {
 		return nil
 	}
-	if err := os.Truncate(path, int64(bytes.LastIndexByte(data, '\n')+1)); err != nil {
-		return fmt.Errorf("cut the torn last line of %s: %w", path, err)
+	var v T
+	if json.Unmarshal(last, &v) != nil {
+		if err := os.Truncate(path, int64(start)); err != nil {
+			return fmt.Errorf("cut the torn last line of %s at byte %d: %w", path, start, err)
+		}
+		return nil
+	}
+	if len(body) < len(data) {
+		return nil // whole, newline and all
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("end the last line of %s: %w", path, err)
+	}
+	_, err = f.Write([]byte{'\n'})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("end the last line of %s: %w", path, err)
 	}
 	return nil
 }
