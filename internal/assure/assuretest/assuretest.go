@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/assure"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // Opener returns the store kept at dir (a folder, or a name for a
@@ -22,22 +23,16 @@ type Opener func(t *testing.T, dir string) assure.Store
 
 // Run runs the suite.
 func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, Opener)
-	}{
-		{"Empty", testEmpty},
-		{"EvidenceRoundTrip", testEvidenceRoundTrip},
-		{"EvidenceCorrected", testEvidenceCorrected},
-		{"EvidenceRefused", testEvidenceRefused},
-		{"History", testHistory},
-		{"Concurrent", testConcurrent},
-		{"Cancelled", testCancelled},
-		{"Closed", testClosed},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
-	}
+	sharedtest.RunSuite(t, open, []sharedtest.SuiteCase[Opener]{
+		{Name: "Empty", Fn: testEmpty},
+		{Name: "EvidenceRoundTrip", Fn: testEvidenceRoundTrip},
+		{Name: "EvidenceCorrected", Fn: testEvidenceCorrected},
+		{Name: "EvidenceRefused", Fn: testEvidenceRefused},
+		{Name: "History", Fn: testHistory},
+		{Name: "Concurrent", Fn: testConcurrent},
+		{Name: "Cancelled", Fn: testCancelled},
+		{Name: "Closed", Fn: testClosed},
+	})
 }
 
 var (

@@ -5,7 +5,6 @@ package estatetest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/estate"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // Opener returns the store kept at dir (a folder, or a name for a
@@ -22,22 +22,16 @@ type Opener func(t *testing.T, dir string) estate.Store
 
 // Run runs the suite.
 func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, Opener)
-	}{
-		{"Empty", testEmpty},
-		{"RegisterRoundTrip", testRegisterRoundTrip},
-		{"RegisterReplace", testRegisterReplace},
-		{"RegisterAllOrNothing", testRegisterAllOrNothing},
-		{"Learned", testLearned},
-		{"Concurrent", testConcurrent},
-		{"Cancelled", testCancelled},
-		{"Closed", testClosed},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
-	}
+	sharedtest.RunSuite(t, open, []sharedtest.SuiteCase[Opener]{
+		{Name: "Empty", Fn: testEmpty},
+		{Name: "RegisterRoundTrip", Fn: testRegisterRoundTrip},
+		{Name: "RegisterReplace", Fn: testRegisterReplace},
+		{Name: "RegisterAllOrNothing", Fn: testRegisterAllOrNothing},
+		{Name: "Learned", Fn: testLearned},
+		{Name: "Concurrent", Fn: testConcurrent},
+		{Name: "Cancelled", Fn: testCancelled},
+		{Name: "Closed", Fn: testClosed},
+	})
 }
 
 var ctx = context.Background()
@@ -70,16 +64,6 @@ func put(t *testing.T, s estate.Store, es ...estate.RegisterEntry) {
 	}
 }
 
-// same compares by JSON, which holds every field, times with their zone.
-func same(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, _ := json.Marshal(got)
-	w, _ := json.Marshal(want)
-	if string(g) != string(w) {
-		t.Fatalf("%s:\n got %s\nwant %s", what, g, w)
-	}
-}
-
 func closeStore(t *testing.T, s estate.Store) {
 	t.Helper()
 	if err := s.Close(); err != nil {
@@ -108,11 +92,11 @@ func testRegisterRoundTrip(t *testing.T, open Opener) {
 	odd := estate.RegisterEntry{Asset: "  10.20.0.7 ", Owner: "Estates", SupportEnd: late}
 	put(t, s, entry("PACS-01"), estate.RegisterEntry{Asset: "MRI-CTRL"}, odd)
 	want := []estate.RegisterEntry{entry("PACS-01"), {Asset: "MRI-CTRL"}, {Asset: "10.20.0.7", Owner: "Estates", SupportEnd: date(2027, 3, 31)}}
-	same(t, "register read back", register(t, s), want)
+	sharedtest.SameJSON(t, "register read back", register(t, s), want)
 	closeStore(t, s)
 	s = open(t, dir)
 	defer s.Close()
-	same(t, "register after reopening", register(t, s), want)
+	sharedtest.SameJSON(t, "register after reopening", register(t, s), want)
 }
 
 func testRegisterReplace(t *testing.T, open Opener) {
@@ -122,13 +106,13 @@ func testRegisterReplace(t *testing.T, open Opener) {
 	approved := entry("pacs-01.trust.nhs.uk") // the same asset, by its full name
 	approved.BoardApproved, approved.Review = date(2026, 1, 20), date(2027, 1, 20)
 	put(t, s, approved)
-	same(t, "register after a replacement", register(t, s), []estate.RegisterEntry{approved, entry("LAB-PC7")})
+	sharedtest.SameJSON(t, "register after a replacement", register(t, s), []estate.RegisterEntry{approved, entry("LAB-PC7")})
 	// Two entries for one asset in one call: the later stands.
 	a, b := entry("XRAY-2"), entry("xray-2")
 	b.Owner = "Radiology"
 	put(t, s, a, b)
 	got := register(t, s)
-	same(t, "register after two entries for one asset", got, []estate.RegisterEntry{approved, entry("LAB-PC7"), b})
+	sharedtest.SameJSON(t, "register after two entries for one asset", got, []estate.RegisterEntry{approved, entry("LAB-PC7"), b})
 }
 
 func testRegisterAllOrNothing(t *testing.T, open Opener) {
@@ -140,7 +124,7 @@ func testRegisterAllOrNothing(t *testing.T, open Opener) {
 	if err := s.PutRegisterEntries(ctx, changed, entry("NEW-1"), estate.RegisterEntry{Asset: "  ", Owner: "x"}); err == nil {
 		t.Fatal("PutRegisterEntries accepted an entry without an asset")
 	}
-	same(t, "register after a refused call", register(t, s), []estate.RegisterEntry{entry("PACS-01")})
+	sharedtest.SameJSON(t, "register after a refused call", register(t, s), []estate.RegisterEntry{entry("PACS-01")})
 }
 
 func assets(n int) []estate.Asset {
@@ -171,15 +155,15 @@ func testLearned(t *testing.T, open Opener) {
 	if err := s.SaveLearned(ctx, assets(3)); err != nil {
 		t.Fatalf("SaveLearned: %v", err)
 	}
-	same(t, "learned assets read back", learned(t, s), assets(3))
+	sharedtest.SameJSON(t, "learned assets read back", learned(t, s), assets(3))
 	if err := s.SaveLearned(ctx, assets(1)); err != nil {
 		t.Fatalf("SaveLearned: %v", err)
 	}
-	same(t, "learned assets after a second save", learned(t, s), assets(1))
+	sharedtest.SameJSON(t, "learned assets after a second save", learned(t, s), assets(1))
 	closeStore(t, s)
 	s = open(t, dir)
 	defer s.Close()
-	same(t, "learned assets after reopening", learned(t, s), assets(1))
+	sharedtest.SameJSON(t, "learned assets after reopening", learned(t, s), assets(1))
 	if err := s.SaveLearned(ctx, nil); err != nil {
 		t.Fatalf("SaveLearned of none: %v", err)
 	}
@@ -214,7 +198,7 @@ func testConcurrent(t *testing.T, open Opener) {
 	}
 	// Whichever save came last stands whole: n assets from events and "bare".
 	got := learned(t, s)
-	same(t, "learned assets after concurrent saves", got, assets(len(got)-1))
+	sharedtest.SameJSON(t, "learned assets after concurrent saves", got, assets(len(got)-1))
 }
 
 func testCancelled(t *testing.T, open Opener) {

@@ -6,7 +6,6 @@ package peopletest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/people"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // Opener returns the store kept at dir (a folder, or a name for a
@@ -23,41 +23,24 @@ type Opener func(t *testing.T, dir string) people.DataStore
 
 // Run runs the suite.
 func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, Opener)
-	}{
-		{"Empty", testEmpty},
-		{"Imported", testImported},
-		{"ImportedRefused", testImportedRefused},
-		{"Reports", testReports},
-		{"Guidance", testGuidance},
-		{"PulseCounts", testPulseCounts},
-		{"PulseKey", testPulseKey},
-		{"Concurrent", testConcurrent},
-		{"Cancelled", testCancelled},
-		{"Closed", testClosed},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
-	}
+	sharedtest.RunSuite(t, open, []sharedtest.SuiteCase[Opener]{
+		{Name: "Empty", Fn: testEmpty},
+		{Name: "Imported", Fn: testImported},
+		{Name: "ImportedRefused", Fn: testImportedRefused},
+		{Name: "Reports", Fn: testReports},
+		{Name: "Guidance", Fn: testGuidance},
+		{Name: "PulseCounts", Fn: testPulseCounts},
+		{Name: "PulseKey", Fn: testPulseKey},
+		{Name: "Concurrent", Fn: testConcurrent},
+		{Name: "Cancelled", Fn: testCancelled},
+		{Name: "Closed", Fn: testClosed},
+	})
 }
 
 var (
 	ctx = context.Background()
 	at  = time.Date(2025, 10, 7, 8, 2, 11, 123456789, time.FixedZone("BST", 3600))
 )
-
-// sameJSON compares by JSON, which holds every kept field, times with
-// their zone.
-func sameJSON(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, _ := json.Marshal(got)
-	w, _ := json.Marshal(want)
-	if string(g) != string(w) {
-		t.Fatalf("%s:\n got %s\nwant %s", what, g, w)
-	}
-}
 
 func must[T any](t *testing.T, what string) func(T, error) T {
 	return func(v T, err error) T {
@@ -115,14 +98,14 @@ func testImported(t *testing.T, open Opener) {
 	if err := s.SaveImported(ctx, imported(3)); err != nil {
 		t.Fatalf("SaveImported: %v", err)
 	}
-	sameJSON(t, "imported data read back", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(3))
+	sharedtest.SameJSON(t, "imported data read back", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(3))
 	if err := s.SaveImported(ctx, imported(1)); err != nil {
 		t.Fatalf("SaveImported: %v", err)
 	}
-	sameJSON(t, "imported data after a second save", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(1))
+	sharedtest.SameJSON(t, "imported data after a second save", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(1))
 	s = reopen(t, s, open, dir)
 	defer s.Close()
-	sameJSON(t, "imported data after reopening", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(1))
+	sharedtest.SameJSON(t, "imported data after reopening", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(1))
 }
 
 func testImportedRefused(t *testing.T, open Opener) {
@@ -140,7 +123,7 @@ func testImportedRefused(t *testing.T, open Opener) {
 			t.Fatalf("SaveImported accepted staff %+v", im.Staff)
 		}
 	}
-	sameJSON(t, "imported data after refused saves", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(2))
+	sharedtest.SameJSON(t, "imported data after refused saves", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(2))
 }
 
 func report(i int) people.Report {
@@ -168,10 +151,10 @@ func testReports(t *testing.T, open Opener) {
 		r.ID = id
 		want = append(want, r)
 	}
-	sameJSON(t, "reports read back", must[[]people.Report](t, "ListReports")(s.ListReports(ctx)), want)
+	sharedtest.SameJSON(t, "reports read back", must[[]people.Report](t, "ListReports")(s.ListReports(ctx)), want)
 	s = reopen(t, s, open, dir)
 	defer s.Close()
-	sameJSON(t, "reports after reopening", must[[]people.Report](t, "ListReports")(s.ListReports(ctx)), want)
+	sharedtest.SameJSON(t, "reports after reopening", must[[]people.Report](t, "ListReports")(s.ListReports(ctx)), want)
 }
 
 func message(i int) people.Message {
@@ -189,10 +172,10 @@ func testGuidance(t *testing.T, open Opener) {
 			t.Fatalf("AddGuidance: %v", err)
 		}
 	}
-	sameJSON(t, "guidance read back", must[[]people.Message](t, "ListGuidance")(s.ListGuidance(ctx)), want)
+	sharedtest.SameJSON(t, "guidance read back", must[[]people.Message](t, "ListGuidance")(s.ListGuidance(ctx)), want)
 	s = reopen(t, s, open, dir)
 	defer s.Close()
-	sameJSON(t, "guidance after reopening", must[[]people.Message](t, "ListGuidance")(s.ListGuidance(ctx)), want)
+	sharedtest.SameJSON(t, "guidance after reopening", must[[]people.Message](t, "ListGuidance")(s.ListGuidance(ctx)), want)
 }
 
 func count(round, group, site string, n int) people.PulseCount {
@@ -215,7 +198,7 @@ func testPulseCounts(t *testing.T, open Opener) {
 	}
 	want := []people.PulseCount{count("2026-09", "Nursing", "General", 1).Plus(count("2026-09", "Nursing", "General", 3)),
 		count("2026-09", "Medical", "General", 2), count("2026-Q4", "Nursing", "General", 1)}
-	sameJSON(t, "pulse counts", must[[]people.PulseCount](t, "PulseCounts")(s.PulseCounts(ctx)), want)
+	sharedtest.SameJSON(t, "pulse counts", must[[]people.PulseCount](t, "PulseCounts")(s.PulseCounts(ctx)), want)
 	bad := []people.PulseCount{
 		{Round: "2026-09", Group: "Nursing", Site: "General"},                                         // no respondents
 		{Round: "September", Group: "Nursing", Site: "General", Respondents: 1},                       // bad round
@@ -229,7 +212,7 @@ func testPulseCounts(t *testing.T, open Opener) {
 	}
 	s = reopen(t, s, open, dir)
 	defer s.Close()
-	sameJSON(t, "pulse counts after refusals and reopening", must[[]people.PulseCount](t, "PulseCounts")(s.PulseCounts(ctx)), want)
+	sharedtest.SameJSON(t, "pulse counts after refusals and reopening", must[[]people.PulseCount](t, "PulseCounts")(s.PulseCounts(ctx)), want)
 }
 
 func testPulseKey(t *testing.T, open Opener) {

@@ -2,13 +2,13 @@ package privacytest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/privacy"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 var ctx = context.Background()
@@ -29,17 +29,6 @@ func saved(n int) *privacy.SavedCases {
 	}
 	sc.Raised["case-gone"] = at.AddDate(0, -1, 0) // a case no longer raised keeps its moment
 	return sc
-}
-
-// sameJSON compares by JSON, which holds every saved field, times with
-// their zone.
-func sameJSON(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, _ := json.Marshal(got)
-	w, _ := json.Marshal(want)
-	if string(g) != string(w) {
-		t.Fatalf("%s:\n got %s\nwant %s", what, g, w)
-	}
 }
 
 func load(t *testing.T, s privacy.CaseStore) *privacy.SavedCases {
@@ -68,15 +57,15 @@ func testCasesRoundTrip(t *testing.T, open CaseOpener) {
 	if err := s.SaveCases(ctx, saved(3)); err != nil {
 		t.Fatalf("SaveCases: %v", err)
 	}
-	sameJSON(t, "cases read back", load(t, s), saved(3))
+	sharedtest.SameJSON(t, "cases read back", load(t, s), saved(3))
 	if err := s.SaveCases(ctx, saved(1)); err != nil {
 		t.Fatalf("SaveCases: %v", err)
 	}
-	sameJSON(t, "cases after a second save", load(t, s), saved(1))
+	sharedtest.SameJSON(t, "cases after a second save", load(t, s), saved(1))
 	s.Close()
 	s = open(t, dir)
 	defer s.Close()
-	sameJSON(t, "cases after reopening", load(t, s), saved(1))
+	sharedtest.SameJSON(t, "cases after reopening", load(t, s), saved(1))
 }
 
 func testCasesCancelled(t *testing.T, open CaseOpener) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/privacy"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // DecisionOpener returns the decision store kept at dir (a folder, or a
@@ -22,35 +23,23 @@ type CaseOpener func(t *testing.T, dir string) privacy.CaseStore
 
 // RunDecisions runs the decision store's suite.
 func RunDecisions(t *testing.T, open DecisionOpener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, DecisionOpener)
-	}{
-		{"Empty", testDecisionsEmpty},
-		{"Rules", testDecisionRules},
-		{"Refused", testDecisionsRefused},
-		{"Concurrent", testDecisionsConcurrent},
-		{"Closed", testDecisionsClosed},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
-	}
+	sharedtest.RunSuite(t, open, []sharedtest.SuiteCase[DecisionOpener]{
+		{Name: "Empty", Fn: testDecisionsEmpty},
+		{Name: "Rules", Fn: testDecisionRules},
+		{Name: "Refused", Fn: testDecisionsRefused},
+		{Name: "Concurrent", Fn: testDecisionsConcurrent},
+		{Name: "Closed", Fn: testDecisionsClosed},
+	})
 }
 
 // RunCases runs the case store's suite.
 func RunCases(t *testing.T, open CaseOpener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, CaseOpener)
-	}{
-		{"Empty", testCasesEmpty},
-		{"RoundTrip", testCasesRoundTrip},
-		{"Cancelled", testCasesCancelled},
-		{"Closed", testCasesClosed},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
-	}
+	sharedtest.RunSuite(t, open, []sharedtest.SuiteCase[CaseOpener]{
+		{Name: "Empty", Fn: testCasesEmpty},
+		{Name: "RoundTrip", Fn: testCasesRoundTrip},
+		{Name: "Cancelled", Fn: testCasesCancelled},
+		{Name: "Closed", Fn: testCasesClosed},
+	})
 }
 
 // at is in a zone other than UTC, with nanoseconds: a store may change the
