@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/serve"
 	"github.com/vigilhealth/vigil/internal/sim"
 	"github.com/vigilhealth/vigil/internal/wait"
@@ -132,6 +135,10 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	mllp, _ := svc.MLLPAddrs()
 	base := svc.APIURL()
 	printWhere(stdout, base, mllp.String(), svc.TokenPath(), o)
+	if err := printConsoleLogin(stdout, base, o.data); err != nil {
+		stopSvc()
+		return errors.Join(err, <-svcDone)
+	}
 	p := &sim.Player{URL: base, Token: token, SyslogTCP: tcp.String(), MLLP: mllp.String()}
 	playErr := playDemo(ctx, o, p, stdout, base, token)
 	p.Close()
@@ -182,6 +189,32 @@ func printWhere(w io.Writer, base, mllp, tokenPath string, o demoOptions) {
 	} else {
 		fmt.Fprintln(w, "Press Ctrl-C to stop.")
 	}
+}
+
+// demoAdmin is the console account the demo makes on its first run.
+const demoAdmin = "admin"
+
+// printConsoleLogin makes the demo's admin account on the first run in
+// its data folder, with a random password, and says how to log in to the
+// console; on a later run the account is kept, and the reset is shown.
+func printConsoleLogin(w io.Writer, base, data string) error {
+	users := auth.OpenUsers(data, auth.DefaultArgon2)
+	exists, err := users.Exists(demoAdmin)
+	if err != nil {
+		return fmt.Errorf("demo: read the console accounts: %w", err)
+	}
+	if exists {
+		fmt.Fprintf(w, "Console: %s/ — log in as %s with the password made on the first run (to set a new one: vigil user add --data %s --name %s --role admin --replace)\n", base, demoAdmin, data, demoAdmin)
+		return nil
+	}
+	var b [15]byte
+	rand.Read(b[:])
+	password := base32.StdEncoding.EncodeToString(b[:])
+	if err := users.Add(demoAdmin, auth.RoleAdmin, password, false); err != nil {
+		return fmt.Errorf("demo: make the console account: %w", err)
+	}
+	fmt.Fprintf(w, "Console: %s/ — log in as %s with password %s\n", base, demoAdmin, password)
+	return nil
 }
 
 // playDemo runs the background, the scenarios and the summary line until
@@ -272,7 +305,9 @@ func summaryLine(client *http.Client, base, token string, p *sim.Player) string 
 		} `json:"alerts"`
 	}
 	var inc struct {
-		Incidents []json.RawMessage `json:"incidents"`
+		Incidents []struct {
+			MergedInto string `json:"merged_into"`
+		} `json:"incidents"`
 	}
 	for _, q := range []struct {
 		route string
@@ -295,8 +330,14 @@ func summaryLine(client *http.Client, base, token string, p *sim.Player) string 
 	if len(parts) == 0 {
 		parts = []string{"none"}
 	}
+	incidents := 0 // an incident merged into another is counted in that one
+	for _, i := range inc.Incidents {
+		if i.MergedInto == "" {
+			incidents++
+		}
+	}
 	return fmt.Sprintf("%s  sent %d events (%d by syslog), stored %d; alerts: %s; incidents %d",
-		time.Now().Format("15:04:05"), p.Sent()+p.SyslogSent(), p.SyslogSent(), st.EventsStored, strings.Join(parts, ", "), len(inc.Incidents))
+		time.Now().Format("15:04:05"), p.Sent()+p.SyslogSent(), p.SyslogSent(), st.EventsStored, strings.Join(parts, ", "), incidents)
 }
 
 func getJSON(client *http.Client, url, token string, out any) error {

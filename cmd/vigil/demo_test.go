@@ -2,10 +2,16 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/sim"
 )
 
 func TestDemoRunsForDuration(t *testing.T) {
@@ -61,5 +67,58 @@ func TestDemoBadFlags(t *testing.T) {
 		if code := run(args, &out, &errb); code != 2 {
 			t.Errorf("%v: exit code %d, want 2 (stderr %s)", args, code, errb.String())
 		}
+	}
+}
+
+// TestDemoConsoleLogin: the first run makes an admin account in the data
+// folder and prints its password with the console's address; a second run
+// keeps it and says how to set a new one.
+func TestDemoConsoleLogin(t *testing.T) {
+	data := t.TempDir()
+	args := []string{"demo", "--data", data, "--duration", "2s", "--http", "127.0.0.1:0", "--scenario", "wannacry"}
+	var out, errb bytes.Buffer
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("first run: exit code %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	m := regexp.MustCompile(`Console: http://127\.0\.0\.1:\d+/ — log in as admin with password ([A-Z2-7]{24})\n`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("first run prints no console login:\n%s", out.String())
+	}
+	u, ok, err := auth.OpenUsers(data, auth.DefaultArgon2).Authenticate("admin", m[1])
+	if !ok || err != nil || u.Role != auth.RoleAdmin {
+		t.Fatalf("the printed password does not log admin in: %v, %v, %+v", ok, err, u)
+	}
+	out.Reset()
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("second run: exit code %d\n%s", code, errb.String())
+	}
+	want := "log in as admin with the password made on the first run (to set a new one: vigil user add --data " + data + " --name admin --role admin --replace)"
+	if !strings.Contains(out.String(), want) || strings.Contains(out.String(), m[1]) {
+		t.Errorf("second run, want %q and not the old password:\n%s", want, out.String())
+	}
+	if _, ok, _ := auth.OpenUsers(data, auth.DefaultArgon2).Authenticate("admin", m[1]); !ok {
+		t.Error("the second run changed the admin's password")
+	}
+}
+
+// TestSummaryCountsMergedIncidentsOnce checks that the demo's summary line
+// counts an incident merged into another once, in the one it joined.
+func TestSummaryCountsMergedIncidentsOnce(t *testing.T) {
+	answers := map[string]string{
+		"/api/v1/stats":     `{"events_stored": 7}`,
+		"/api/v1/alerts":    `{"alerts": [{"level": "high"}, {"level": "high"}, {"level": "critical"}]}`,
+		"/api/v1/incidents": `{"incidents": [{"id": "a"}, {"id": "b", "merged_into": "a"}, {"id": "c"}]}`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, answers[r.URL.Path])
+	}))
+	defer srv.Close()
+	got := summaryLine(srv.Client(), srv.URL, "tok", &sim.Player{})
+	if !strings.HasSuffix(got, "stored 7; alerts: critical 1, high 2; incidents 2") {
+		t.Errorf("summary line = %q, want it to end with stored 7, critical 1, high 2 and incidents 2", got)
 	}
 }

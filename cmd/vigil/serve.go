@@ -24,11 +24,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	fs.Var(&rulePaths, "rules", "Sigma rule file or folder (repeatable); default: Vigil's own pack")
 	udp := fs.String("syslog-udp", "", "syslog UDP listen address, such as :514")
 	tcp := fs.String("syslog-tcp", "", "syslog TCP listen address, such as :601")
+	var role serve.Role
+	fs.TextVar(&role, "role", serve.RoleAll, "what this process runs: all (one process), ingest, detect or api (docs/scale-out.md)")
 	// A flag rather than a profiling endpoint, which a production service
 	// should not expose: for performance reports (bench/ingest_test.go).
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the service to this file until it stops")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: vigil serve [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]\n\nRun the live service: ingest events, detect as they arrive, serve the API.\n\n")
+		fmt.Fprintf(stderr, "Usage: vigil serve [--role all|ingest|detect|api] [--data DIR] [--http ADDR] [--rules PATH]... [--config FILE]\n\nRun the live service: ingest events, detect as they arrive, serve the API.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -57,6 +59,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 			cfg.Syslog.UDP = *udp
 		case "syslog-tcp":
 			cfg.Syslog.TCP = *tcp
+		case "role":
+			cfg.Role = role
 		}
 	})
 	if err := cfg.ApplyEnv(os.Getenv); err != nil {

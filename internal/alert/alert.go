@@ -90,6 +90,17 @@ type Change struct {
 	Reason string
 	By     string    // who made the change
 	At     time.Time // when; zero means now
+	// Mark, when set, adds a note of the caller's own kind to the
+	// history, as a comment is added: the console's playbook steps and
+	// clocks. The store gives it no meaning beyond keeping it.
+	Mark *Mark
+}
+
+// Mark is a note of a kind the store does not interpret: Action names the
+// kind (lower-case letters and underscores, none of the store's own
+// actions: status, assign, comment, reopened, merged), Text what it says.
+type Mark struct {
+	Action, Text string
 }
 
 // ErrNotFound is returned for an alert or incident id the store does not

@@ -19,8 +19,33 @@ func (ch Change) validate() error {
 	if ch.Status == StatusClosed && ch.Reason == "" {
 		return &ChangeError{"reason", "closing needs a reason, such as true_positive, false_positive, benign or duplicate"}
 	}
-	if ch.Status == "" && ch.Assignee == nil && ch.Comment == "" {
+	if ch.Mark != nil {
+		if err := ch.Mark.validate(); err != nil {
+			return err
+		}
+	}
+	if ch.Status == "" && ch.Assignee == nil && ch.Comment == "" && ch.Mark == nil {
 		return &ChangeError{"status", "the change sets no status, assignee or comment"}
+	}
+	return nil
+}
+
+// maxMarkText bounds a mark's text: a checklist item or a clock's time
+// and reference.
+const maxMarkText = 1000
+
+func (m *Mark) validate() error {
+	switch m.Action {
+	case "", "status", "assign", "comment", "reopened", "merged":
+		return &ChangeError{"mark", fmt.Sprintf("action %q is empty or one of the store's own", m.Action)}
+	}
+	for _, r := range m.Action {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return &ChangeError{"mark", fmt.Sprintf("action %q: use lower-case letters and underscores", m.Action)}
+		}
+	}
+	if len(m.Text) > maxMarkText {
+		return &ChangeError{"mark", fmt.Sprintf("text of %d bytes: at most %d", len(m.Text), maxMarkText)}
 	}
 	return nil
 }
@@ -59,6 +84,9 @@ func (p people) apply(ch Change, now time.Time) {
 	}
 	if ch.Comment != "" {
 		note("comment", ch.Comment)
+	}
+	if ch.Mark != nil {
+		note(ch.Mark.Action, ch.Mark.Text)
 	}
 }
 

@@ -5,15 +5,18 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 )
 
 // SessionCookie is the name of the session cookie; CSRFHeader carries the
-// session's CSRF token on every change.
+// session's CSRF token on every change made by script, CSRFField on every
+// change made by an HTML form (application/x-www-form-urlencoded).
 const (
 	SessionCookie = "vigil_session"
 	CSRFHeader    = "X-CSRF-Token"
+	CSRFField     = "csrf_token"
 )
 
 // Ways a principal authenticated (Principal.Via).
@@ -33,6 +36,9 @@ type Principal struct {
 	Via  string // ViaAdminToken, ViaToken or ViaSession
 	// SessionID is the session's id when Via is ViaSession (for logout).
 	SessionID string
+	// CSRF is the session's CSRF token when Via is ViaSession, for the
+	// console to put in its forms.
+	CSRF string
 }
 
 // Errors of Authenticate. ErrUnauthenticated answers 401, ErrCSRF 403.
@@ -40,7 +46,7 @@ var (
 	ErrUnauthenticated = errors.New("not authenticated: send Authorization: Bearer TOKEN, or log in")
 	ErrBadToken        = errors.New("invalid or revoked bearer token")
 	ErrBadSession      = errors.New("session expired or logged out: log in again")
-	ErrCSRF            = errors.New("missing or wrong " + CSRFHeader + " header: send the csrf_token the login answered")
+	ErrCSRF            = errors.New("missing or wrong " + CSRFHeader + " header (or " + CSRFField + " form field): send the csrf_token the login answered")
 )
 
 // Authenticator finds the principal of a request: a bearer token (the
@@ -63,9 +69,10 @@ type Authenticator struct {
 // Authenticate returns the request's principal. A request carrying an
 // Authorization header is judged by it alone, never by a cookie too. A
 // state-changing request (any method but GET, HEAD, OPTIONS) on a session
-// must carry the session's CSRF token: a browser sends the cookie on a
-// forged cross-site request, but cannot send the header; a bearer token is
-// never sent by a browser on its own, so token calls need no CSRF token.
+// must carry the session's CSRF token, in the header or, from an HTML form,
+// in the csrf_token field: a browser sends the cookie on a forged
+// cross-site request, but the forger cannot know the token; a bearer token
+// is never sent by a browser on its own, so token calls need no CSRF token.
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		return a.bearer(h)
@@ -78,11 +85,32 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	if !ok {
 		return Principal{}, ErrBadSession
 	}
-	p := Principal{Name: sess.User, Role: sess.Role, Via: ViaSession, SessionID: c.Value}
-	if !safeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(sess.CSRF)) != 1 {
+	p := Principal{Name: sess.User, Role: sess.Role, Via: ViaSession, SessionID: c.Value, CSRF: sess.CSRF}
+	if !safeMethod(r.Method) && subtle.ConstantTimeCompare([]byte(csrfToken(r)), []byte(sess.CSRF)) != 1 {
 		return p, ErrCSRF
 	}
 	return p, nil
+}
+
+// maxFormBody bounds a form read for its CSRF token: the console's forms
+// carry a status, a name and a comment.
+const maxFormBody = 64 << 10
+
+// csrfToken is the CSRF token r carries: the header, or the csrf_token
+// field of a url-encoded form body. The form is parsed here, so a handler
+// after this finds it in r.PostForm.
+func csrfToken(r *http.Request) string {
+	if h := r.Header.Get(CSRFHeader); h != "" {
+		return h
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return ""
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		return ""
+	}
+	return r.PostForm.Get(CSRFField)
 }
 
 func (a *Authenticator) bearer(h string) (Principal, error) {

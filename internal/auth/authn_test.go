@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -106,7 +107,7 @@ func TestAuthenticate(t *testing.T) {
 			if !errors.Is(err, c.wantErr) && !(c.wantErr == ErrBadToken && err != nil) {
 				t.Fatalf("err %v, want %v", err, c.wantErr)
 			}
-			p.SessionID = ""
+			p.SessionID, p.CSRF = "", ""
 			if err == nil && p != c.want {
 				t.Errorf("principal %+v, want %+v", p, c.want)
 			}
@@ -213,6 +214,36 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		if (h.Get("Strict-Transport-Security") != "") != c.hsts || (h.Get("Cache-Control") == "no-store") != c.noStore {
 			t.Errorf("%s tls=%v: HSTS %q Cache-Control %q", c.path, c.tls, h.Get("Strict-Transport-Security"), h.Get("Cache-Control"))
+		}
+	}
+}
+
+// TestCSRFFromFormField: an HTML form carries the token in its csrf_token
+// field; a form without it, with a wrong one, or a token in a body that
+// is not a form, is refused.
+func TestCSRFFromFormField(t *testing.T) {
+	a, _ := testAuth(t)
+	cookie, csrf := loggedIn(t, a)
+	for _, c := range []struct {
+		name, ctype, body string
+		want              error
+	}{
+		{"form with the token", "application/x-www-form-urlencoded", "action=close&csrf_token=" + csrf, nil},
+		{"form with a charset", "application/x-www-form-urlencoded; charset=utf-8", "csrf_token=" + csrf, nil},
+		{"form without the token", "application/x-www-form-urlencoded", "action=close", ErrCSRF},
+		{"form with a wrong token", "application/x-www-form-urlencoded", "csrf_token=" + csrf[1:], ErrCSRF},
+		{"JSON carrying the field", "application/json", `{"csrf_token":"` + csrf + `"}`, ErrCSRF},
+		{"multipart is not read", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + csrf + "\r\n--x--\r\n", ErrCSRF},
+	} {
+		r := httptest.NewRequest("POST", "/alerts/a1", strings.NewReader(c.body))
+		r.Header.Set("Content-Type", c.ctype)
+		r.AddCookie(cookie)
+		p, err := a.Authenticate(r)
+		if !errors.Is(err, c.want) || (err == nil && (p.Name != "sam" || p.CSRF != csrf)) {
+			t.Errorf("%s: %+v, %v; want %v", c.name, p, err, c.want)
+		}
+		if c.want == nil && r.PostForm.Get("csrf_token") != csrf {
+			t.Errorf("%s: the form is not left parsed for the handler", c.name)
 		}
 	}
 }

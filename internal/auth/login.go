@@ -2,6 +2,7 @@ package auth
 
 import (
 	"encoding/json"
+	"errors"
 	"mime"
 	"net"
 	"net/http"
@@ -36,32 +37,89 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusBadRequest, "send {\"name\": ..., \"password\": ...}")
 		return
 	}
-	keys := []string{"user:" + req.Name, "addr:" + remoteHost(r)}
-	if wait := a.Limiter.Check(keys...); wait > 0 {
-		a.told(r, req.Name, "", "rate limited")
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		WriteError(w, http.StatusTooManyRequests, "too many failed logins: try again later")
+	sess, err := a.LogIn(w, r, req.Name, req.Password)
+	if err != nil {
+		writeLoginError(w, err)
 		return
 	}
-	u, ok, err := a.Users.Authenticate(req.Name, req.Password)
+	writeJSON(w, http.StatusOK, LoginAnswer{CSRFToken: sess.CSRF, Role: sess.Role})
+}
+
+// LoginError is a refused login: the status to answer, a message for the
+// person, and for a rate-limited one when to try again.
+type LoginError struct {
+	Code       int
+	Msg        string
+	RetryAfter time.Duration
+}
+
+func (e *LoginError) Error() string { return e.Msg }
+
+// LogIn is the one login path, of the JSON API and of the console's form:
+// it checks name and password through the rate limiter and the account
+// store, tells OnLogin the outcome, and on success opens a session and
+// sets its cookie on w. A refusal is a *LoginError: 401 for a wrong name
+// or password (the same for both), 429 once the account or the client
+// address has failed too often, 503 when no session can be opened.
+func (a *Authenticator) LogIn(w http.ResponseWriter, r *http.Request, name, password string) (Session, error) {
+	keys := []string{"user:" + name, "addr:" + remoteHost(r)}
+	if wait := a.Limiter.Check(keys...); wait > 0 {
+		a.told(r, name, "", "rate limited")
+		return Session{}, &LoginError{http.StatusTooManyRequests, "too many failed logins: try again later", wait}
+	}
+	u, ok, err := a.Users.Authenticate(name, password)
 	if err != nil && a.Log != nil {
-		a.Log.Error("login: account store", "user", req.Name, "err", err)
+		a.Log.Error("login: account store", "user", name, "err", err)
 	}
 	if !ok {
 		a.Limiter.Fail(keys...)
-		a.told(r, req.Name, "", "denied")
-		WriteError(w, http.StatusUnauthorized, "wrong name or password")
-		return
+		a.told(r, name, "", "denied")
+		return Session{}, &LoginError{Code: http.StatusUnauthorized, Msg: "wrong name or password"}
 	}
 	a.Limiter.Reset(keys[0])
-	id, sess, err := a.Sessions.New(u.Name, u.Role)
+	sess, err := a.OpenSession(w, r, u.Name, u.Role)
 	if err != nil {
-		WriteError(w, http.StatusServiceUnavailable, err.Error())
-		return
+		return Session{}, &LoginError{Code: http.StatusServiceUnavailable, Msg: err.Error()}
 	}
-	a.told(r, u.Name, u.Role, "granted")
+	return sess, nil
+}
+
+// writeLoginError answers a refused login as JSON, with Retry-After when
+// rate limited.
+func writeLoginError(w http.ResponseWriter, err error) {
+	le, ok := err.(*LoginError)
+	if !ok {
+		le = &LoginError{Code: http.StatusInternalServerError, Msg: err.Error()}
+	}
+	if le.RetryAfter > 0 {
+		w.Header().Set("Retry-After", RetryAfterSeconds(le.RetryAfter))
+	}
+	WriteError(w, le.Code, le.Msg)
+}
+
+// RetryAfterSeconds is d as a Retry-After value: whole seconds, rounded up.
+func RetryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(int((d + time.Second - 1) / time.Second))
+}
+
+// OpenSession opens a session for a person whose login succeeded, by
+// password or through an OpenID provider: it sets the session cookie on
+// w and tells OnLogin, so that every way in is audited alike. The error
+// is ErrTooManySessions when the store is full.
+func (a *Authenticator) OpenSession(w http.ResponseWriter, r *http.Request, name string, role Role) (Session, error) {
+	id, sess, err := a.Sessions.New(name, role)
+	if err != nil {
+		return Session{}, err
+	}
+	a.told(r, name, role, "granted")
 	http.SetCookie(w, a.cookie(id, int(a.Sessions.TTL/time.Second)))
-	writeJSON(w, http.StatusOK, LoginAnswer{CSRFToken: sess.CSRF, Role: sess.Role})
+	return sess, nil
+}
+
+// Refused tells OnLogin of a login refused for reason (outcome
+// "denied: reason"), for ways in other than Login, which tells its own.
+func (a *Authenticator) Refused(r *http.Request, name string, reason string) {
+	a.told(r, name, "", "denied: "+reason)
 }
 
 // Logout serves POST /api/v1/logout for a session principal (the
@@ -69,15 +127,29 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 // server, so that its cookie is refused even if replayed, and the cookie
 // is cleared in the browser.
 func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) {
+	if err := a.LogOut(w, r); err != nil {
+		WriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "logged out"})
+}
+
+// ErrNotSession is LogOut's answer to a principal that is not a session.
+var ErrNotSession = errors.New("logout ends a session; a bearer token is revoked with vigil token revoke")
+
+// LogOut is the one logout path, of the API and the console: the
+// request's session is deleted on the server, so that its cookie is
+// refused even if replayed, OnLogin is told, and the cookie is cleared in
+// the browser.
+func (a *Authenticator) LogOut(w http.ResponseWriter, r *http.Request) error {
 	p, ok := FromContext(r.Context())
 	if !ok || p.Via != ViaSession {
-		WriteError(w, http.StatusBadRequest, "logout ends a session; a bearer token is revoked with vigil token revoke")
-		return
+		return ErrNotSession
 	}
 	a.Sessions.Delete(p.SessionID)
 	a.told(r, p.Name, p.Role, "logout")
 	http.SetCookie(w, a.cookie("", -1))
-	writeJSON(w, http.StatusOK, map[string]string{"status": "logged out"})
+	return nil
 }
 
 // cookie is the session cookie: HttpOnly (no script reads it),

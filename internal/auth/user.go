@@ -83,6 +83,14 @@ func (us *Users) Add(name string, role Role, password string, replace bool) erro
 	})
 }
 
+// Exists reports whether an account named name is stored; an error means
+// the store is unreadable.
+func (us *Users) Exists(name string) (bool, error) {
+	f, err := us.file.current()
+	_, ok := f.byName[name]
+	return ok, err
+}
+
 // Authenticate checks a name and password; ok is false for an unknown
 // name, a disabled account or a wrong password alike, and takes the same
 // time for each. An error means the store or a stored hash is unreadable.

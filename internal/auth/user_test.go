@@ -83,3 +83,18 @@ func FuzzParseUserFile(f *testing.F) {
 		}
 	})
 }
+
+func TestUserExists(t *testing.T) {
+	us := OpenUsers(t.TempDir(), Argon2Params{Memory: 8 << 10, Time: 1, Threads: 1})
+	if ok, err := us.Exists("admin"); ok || err != nil {
+		t.Fatalf("empty store: %v, %v", ok, err)
+	}
+	if err := us.Add("admin", RoleAdmin, "three random words", false); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"admin": true, "Admin": false, "sam": false} {
+		if ok, err := us.Exists(name); ok != want || err != nil {
+			t.Errorf("Exists(%q) = %v, %v; want %v", name, ok, err, want)
+		}
+	}
+}

@@ -94,6 +94,14 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Check validates c with its defaults applied, as Connect does, and names
+// the first key that is wrong, so that a service can refuse a bad
+// configuration at start before it connects.
+func (c Config) Check() error {
+	c = c.withDefaults()
+	return c.validate()
+}
+
 // validate names the first key that is wrong, as the configuration file
 // spells it.
 func (c *Config) validate() error {

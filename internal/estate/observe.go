@@ -95,7 +95,8 @@ func (inv *Inventory) Observe(ev *event.Event) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	if name != inv.lastName { // events come in runs from one host: fold its name once
-		inv.lastName, inv.lastKey = strings.Clone(name), hostKey(name)
+		inv.lastName = strings.Clone(name)
+		inv.lastKey = hostKey(inv.lastName) // of the copy: the key may share the name's bytes, and ev's are reused
 	}
 	key := inv.lastKey
 	h := inv.hosts[key]

@@ -2,6 +2,7 @@ package estate
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,5 +194,29 @@ func TestSystemFileVersions(t *testing.T) {
 	}
 	if a := inv.Assets()[0]; a.OS != "Windows" || a.OSVersion != "6.1.7601" {
 		t.Errorf("OS %q %q, want Windows 6.1.7601", a.OS, a.OSVersion)
+	}
+}
+
+// TestObserveKeepsNoEventBytes: an event decoded into the same storage
+// again must not change the hosts already learned (a lower-case name's
+// key once shared the event's bytes).
+func TestObserveKeepsNoEventBytes(t *testing.T) {
+	inv := NewInventory(0)
+	var ev event.Event
+	for _, host := range []string{"ward1-pc", "ward2-pc", "ward1-pc", "ward3-pc"} {
+		var src event.Event
+		src.Host = host
+		src.Set("EventID", "4624")
+		if err := ev.UnmarshalBinary(src.AppendBinary(nil)); err != nil {
+			t.Fatal(err)
+		}
+		inv.Observe(&ev)
+	}
+	var names []string
+	for _, a := range inv.Assets() {
+		names = append(names, a.Name)
+	}
+	if strings.Join(names, ",") != "ward1-pc,ward2-pc,ward3-pc" {
+		t.Errorf("assets %v", names)
 	}
 }

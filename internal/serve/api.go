@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,14 +21,19 @@ const (
 )
 
 // routes is the service's HTTP handler. Every /api/ and /fhir route is
-// in apiRoutes with the roles that may call it, and passes through guard,
+// in apiRoutes, and every console page in pageRoutes, with the roles that
+// may call it, and passes through guard,
 // which authenticates, authorises and audits it; the health checks and
 // metrics need no credentials, so that probes and scrapers need no secret
 // (they show no event content). Every answer carries the security headers.
 func (s *Service) routes() http.Handler {
 	mux := http.NewServeMux()
 	policy := map[string]apiRoute{}
-	for _, rt := range s.apiRoutes() {
+	routes := append(s.apiRoutes(), s.pageRoutes()...)
+	if s.node != nil {
+		routes = s.roleRoutes(routes)
+	}
+	for _, rt := range routes {
 		mux.Handle(rt.pattern, rt.handler)
 		policy[rt.pattern] = rt
 	}
@@ -37,6 +43,7 @@ func (s *Service) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
+	s.oidcRoutes(mux)
 	return auth.SecurityHeaders(s.guard(mux, policy), s.cfg.TLSCert != "")
 }
 
@@ -179,7 +186,7 @@ type Stats struct {
 }
 
 func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) {
-	st, err := s.stats(r)
+	st, err := s.stats(r.Context())
 	if err != nil {
 		s.log.Error("API: stats", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reading stats failed"})
@@ -188,12 +195,12 @@ func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-func (s *Service) stats(r *http.Request) (Stats, error) {
-	alerts, _, err := s.store.Count(r.Context())
+func (s *Service) stats(ctx context.Context) (Stats, error) {
+	alerts, _, err := s.store.Count(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
-	es, err := s.events.Stats(r.Context())
+	es, err := s.events.Stats(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -217,6 +224,10 @@ func (s *Service) stats(r *http.Request) (Stats, error) {
 }
 
 func (s *Service) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.node != nil {
+		s.writeRoleReady(w)
+		return
+	}
 	if !s.det.ready.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{
 			"status": "catching up", "processed": s.processed.Load(), "target": s.det.target,

@@ -23,6 +23,9 @@ type apiRoute struct {
 	public  bool        // no credentials needed (the login itself)
 	audit   auditMode
 	handler http.Handler
+	// page marks a console page: refusals answer in HTML (a redirect to
+	// the login page, a 403 page) rather than JSON.
+	page bool
 }
 
 // auditMode says which calls of a route the self-audit log records.
@@ -84,15 +87,16 @@ func (s *Service) openAuth() error {
 	return nil
 }
 
-// guard is the one gate of the API: it authenticates the request,
-// authorises it by its route's policy, audits it, and answers 401 or 403
-// with {"error": ...} when it may not pass. Routes outside /api/ and
-// /fhir (health, metrics) pass untouched.
+// guard is the one gate of the API and the console: it authenticates the
+// request, authorises it by its route's policy, audits it, and answers
+// 401 or 403 with {"error": ...} when it may not pass (a console page:
+// a redirect to the login page, or an HTML 403). Routes outside /api/ and
+// /fhir that are not console pages (health, metrics) pass untouched.
 func (s *Service) guard(mux *http.ServeMux, policy map[string]apiRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
 		rt, listed := policy[pattern]
-		if !guarded(r.URL.Path) || pattern == "" { // "": not found or bad method, no handler runs
+		if (!guarded(r.URL.Path) && !listed) || pattern == "" { // "": not found or bad method, no handler runs
 			mux.ServeHTTP(w, r)
 			return
 		}
@@ -122,24 +126,36 @@ func (s *Service) admit(w http.ResponseWriter, r *http.Request, rt apiRoute, id 
 	switch {
 	case errors.Is(err, auth.ErrCSRF):
 		s.record(r, p, rt, id, "denied: "+err.Error())
-		writeJSON(w, http.StatusForbidden, errorBody{err.Error()})
+		s.refuse(w, r, rt, p, http.StatusForbidden, err.Error())
 		return p, false
 	case err != nil:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="vigil"`)
-		writeJSON(w, http.StatusUnauthorized, errorBody{err.Error()})
+		if !rt.page {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vigil"`)
+		}
+		s.refuse(w, r, rt, p, http.StatusUnauthorized, err.Error())
 		return p, false
 	}
 	if !auth.Admits(rt.roles, p.Role) {
 		s.record(r, p, rt, id, "denied: role "+string(p.Role))
-		writeJSON(w, http.StatusForbidden, errorBody{fmt.Sprintf("role %s may not use %s", p.Role, rt.pattern)})
+		s.refuse(w, r, rt, p, http.StatusForbidden, fmt.Sprintf("role %s may not use %s", p.Role, rt.pattern))
 		return p, false
 	}
 	if err := s.record(r, p, rt, id, "granted"); err != nil {
 		// Nothing is shown that the audit log could not record.
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{"the audit log cannot be written; nothing was done"})
+		s.refuse(w, r, rt, p, http.StatusServiceUnavailable, "the audit log cannot be written; nothing was done")
 		return p, false
 	}
 	return p, true
+}
+
+// refuse answers a request that may not pass: {"error": msg} with code
+// for the API, an HTML answer for a console page.
+func (s *Service) refuse(w http.ResponseWriter, r *http.Request, rt apiRoute, p auth.Principal, code int, msg string) {
+	if rt.page {
+		s.refusePage(w, r, rt, p, code)
+		return
+	}
+	writeJSON(w, code, errorBody{msg})
 }
 
 // record writes r to the audit log if rt's audit mode asks for it.

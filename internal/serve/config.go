@@ -39,6 +39,11 @@ type Config struct {
 	Store       StoreConfig       `yaml:"store"`       // shared state of a scaled-out deployment (PostgreSQL)
 	Estate      EstateConfig      `yaml:"estate"`      // feeds and asset register for GET /api/v1/assets
 	People      PeopleConfig      `yaml:"people"`      // phishing mailbox and pulse rounds
+	OIDC        OIDCConfig        `yaml:"oidc"`        // login through an OpenID Connect provider
+
+	Role Role      `yaml:"role"` // what this process runs: all (default), ingest, detect or api
+	Node string    `yaml:"node"` // a detect node's name in its group; default the host name
+	Bus  BusConfig `yaml:"bus"`  // the event bus of the scaled-out roles
 }
 
 // AuditConfig configures the self-audit log (DATA/audit). KeyFile names a
@@ -172,6 +177,12 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.People.validate(); err != nil {
+		return err
+	}
+	if err := c.OIDC.validate(); err != nil {
+		return err
+	}
+	if err := c.validateRole(); err != nil {
 		return err
 	}
 	return c.Flow.validate()

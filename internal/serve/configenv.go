@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/bus"
 )
 
 // envVar is one VIGIL_* environment variable: the config key it overrides
@@ -86,6 +88,52 @@ var envVars = []envVar{
 	}},
 	str("VIGIL_NOTIFY_SMTP_STARTTLS", "notify.smtp.starttls", func(c *Config) *string { return &smtpOf(c).StartTLS }),
 	{"VIGIL_NOTIFY_SYSLOG", "notify.syslog", setSyslogTargets},
+	str("VIGIL_OIDC_ISSUER", "oidc.issuer", func(c *Config) *string { return &c.OIDC.Issuer }),
+	str("VIGIL_OIDC_CLIENT_ID", "oidc.client_id", func(c *Config) *string { return &c.OIDC.ClientID }),
+	str("VIGIL_OIDC_CLIENT_SECRET_FILE", "oidc.client_secret_file", func(c *Config) *string { return &c.OIDC.ClientSecretFile }),
+	str("VIGIL_OIDC_REDIRECT_URL", "oidc.redirect_url", func(c *Config) *string { return &c.OIDC.RedirectURL }),
+	{"VIGIL_OIDC_SCOPES", "oidc.scopes", func(c *Config, v string) error {
+		c.OIDC.Scopes = splitList(v)
+		return nil
+	}},
+	str("VIGIL_OIDC_ROLE_CLAIM", "oidc.role_claim", func(c *Config) *string { return &c.OIDC.RoleClaim }),
+	{"VIGIL_OIDC_ROLES", "oidc.roles", func(c *Config, v string) error {
+		m, err := parseRoleMap(v)
+		c.OIDC.Roles = m
+		return err
+	}},
+	{"VIGIL_ROLE", "role", func(c *Config, v string) error { return c.Role.UnmarshalText([]byte(v)) }},
+	str("VIGIL_NODE", "node", func(c *Config) *string { return &c.Node }),
+	{"VIGIL_BUS_NATS_URLS", "bus.nats.urls", func(c *Config, v string) error {
+		natsOf(c).URLs = splitList(v)
+		return nil
+	}},
+	str("VIGIL_BUS_NATS_STREAM", "bus.nats.stream", func(c *Config) *string { return &natsOf(c).Stream }),
+	integer("VIGIL_BUS_NATS_REPLICAS", "bus.nats.replicas", func(c *Config) *int { return &natsOf(c).Replicas }),
+	integer("VIGIL_BUS_NATS_PARTITIONS", "bus.nats.partitions", func(c *Config) *int { return &natsOf(c).Partitions }),
+	dur("VIGIL_BUS_NATS_MAX_AGE", "bus.nats.max_age", func(c *Config) *time.Duration { return &natsOf(c).MaxAge }),
+	{"VIGIL_BUS_NATS_MAX_BYTES", "bus.nats.max_bytes", func(c *Config, v string) error {
+		b, err := ParseByteSize(v)
+		natsOf(c).MaxBytes = int64(b)
+		return err
+	}},
+	dur("VIGIL_BUS_NATS_DUPLICATE_WINDOW", "bus.nats.duplicate_window", func(c *Config) *time.Duration { return &natsOf(c).DuplicateWindow }),
+	str("VIGIL_BUS_NATS_CREDENTIALS", "bus.nats.credentials", func(c *Config) *string { return &natsOf(c).Credentials }),
+	str("VIGIL_BUS_NATS_TLS_CA", "bus.nats.tls.ca", func(c *Config) *string { return &natsOf(c).TLS.CA }),
+	str("VIGIL_BUS_NATS_TLS_CERT", "bus.nats.tls.cert", func(c *Config) *string { return &natsOf(c).TLS.Cert }),
+	str("VIGIL_BUS_NATS_TLS_KEY", "bus.nats.tls.key", func(c *Config) *string { return &natsOf(c).TLS.Key }),
+	integer("VIGIL_BUS_NATS_MAX_PENDING", "bus.nats.max_pending", func(c *Config) *int { return &natsOf(c).MaxPending }),
+	dur("VIGIL_BUS_NATS_ACK_TIMEOUT", "bus.nats.ack_timeout", func(c *Config) *time.Duration { return &natsOf(c).AckTimeout }),
+	dur("VIGIL_BUS_NATS_LEASE_TTL", "bus.nats.lease_ttl", func(c *Config) *time.Duration { return &natsOf(c).LeaseTTL }),
+	integer("VIGIL_BUS_NATS_BATCH", "bus.nats.batch", func(c *Config) *int { return &natsOf(c).Batch }),
+}
+
+// natsOf returns the bus.nats section, creating it when the file had none.
+func natsOf(c *Config) *bus.Config {
+	if c.Bus.NATS == nil {
+		c.Bus.NATS = &bus.Config{}
+	}
+	return c.Bus.NATS
 }
 
 // ApplyEnv overrides c with the VIGIL_* environment variables that are

@@ -40,25 +40,55 @@ type deduper interface {
 	Restore(alerts []*alert.Alert, incidents []*alert.Incident)
 }
 
+// deriver turns matched events into alert and incident changes: the
+// sequential step of detection, shared by the write-ahead log's detector
+// (one deriver for the whole log) and the partition detector of a detect
+// node (one deriver per claimed partition). It is not safe for concurrent
+// use.
+type deriver struct {
+	log    *slog.Logger
+	dedup  deduper
+	corr   *correlate.Engine
+	quiet  map[*sigma.Rule]bool // matches that raise no alert of their own
+	counts *detectCounts
+	// privacy takes the audit and ADT events the patient-data guardian
+	// explains; nil: none.
+	privacy *privacy.Live
+}
+
+// newDeriver returns a deriver over dedup and corr that counts in counts.
+// Matches of rules that only feed a correlation raise no alert of their
+// own.
+func newDeriver(log *slog.Logger, dedup deduper, corr *correlate.Engine, rules []*sigma.Rule, counts *detectCounts) deriver {
+	d := deriver{log: log, dedup: dedup, corr: corr, quiet: make(map[*sigma.Rule]bool, len(rules)), counts: counts}
+	for _, r := range rules {
+		d.quiet[r] = corr.Suppressed(r)
+	}
+	return d
+}
+
+// detectCounts are the detection counters a service reports.
+type detectCounts struct {
+	detections atomic.Int64 // rule and correlation detections
+	byRule     ruleCounts   // the same, per rule id
+	changed    atomic.Int64 // alert changes committed
+	decodeErrs atomic.Int64 // records that did not decode (skipped)
+}
+
 // detector follows the write-ahead log from the store's position, runs the
 // rules and correlations on each event, and commits the alerts it changes
 // together with the position they cover, so that a restart resumes exactly
 // where the last commit ended and re-derives the same alerts.
 type detector struct {
-	log     *slog.Logger
+	deriver
+	detectCounts
 	wal     *wal.Log
 	store   alert.Store
-	dedup   deduper
 	matcher *detect.Matcher
-	corr    *correlate.Engine
-	quiet   map[*sigma.Rule]bool // matches that raise no alert of their own
 
-	processed  *atomic.Uint64 // last record whose outcome is committed
-	target     uint64         // the log's last record at start: ready once processed reaches it
-	ready      atomic.Bool
-	detections atomic.Int64 // rule and correlation detections
-	changed    atomic.Int64 // alert changes committed
-	decodeErrs atomic.Int64 // records that did not decode (skipped)
+	processed *atomic.Uint64 // last record whose outcome is committed
+	target    uint64         // the log's last record at start: ready once processed reaches it
+	ready     atomic.Bool
 
 	// notify is told of every alert once its commit has returned, so that
 	// nothing a crash could take back is notified; nil: no one.
@@ -67,9 +97,6 @@ type detector struct {
 	// are committed with the next commit, at the position it covers, so
 	// that the store keeps one writer.
 	flowIn chan *alert.Alert
-	// privacy takes the audit and ADT events the patient-data guardian
-	// explains; nil: none.
-	privacy *privacy.Live
 	// estate learns assets from the records, off the hot path; nil:
 	// none.
 	estate *estateOfferer
@@ -87,10 +114,25 @@ type walRec struct {
 // pending is what the detector has derived since its last commit.
 type pending struct {
 	last      uint64
+	epoch     uint64 // the lease epoch of a partition's records (partdetect.go)
 	records   int
 	alerts    map[string]*alert.Alert
 	incidents map[string]*alert.Incident
 	extra     bool // alerts from outside the log wait in alerts
+}
+
+// changes copies out what p holds for a commit, so that the store never
+// shares memory with the deriver, which may change the originals later.
+func (p *pending) changes() ([]*alert.Alert, []*alert.Incident) {
+	alerts := make([]*alert.Alert, 0, len(p.alerts))
+	for _, a := range p.alerts {
+		alerts = append(alerts, cloneAlert(a))
+	}
+	incidents := make([]*alert.Incident, 0, len(p.incidents))
+	for _, in := range p.incidents {
+		incidents = append(incidents, cloneIncident(in))
+	}
+	return alerts, incidents
 }
 
 func (p *pending) reset() {
@@ -192,10 +234,10 @@ func (d *detector) apply(b *matchBatch, p *pending) error {
 }
 
 // process adds what one matched record changes to p.
-func (d *detector) process(seq uint64, ev *event.Event, bad error, matched []*sigma.Rule, ents []alert.Entity, p *pending) {
+func (d *deriver) process(seq uint64, ev *event.Event, bad error, matched []*sigma.Rule, ents []alert.Entity, p *pending) {
 	p.last, p.records = seq, p.records+1
 	if bad != nil {
-		d.decodeErrs.Add(1)
+		d.counts.decodeErrs.Add(1)
 		d.log.Warn("detector: skipping a record that does not decode", "seq", seq, "err", bad)
 		return
 	}
@@ -227,7 +269,7 @@ func (d *detector) process(seq uint64, ev *event.Event, bad error, matched []*si
 	}
 }
 
-func (d *detector) addCorrelation(p *pending, res correlate.Result, host string) {
+func (d *deriver) addCorrelation(p *pending, res correlate.Result, host string) {
 	if res.Suppressed {
 		return // it only feeds another correlation
 	}
@@ -248,8 +290,9 @@ func (d *detector) addCorrelation(p *pending, res correlate.Result, host string)
 	d.add(p, det)
 }
 
-func (d *detector) add(p *pending, det detection) {
-	d.detections.Add(1)
+func (d *deriver) add(p *pending, det detection) {
+	d.counts.detections.Add(1)
+	d.counts.byRule.add(det.RuleID)
 	alerts, incidents := d.dedup.Add(det)
 	for _, a := range alerts {
 		p.alerts[a.ID] = a
@@ -269,14 +312,7 @@ func (d *detector) commit(p *pending) error {
 	if p.records == 0 { // only alerts from outside the log: the position stays
 		pos = d.processed.Load()
 	}
-	alerts := make([]*alert.Alert, 0, len(p.alerts))
-	for _, a := range p.alerts {
-		alerts = append(alerts, cloneAlert(a))
-	}
-	incidents := make([]*alert.Incident, 0, len(p.incidents))
-	for _, in := range p.incidents {
-		incidents = append(incidents, cloneIncident(in))
-	}
+	alerts, incidents := p.changes()
 	// Not the run's context: a commit that has begun during shutdown must
 	// finish, or the drained records would be processed again.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -115,17 +115,23 @@ func (st *matchStage) run(ctx context.Context, recs <-chan walRec) {
 func (st *matchStage) match() {
 	scratch := st.matcher.NewScratch()
 	for b := range st.work {
-		for i, r := range b.recs {
-			ev := &b.evs[i]
-			b.rules[i], b.ents[i], b.bad[i] = b.rules[i][:0], nil, nil
-			if err := ev.UnmarshalBinary(r.data); err != nil {
-				b.bad[i] = err
-				continue
-			}
-			b.rules[i] = st.matcher.Match(ev, scratch, b.rules[i])
-			b.ents[i] = related(ev, nil)
-		}
+		b.match(st.matcher, scratch)
 		close(b.done)
+	}
+}
+
+// match decodes and matches every record of b with scratch, which the
+// caller owns: the one step every detector runs on each event.
+func (b *matchBatch) match(m *detect.Matcher, scratch *detect.Scratch) {
+	for i, r := range b.recs {
+		ev := &b.evs[i]
+		b.rules[i], b.ents[i], b.bad[i] = b.rules[i][:0], nil, nil
+		if err := ev.UnmarshalBinary(r.data); err != nil {
+			b.bad[i] = err
+			continue
+		}
+		b.rules[i] = m.Match(ev, scratch, b.rules[i])
+		b.ents[i] = related(ev, nil)
 	}
 }
 

@@ -13,8 +13,12 @@ import (
 // 0.0.4) by hand: a few counters and gauges need no client library.
 func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	ws := s.wal.Stats()
 	m := metricWriter{w: w}
+	if s.node != nil {
+		s.roleMetrics(m)
+		return
+	}
+	ws := s.wal.Stats()
 	m.family("vigil_events_in_total", "counter", "Events accepted (durable), per listener.")
 	for _, l := range sortedKeys(s.eventsIn) {
 		m.sample("vigil_events_in_total", "listener", l, float64(s.eventsIn[l].Load()))

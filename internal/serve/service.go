@@ -18,6 +18,8 @@ import (
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/auth/oidc"
+	"github.com/vigilhealth/vigil/internal/console"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/detect"
 	"github.com/vigilhealth/vigil/internal/eventstore"
@@ -55,6 +57,8 @@ type Service struct {
 	floors  []func() uint64 // first log record each consumer still needs
 	quar    *quarantine
 	sink    *walSink
+	accept  ingest.Sink // what the listeners hand events to: sink, or the bus in role ingest
+	node    *roleParts  // the scaled-out roles' parts; nil in role all
 	det     *detector
 	notify  *notify.Dispatcher // nil when no target is configured
 	flow    *flow.Watch
@@ -72,9 +76,11 @@ type Service struct {
 	token      string
 	tokenPath  string
 	auth       *auth.Authenticator // API tokens, accounts, sessions
+	oidc       *oidc.Login         // nil unless an OpenID provider is configured
 	audit      *audit.Log          // the self-audit log
-	policy     map[string]apiRoute // the API's routes by pattern (apiRoutes)
-	processed  atomic.Uint64       // the detector's committed position
+	policy     map[string]apiRoute // the API's routes and console pages by pattern (apiRoutes, pageRoutes)
+	console    *console.Console
+	processed  atomic.Uint64 // the detector's committed position
 	eventsIn   map[string]*atomic.Int64
 	started    time.Time
 	ran        atomic.Bool
@@ -97,6 +103,9 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 			opened.closeAll()
 		}
 	}()
+	if cfg.Role != RoleAll {
+		return s, s.openRole()
+	}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -115,6 +124,9 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	}
 	s.det.estate = &estateOfferer{w: s.estate}
 	if err := s.openPeople(); err != nil {
+		return nil, err
+	}
+	if err := s.openConsole(); err != nil {
 		return nil, err
 	}
 	if err := s.openNotify(os.Getenv); err != nil {
@@ -174,19 +186,32 @@ func (s *Service) openData() error {
 		return fmt.Errorf("correlations: %w", err)
 	}
 	s.det = &detector{
-		log: s.log, wal: s.wal, store: s.store, dedup: dedup, corr: corr,
-		matcher: detect.NewMatcher(s.set.Rules), quiet: map[*sigma.Rule]bool{},
+		wal: s.wal, store: s.store, matcher: detect.NewMatcher(s.set.Rules),
 		processed: &s.processed, target: last,
 	}
-	for _, r := range s.set.Rules {
-		s.det.quiet[r] = corr.Suppressed(r)
-	}
+	s.det.deriver = newDeriver(s.log, dedup, corr, s.set.Rules, &s.det.detectCounts)
 	s.det.snap = s.openCorrState(corr, pos)
 	s.floors = append(s.floors, func() uint64 { return s.det.snap.pos.Load() + 1 }) // replay starts after the snapshot
+	if err := s.openAccess(); err != nil {
+		return err
+	}
+	s.sink = newWALSink(s.wal, &s.processed, DefaultMaxLag)
+	s.accept = s.sink
+	return s.openFlow()
+}
+
+// openAccess opens what the API and the listeners need beside the events:
+// the admin token, the access-control stores, the self-audit log and the
+// quarantine.
+func (s *Service) openAccess() error {
+	var err error
 	if s.token, s.tokenPath, err = adminToken(s.cfg.AdminToken, s.cfg.Data); err != nil {
 		return err
 	}
 	if err := s.openAuth(); err != nil {
+		return err
+	}
+	if err := s.openOIDC(); err != nil {
 		return err
 	}
 	if s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log); err != nil {
@@ -225,7 +250,9 @@ func (s *Service) openNotify(getenv func(string) string) error {
 		return nil
 	}
 	s.notify = notify.NewDispatcher(targets, notify.Options{MinLevel: s.cfg.Notify.MinLevel}, s.log.With("component", "notify"))
-	s.det.notify = s.notify.Notify
+	if s.det != nil { // a detect node's partition detector takes it in openDetect
+		s.det.notify = s.notify.Notify
+	}
 	for _, t := range targets {
 		s.log.Info("notifying", "target", t.Name())
 	}
@@ -263,6 +290,17 @@ var (
 // syslog and MLLP listeners (when configured), last because only their Run
 // releases their sockets.
 func (s *Service) openListeners() error {
+	if err := s.openHTTP(s.routes()); err != nil {
+		return err
+	}
+	if err := s.openSyslog(); err != nil {
+		return err
+	}
+	return s.openMLLP()
+}
+
+// openHTTP binds the API's address (HTTPS when tls_cert is set) for h.
+func (s *Service) openHTTP(h http.Handler) error {
 	ln, err := net.Listen("tcp", s.cfg.HTTP)
 	if err != nil {
 		return fmt.Errorf("config key http: %w", err)
@@ -275,7 +313,13 @@ func (s *Service) openListeners() error {
 		}
 		s.ln = tls.NewListener(ln, tc)
 	}
-	s.srv = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	return nil
+}
+
+// openSyslog binds the syslog listener when a transport is configured.
+func (s *Service) openSyslog() error {
+	var err error
 	sc := s.cfg.Syslog
 	if sc.UDP != "" || sc.TCP != "" || sc.TLS != "" {
 		lc := syslog.ListenerConfig{UDP: sc.UDP, TCP: sc.TCP, TLS: sc.TLS}
@@ -290,11 +334,11 @@ func (s *Service) openListeners() error {
 		}
 		s.syslog = l
 	}
-	return s.openMLLP()
+	return nil
 }
 
 func (s *Service) sinkFor(listener string) ingest.Sink {
-	return countingSink{next: s.sink, n: s.eventsIn[listener]}
+	return countingSink{next: s.accept, n: s.eventsIn[listener]}
 }
 
 // Addr is the address the API listens on.
@@ -331,6 +375,9 @@ func (s *Service) Run(ctx context.Context) error {
 		return errors.New("serve: Run called twice")
 	}
 	defer s.closeAll()
+	if s.node != nil {
+		return s.runRole(ctx)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	detCtx, stopDetector := context.WithCancel(context.Background())
 	defer stopDetector()
@@ -478,4 +525,5 @@ func (s *Service) closeAll() {
 			s.log.Error("close the event log", "err", err)
 		}
 	}
+	s.node.close()
 }

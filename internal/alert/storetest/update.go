@@ -79,6 +79,8 @@ func testUpdateAlert(t *testing.T, open Opener) {
 				{At: noon.Add(2 * time.Minute), By: "n.patel", Action: "status", Text: "acknowledged to closed (false_positive)"},
 				{At: noon.Add(2 * time.Minute), By: "n.patel", Action: "assign", Text: ""}}},
 		{"the same status again notes nothing", alert.Change{Status: "closed", Reason: "benign", By: "x", At: noon.Add(3 * time.Minute)}, "closed", "", nil},
+		{"a mark only", alert.Change{Mark: &alert.Mark{Action: "check", Text: "ransomware/isolate"}, By: "n.patel", At: noon.Add(4 * time.Minute)},
+			"closed", "", []alert.Note{{At: noon.Add(4 * time.Minute), By: "n.patel", Action: "check", Text: "ransomware/isolate"}}},
 	}
 	var history []alert.Note
 	for _, tc := range tests {
@@ -121,6 +123,8 @@ func testUpdateErrors(t *testing.T, open Opener) {
 		{"bad status", "a1", alert.Change{Status: "done"}, "status"},
 		{"closing without a reason", "a1", alert.Change{Status: "closed"}, "reason"},
 		{"nothing to change", "a1", alert.Change{By: "x"}, "status"},
+		{"a mark with the store's own action", "a1", alert.Change{Mark: &alert.Mark{Action: "status", Text: "closed"}}, "mark"},
+		{"a mark with a bad action", "a1", alert.Change{Mark: &alert.Mark{Action: "Check Item"}}, "mark"},
 	}
 	for _, tc := range tests {
 		for _, kind := range []string{"alert", "incident"} {

@@ -1,0 +1,103 @@
+package serve
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/vigilhealth/vigil/internal/audit"
+	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/console"
+	"github.com/vigilhealth/vigil/internal/sigma"
+)
+
+// consolePageDeps fills what the search, privacy, rules, sources and
+// settings pages need beyond the skeleton's Deps. The case outcomes are
+// the live guardian's decision log (privacy.StateDir), so that the page,
+// the saved summary and the board pack read one record.
+func (s *Service) consolePageDeps(d *console.Deps) error {
+	dl := s.privacy.Decisions()
+	if dl == nil {
+		return fmt.Errorf("privacy case outcomes: the privacy state is not open")
+	}
+	d.Decisions = dl
+	d.RuleCounts = s.ruleDetections
+	d.SourceWindow = s.flow.Window()
+	d.Targets = consoleTargets(&s.cfg.Notify)
+	d.Audit = s.consoleAudit
+	return nil
+}
+
+// consoleAudit writes what a console change or download did to the audit
+// log, as the principal of r.
+func (s *Service) consoleAudit(r *http.Request, action, object, outcome string) error {
+	p, _ := auth.FromContext(r.Context())
+	_, err := s.audit.Append(audit.Entry{
+		Who: p.Name, Role: string(p.Role), Action: action, Object: object, Outcome: outcome,
+		Remote: r.RemoteAddr, RequestID: requestIDOf(r.Context()),
+	})
+	return err
+}
+
+// consoleTargets describes the notification targets of n for the
+// console's settings page without any secret: a webhook, Teams or Slack
+// address shows only its host (such URLs carry their own token), or the
+// environment variable that holds it; header values and passwords never
+// show.
+func consoleTargets(n *NotifyConfig) []console.NotifyTarget {
+	level := "alerts of level " + cmp.Or(n.MinLevel, "high") + " and above"
+	var out []console.NotifyTarget
+	for _, w := range n.Webhooks {
+		note := level
+		if len(w.Headers)+len(w.HeadersEnv) > 0 {
+			note += "; with extra headers (values not shown)"
+		}
+		out = append(out, console.NotifyTarget{Kind: "webhook (JSON)", Where: urlWhere(URLRef{w.URL, w.URLEnv}), Note: note})
+	}
+	for _, r := range n.Teams {
+		out = append(out, console.NotifyTarget{Kind: "Microsoft Teams", Where: urlWhere(r), Note: level})
+	}
+	for _, r := range n.Slack {
+		out = append(out, console.NotifyTarget{Kind: "Slack", Where: urlWhere(r), Note: level})
+	}
+	if s := n.SMTP; s != nil {
+		out = append(out, console.NotifyTarget{Kind: "email", Where: strings.Join(s.To, ", "),
+			Note: level + "; from " + s.From + " through " + s.Addr})
+	}
+	for _, s := range n.Syslog {
+		out = append(out, console.NotifyTarget{Kind: "syslog (CEF)", Where: s.Network + " " + s.Addr, Note: level})
+	}
+	return out
+}
+
+// urlWhere names where a URL reference points without its secret parts.
+func urlWhere(r URLRef) string {
+	if r.URLEnv != "" {
+		return "the address in environment variable " + r.URLEnv
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || u.Host == "" {
+		return "an address (not shown)"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}
+
+// ruleDetections returns the detections since start of each loaded rule
+// and correlation, keyed by its Meta in the loaded set.
+func (s *Service) ruleDetections() map[*sigma.Meta]int64 {
+	byID := s.det.byRule.snapshot()
+	out := make(map[*sigma.Meta]int64, len(byID))
+	for _, r := range s.set.Rules {
+		if n := byID[ruleID(&r.Meta)]; n > 0 {
+			out[&r.Meta] = n
+		}
+	}
+	for _, c := range s.set.Correlations {
+		if n := byID[ruleID(&c.Meta)]; n > 0 {
+			out[&c.Meta] = n
+		}
+	}
+	return out
+}

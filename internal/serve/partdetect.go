@@ -1,0 +1,226 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/bus"
+	"github.com/vigilhealth/vigil/internal/correlate"
+	"github.com/vigilhealth/vigil/internal/detect"
+	"github.com/vigilhealth/vigil/internal/eventstore"
+	"github.com/vigilhealth/vigil/internal/sigma"
+)
+
+// storeTimeout bounds one claim or commit on the shared store. A commit
+// that has begun must be allowed to finish, so it does not take the
+// node's context: the bus stops delivering when the lease goes, and the
+// store's epoch check refuses a commit that comes too late.
+const storeTimeout = 30 * time.Second
+
+// partitionDetector is a detect node's bus.Handler: for each partition it
+// holds it keeps a deriver (correlation windows and alert windows of the
+// partition's hosts), runs the same match and derive steps as the log's
+// detector on each batch of the stream, and commits the batch's alerts and
+// incidents with the partition's position and correlation state in one
+// transaction of the shared store, fenced by the lease's epoch. The bus
+// acknowledges nothing: the committed position is what counts, and a batch
+// processed again after a take-over commits the same alert ids.
+type partitionDetector struct {
+	log        *slog.Logger
+	store      alert.PartitionStore
+	events     eventstore.Store // searchable events; nil: not kept
+	set        *sigma.Set
+	matcher    *detect.Matcher
+	window     time.Duration // alert.window
+	incWindow  time.Duration // alert.incident_window
+	partitions int
+	// notify is told of every alert once committed; nil: no one. The node
+	// that commits an alert notifies it; a batch committed again after a
+	// take-over notifies its alerts again, under the same ids.
+	notify func(*alert.Alert)
+	counts detectCounts
+
+	mu    sync.Mutex
+	parts map[int]*partitionState
+}
+
+// partitionState is what a node holds for one claimed partition. Only the
+// bus's goroutine for that partition uses it.
+type partitionState struct {
+	der     deriver
+	batch   *matchBatch
+	scratch *detect.Scratch
+	pend    pending
+	recs    []eventstore.Record
+}
+
+func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events eventstore.Store, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
+	return &partitionDetector{
+		log: log, store: store, events: events, set: set, matcher: detect.NewMatcher(set.Rules),
+		window: cfg.Alert.Window, incWindow: cfg.Alert.IncidentWindow, partitions: partitions,
+		parts: map[int]*partitionState{},
+	}
+}
+
+// Claim implements bus.Handler: it fences the partition's previous holder
+// in the store, then rebuilds the partition's correlation windows from the
+// state committed with its position and its alert windows from the
+// store's alerts of its hosts.
+func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	seq, state, err := h.store.ClaimPartition(ctx, p, epoch)
+	if err != nil {
+		return 0, fenced(fmt.Errorf("detect: claim partition %d under epoch %d: %w", p, epoch, err))
+	}
+	corr, err := correlate.New(h.set.Rules, h.set.Correlations)
+	if err != nil { // rules.Load set every refused correlation aside
+		return 0, fmt.Errorf("detect: correlations: %w", err)
+	}
+	h.restoreCorr(corr, p, state)
+	dedup, err := h.restoreDedup(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	ps := &partitionState{batch: newMatchBatch(), scratch: h.matcher.NewScratch()}
+	ps.der = newDeriver(h.log.With("partition", p), dedup, corr, h.set.Rules, &h.counts)
+	ps.pend.reset()
+	h.mu.Lock()
+	h.parts[p] = ps
+	h.mu.Unlock()
+	return seq, nil
+}
+
+// restoreCorr loads the committed correlation state; one that cannot be
+// read is logged, and the partition's correlations start empty.
+func (h *partitionDetector) restoreCorr(corr *correlate.Engine, p int, state []byte) {
+	if len(state) == 0 {
+		return
+	}
+	dropped, err := corr.UnmarshalState(state)
+	if err != nil {
+		h.log.Warn("detect: correlation state unusable; the partition's correlations start empty", "partition", p, "err", err)
+		return
+	}
+	for _, d := range dropped {
+		h.log.Warn("detect: dropped a correlation's windows", "partition", p, "correlation", d)
+	}
+}
+
+// restoreDedup rebuilds the alert windows of p's hosts from the store, so
+// that events after the committed position count into the alerts they
+// counted into before. Alerts without a host go to every partition: only
+// the one that sees their source's events updates them.
+func (h *partitionDetector) restoreDedup(ctx context.Context, p int) (deduper, error) {
+	alerts, err := h.store.Alerts(ctx, alert.Query{Limit: restoreLimit})
+	if err != nil {
+		return nil, fmt.Errorf("detect: partition %d: read alerts to restore: %w", p, err)
+	}
+	incidents, err := h.store.Incidents(ctx, restoreLimit)
+	if err != nil {
+		return nil, fmt.Errorf("detect: partition %d: read incidents to restore: %w", p, err)
+	}
+	mine := alerts[:0]
+	incs := map[string]bool{}
+	for _, a := range alerts {
+		if a.Host == "" || bus.PartitionOf(a.Host, h.partitions) == p {
+			mine = append(mine, a)
+			incs[a.IncidentID] = true
+		}
+	}
+	var myIncidents []*alert.Incident
+	for _, in := range incidents {
+		if incs[in.ID] {
+			myIncidents = append(myIncidents, in)
+		}
+	}
+	d := newDeduper(h.window, h.incWindow)
+	d.Restore(mine, myIncidents)
+	return d, nil
+}
+
+// Release implements bus.Handler: the partition's state is dropped.
+func (h *partitionDetector) Release(p int) {
+	h.mu.Lock()
+	delete(h.parts, p)
+	h.mu.Unlock()
+}
+
+// Process implements bus.Handler: it matches and derives the batch, stores
+// its events for search, then commits its alerts with the position and
+// the correlation state, and notifies them.
+func (h *partitionDetector) Process(p int, msgs []bus.Msg) error {
+	h.mu.Lock()
+	ps := h.parts[p]
+	h.mu.Unlock()
+	if ps == nil || len(msgs) == 0 {
+		return fmt.Errorf("detect: partition %d: process without a claim", p)
+	}
+	ps.recs = ps.recs[:0]
+	for len(msgs) > 0 {
+		n := min(len(msgs), matchBatchSize)
+		h.derive(ps, msgs[:n])
+		msgs = msgs[n:]
+	}
+	return h.commit(p, ps)
+}
+
+// derive runs the match and derive steps over at most matchBatchSize
+// messages.
+func (h *partitionDetector) derive(ps *partitionState, msgs []bus.Msg) {
+	b := ps.batch
+	b.recs = b.recs[:0]
+	for _, m := range msgs {
+		b.recs = append(b.recs, walRec{seq: m.Seq, data: m.Data})
+		ps.recs = append(ps.recs, eventstore.Record{Seq: m.Seq, Data: m.Data})
+	}
+	b.match(h.matcher, ps.scratch)
+	for i, r := range b.recs {
+		ps.der.process(r.seq, &b.evs[i], b.bad[i], b.rules[i], b.ents[i], &ps.pend)
+	}
+	clear(b.recs) // the messages' bytes are the bus's once Process returns
+	ps.pend.epoch = msgs[len(msgs)-1].Epoch
+}
+
+// commit stores the events, then commits what the batch changed.
+func (h *partitionDetector) commit(p int, ps *partitionState) error {
+	defer ps.pend.reset()
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if h.events != nil {
+		// Before the commit: after a crash between the two the batch is
+		// processed again, and Append ignores what it already holds.
+		if err := h.events.Append(ctx, ps.recs); err != nil {
+			return fmt.Errorf("detect: partition %d: store %d events for search: %w", p, len(ps.recs), err)
+		}
+	}
+	state, err := ps.der.corr.MarshalState()
+	if err != nil {
+		return fmt.Errorf("detect: partition %d: save correlation state: %w", p, err)
+	}
+	alerts, incidents := ps.pend.changes()
+	if err := h.store.CommitPartition(ctx, p, ps.pend.epoch, ps.pend.last, state, alerts, incidents); err != nil {
+		return fenced(fmt.Errorf("detect: commit partition %d up to sequence %d: %w", p, ps.pend.last, err))
+	}
+	h.counts.changed.Add(int64(len(alerts)))
+	if h.notify != nil {
+		for _, a := range alerts {
+			h.notify(a)
+		}
+	}
+	return nil
+}
+
+// fenced makes a store's refusal of an old epoch the bus's, so that the bus
+// gives the partition up instead of claiming it again.
+func fenced(err error) error {
+	if errors.Is(err, alert.ErrFenced) {
+		return fmt.Errorf("%w: %w", bus.ErrFenced, err)
+	}
+	return err
+}
