@@ -99,7 +99,8 @@ func (s *Service) openDetect() error {
 	if err := s.loadRules(); err != nil {
 		return err
 	}
-	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), nil, s.set, s.cfg, s.node.bus.Partitions())
+	events := s.node.db.Events(s.eventOptions())
+	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), events, s.set, s.cfg, s.node.bus.Partitions())
 	if err := s.openNotify(os.Getenv); err != nil {
 		return err
 	}
