@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/eventstore/storetest"
@@ -71,5 +72,26 @@ func TestAppendPartitionRefuses(t *testing.T) {
 	s.Close()
 	if err := s.AppendPartition(ctx, 0, recs); err != eventstore.ErrClosed {
 		t.Fatalf("after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestEventSources: the sources of the events stored in a span, by source
+// and host, with their counts.
+func TestEventSources(t *testing.T) {
+	ctx := context.Background()
+	now := storetest.Base.Add(time.Hour)
+	s := pgtest.Open(t, t.TempDir(), pgstore.Options{}).Events(eventstore.Options{Now: func() time.Time { return now }})
+	if err := s.AppendPartition(ctx, 0, storetest.Records(1, storetest.Numbered(14)...)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Sources(ctx, now.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 7 || got[0].Source != "test" || got[0].Host != "ws00" || got[0].Events != 2 || !got[0].LastStored.Equal(now) {
+		t.Fatalf("sources %+v: want 7 hosts of source test, 2 events each, stored at %v", got, now)
+	}
+	if got, err := s.Sources(ctx, now.Add(time.Minute)); err != nil || len(got) != 0 {
+		t.Fatalf("sources since after the last store: %+v, %v", got, err)
 	}
 }

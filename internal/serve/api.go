@@ -70,7 +70,7 @@ func (s *Service) apiRoutes() []apiRoute {
 		{pattern: "GET /api/v1/events", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleSearch)},
 		{pattern: "GET /api/v1/stats", roles: figureRoles, handler: http.HandlerFunc(s.handleStats)},
 		{pattern: "GET /api/v1/sources", roles: figureRoles, handler: http.HandlerFunc(s.handleSources)},
-		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: s.privacy.CasesHandler()},
+		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: s.privacyCases()},
 		{pattern: "GET /api/v1/whoami", roles: anyRole, handler: http.HandlerFunc(handleWhoami)},
 		{pattern: "POST /api/v1/login", public: true, audit: auditNone, handler: http.HandlerFunc(s.auth.Login)},
 		{pattern: "POST /api/v1/logout", roles: peopleRoles, audit: auditNone, handler: http.HandlerFunc(s.auth.Logout)},
@@ -173,6 +173,7 @@ func (s *Service) handleIncidents(w http.ResponseWriter, r *http.Request) {
 
 // Stats is the answer of GET /api/v1/stats.
 type Stats struct {
+	Role            string           `json:"role,omitempty"`   // a scaled-out role; empty for the single process
 	EventsStored    uint64           `json:"events_stored"`    // durable events held: searchable, or in the log on their way
 	LogPosition     uint64           `json:"log_position"`     // last record in the event log
 	StorePosition   uint64           `json:"store_position"`   // last log record in the event store
@@ -196,6 +197,9 @@ func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) stats(ctx context.Context) (Stats, error) {
+	if s.node != nil {
+		return s.roleStats(ctx)
+	}
 	alerts, _, err := s.store.Count(ctx)
 	if err != nil {
 		return Stats{}, err
@@ -258,13 +262,15 @@ type SourceStatus struct {
 }
 
 func (s *Service) handleSources(w http.ResponseWriter, r *http.Request) {
-	src := s.flow.Sources()
+	src, err := s.consoleSources(r.Context())
+	if err != nil {
+		s.log.Error("API: sources", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reading sources failed"})
+		return
+	}
 	out := make([]SourceStatus, len(src))
 	for i, st := range src {
-		out[i] = SourceStatus{
-			Listener: st.Key.Listener, Host: st.Key.Host, Kind: st.Key.Kind, LastSeen: st.LastSeen,
-			Observed: st.Observed, Expected: st.Expected, State: st.State,
-		}
+		out[i] = SourceStatus(st)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"sources": out})
 }
