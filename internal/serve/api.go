@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/ingest/httpin"
 )
 
@@ -200,11 +201,7 @@ func (s *Service) stats(ctx context.Context) (Stats, error) {
 	if s.node != nil {
 		return s.roleStats(ctx)
 	}
-	alerts, _, err := s.store.Count(ctx)
-	if err != nil {
-		return Stats{}, err
-	}
-	es, err := s.events.Stats(ctx)
+	alerts, es, err := s.storedCounts(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -225,6 +222,16 @@ func (s *Service) stats(ctx context.Context) (Stats, error) {
 		st.EventsIn[k] = v.Load()
 	}
 	return st, nil
+}
+
+// storedCounts are the alerts and the event store's figures.
+func (s *Service) storedCounts(ctx context.Context) (int, eventstore.Stats, error) {
+	alerts, _, err := s.store.Count(ctx)
+	if err != nil {
+		return 0, eventstore.Stats{}, err
+	}
+	es, err := s.events.Stats(ctx)
+	return alerts, es, err
 }
 
 func (s *Service) handleReady(w http.ResponseWriter, r *http.Request) {

@@ -80,11 +80,7 @@ func (s *Service) unsharedPages() []apiRoute {
 // stored, as a detect node stores a batch's events before it commits the
 // batch; the per-listener counts are each ingest node's (its /metrics).
 func (s *Service) roleStats(ctx context.Context) (Stats, error) {
-	alerts, _, err := s.store.Count(ctx)
-	if err != nil {
-		return Stats{}, err
-	}
-	es, err := s.events.Stats(ctx)
+	alerts, es, err := s.storedCounts(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -118,24 +114,6 @@ func (s *Service) roleSources(ctx context.Context) ([]console.Source, error) {
 			Observed: float64(src.Events), Expected: -1, State: "ok"}
 	}
 	return out, nil
-}
-
-// retainEvents applies the event store's retention every maintainEvery
-// until ctx ends. Every API node does: deleting what another node just
-// deleted deletes nothing.
-func (s *Service) retainEvents(ctx context.Context) error {
-	tick := time.NewTicker(maintainEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-			if err := s.node.events.Retain(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("event retention", "err", err)
-			}
-		}
-	}
 }
 
 // privacyCases is GET /api/v1/privacy/cases: the live guardian's, or on

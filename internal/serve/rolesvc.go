@@ -178,8 +178,8 @@ func (s *Service) runRole(ctx context.Context) error {
 	if s.node.part != nil {
 		s.runDetect(gctx, g)
 	}
-	if s.node.events != nil {
-		g.Go(func() error { return s.retainEvents(gctx) })
+	if s.node.events != nil { // the event store's retention; an API node has no log to truncate
+		g.Go(func() error { return s.maintain(gctx) })
 	}
 	s.log.Info("serving", "role", s.cfg.Role.String(), "http", s.Addr().String())
 	return g.Wait()
