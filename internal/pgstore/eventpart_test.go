@@ -95,3 +95,30 @@ func TestEventSources(t *testing.T) {
 		t.Fatalf("sources since after the last store: %+v, %v", got, err)
 	}
 }
+
+// BenchmarkAppendPartition: a detect node's batch of 256 events (the bus's
+// largest) stored with AppendPartition, beside the single log's COPY of
+// the same batch.
+func BenchmarkAppendPartition(b *testing.B) {
+	evs := storetest.Numbered(256)
+	for _, name := range []string{"partition", "log"} {
+		b.Run(name, func(b *testing.B) {
+			s := pgtest.Open(b, b.TempDir(), pgstore.Options{}).Events(eventstore.Options{})
+			next := uint64(1)
+			for b.Loop() {
+				recs := storetest.Records(next, evs...)
+				var err error
+				if name == "partition" {
+					err = s.AppendPartition(context.Background(), 0, recs)
+				} else {
+					err = s.Append(context.Background(), recs)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				next += uint64(len(evs))
+			}
+			b.ReportMetric(float64(b.N*len(evs))/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
