@@ -11,11 +11,12 @@ import (
 	"github.com/vigilhealth/vigil/internal/serve"
 )
 
-const tokenUsage = "vigil token create --data DIR --role ROLE [--name NAME] | list --data DIR | revoke --data DIR NAME|ID"
+const tokenUsage = "vigil token create --data DIR|--postgres DSN --role ROLE [--name NAME] | list --data DIR|--postgres DSN | revoke --data DIR|--postgres DSN NAME|ID"
 
 // tokenCmd runs "vigil token create|list|revoke": API bearer tokens in
-// the data folder, which a running service accepts (or refuses, once
-// revoked) at once.
+// the data folder, or with --postgres in the shared database of a
+// scaled-out deployment's API nodes, which a running service accepts (or
+// refuses, once revoked) at once.
 func tokenCmd(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageErr("want a subcommand: %s", tokenUsage)
@@ -23,6 +24,7 @@ func tokenCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", serve.DefaultData, "data folder of the service")
+	dsn := postgresFlag(fs)
 	switch args[0] {
 	case "create":
 		role := fs.String("role", "", "role of the token: analyst, privacy_officer, board, admin, or ingest (log shippers)")
@@ -30,12 +32,12 @@ func tokenCmd(args []string, stdout, stderr io.Writer) error {
 		if err := parseNoArgs(fs, args[1:]); err != nil {
 			return err
 		}
-		return tokenCreate(*data, *role, *name, stdout, stderr)
+		return tokenCreate(*data, *dsn, *role, *name, stdout, stderr)
 	case "list":
 		if err := parseNoArgs(fs, args[1:]); err != nil {
 			return err
 		}
-		return tokenList(*data, stdout)
+		return tokenList(*data, *dsn, stdout)
 	case "revoke":
 		pos, err := parseInterleaved(fs, args[1:])
 		if err != nil {
@@ -44,7 +46,12 @@ func tokenCmd(args []string, stdout, stderr io.Writer) error {
 		if len(pos) != 1 {
 			return usageErr("revoke takes one token name or id: vigil token revoke --data DIR NAME|ID")
 		}
-		t, err := auth.OpenTokens(*data).Revoke(pos[0])
+		store, done, err := tokenStore(*data, *dsn)
+		if err != nil {
+			return err
+		}
+		defer done()
+		t, err := store.Revoke(pos[0])
 		if err != nil {
 			return err
 		}
@@ -67,12 +74,17 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 
 // tokenCreate prints the new token alone on standard output, so that a
 // script can take it with $(...); what it is goes to standard error.
-func tokenCreate(data, role, name string, stdout, stderr io.Writer) error {
+func tokenCreate(data, dsn, role, name string, stdout, stderr io.Writer) error {
 	r, err := auth.ParseRole(role)
 	if err != nil {
 		return usageErr("--role: %v", err)
 	}
-	secret, t, err := auth.OpenTokens(data).Create(r, name)
+	store, done, err := tokenStore(data, dsn)
+	if err != nil {
+		return err
+	}
+	defer done()
+	secret, t, err := store.Create(r, name)
 	if err != nil {
 		return err
 	}
@@ -81,8 +93,13 @@ func tokenCreate(data, role, name string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func tokenList(data string, stdout io.Writer) error {
-	tokens, err := auth.OpenTokens(data).List()
+func tokenList(data, dsn string, stdout io.Writer) error {
+	store, done, err := tokenStore(data, dsn)
+	if err != nil {
+		return err
+	}
+	defer done()
+	tokens, err := store.List()
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,12 @@ import (
 // standard input.
 func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return usageErr("want a subcommand: vigil user add --data DIR --name NAME --role ROLE [--replace] (password on standard input)")
+		return usageErr("want a subcommand: vigil user add --data DIR|--postgres DSN --name NAME --role ROLE [--replace] (password on standard input)")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", serve.DefaultData, "data folder of the service")
+	dsn := postgresFlag(fs)
 	name := fs.String("name", "", "the account's login name")
 	role := fs.String("role", "", "analyst, privacy_officer, board or admin")
 	replace := fs.Bool("replace", false, "set a new password and role for an existing account")
@@ -42,7 +43,12 @@ func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := auth.OpenUsers(*data, auth.DefaultArgon2).Add(*name, r, pw, *replace); err != nil {
+	store, done, err := userStore(*data, *dsn)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := store.Add(*name, r, pw, *replace); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "user %s (%s) saved; they log in at POST /api/v1/login\n", *name, r)

@@ -54,9 +54,9 @@ var (
 // skipped.
 type Authenticator struct {
 	AdminToken   string // "" disables it
-	Tokens       *Tokens
-	Users        *Users
-	Sessions     *Sessions
+	Tokens       TokenStore
+	Users        UserStore
+	Sessions     SessionStore
 	Limiter      *LoginLimiter
 	SecureCookie bool // set Secure on the cookie (the API serves HTTPS)
 	Log          *slog.Logger

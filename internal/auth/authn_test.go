@@ -21,9 +21,10 @@ func testAuth(t *testing.T) (*Authenticator, *clock) {
 		t.Fatal(err)
 	}
 	clk := newClock()
+	sessions := NewSessions()
 	a := &Authenticator{AdminToken: "admin-secret", Tokens: OpenTokens(dir), Users: users,
-		Sessions: NewSessions(), Limiter: NewLoginLimiter()}
-	a.Sessions.Now, a.Limiter.Now = clk.Now, clk.Now
+		Sessions: sessions, Limiter: NewLoginLimiter()}
+	sessions.Now, a.Limiter.Now = clk.Now, clk.Now
 	return a, clk
 }
 

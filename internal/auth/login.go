@@ -112,7 +112,7 @@ func (a *Authenticator) OpenSession(w http.ResponseWriter, r *http.Request, name
 		return Session{}, err
 	}
 	a.told(r, name, role, "granted")
-	http.SetCookie(w, a.cookie(id, int(a.Sessions.TTL/time.Second)))
+	http.SetCookie(w, a.cookie(id, int(a.Sessions.Lifetime()/time.Second)))
 	return sess, nil
 }
 

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"sync"
@@ -51,7 +50,7 @@ func NewSessions() *Sessions {
 // New opens a session for user and returns its id (256 random bits, for
 // the cookie) and the session with its CSRF token.
 func (s *Sessions) New(user string, role Role) (string, Session, error) {
-	id, csrf := random256(), random256()
+	id, csrf := NewSessionID()
 	now := s.Now()
 	sess := Session{User: user, Role: role, CSRF: csrf, Created: now, LastSeen: now}
 	s.mu.Lock()
@@ -62,14 +61,14 @@ func (s *Sessions) New(user string, role Role) (string, Session, error) {
 			return "", Session{}, ErrTooManySessions
 		}
 	}
-	s.m[sha256.Sum256([]byte(id))] = &sess
+	s.m[SessionKey(id)] = &sess
 	return id, sess, nil
 }
 
 // Get returns the live session with id and marks it used; an expired one
 // is deleted and not returned.
 func (s *Sessions) Get(id string) (Session, bool) {
-	key := sha256.Sum256([]byte(id))
+	key := SessionKey(id)
 	now := s.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -88,7 +87,7 @@ func (s *Sessions) Get(id string) (Session, bool) {
 // Delete ends the session with id (logout); its cookie is refused after.
 func (s *Sessions) Delete(id string) {
 	s.mu.Lock()
-	delete(s.m, sha256.Sum256([]byte(id)))
+	delete(s.m, SessionKey(id))
 	s.mu.Unlock()
 }
 

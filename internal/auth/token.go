@@ -3,7 +3,6 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -64,23 +63,14 @@ func OpenTokens(dir string) *Tokens {
 // and id when empty), stores its hash, and returns the token text, which
 // is shown once and never stored.
 func (ts *Tokens) Create(role Role, name string) (secret string, t Token, err error) {
-	if _, err := ParseRole(string(role)); err != nil {
-		return "", Token{}, err
-	}
-	var b [32]byte
-	rand.Read(b[:]) // never fails (crypto/rand)
-	secret = tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	t = Token{ID: randomID(), Name: name, Role: role, SHA256: tokenHash(secret), Created: ts.now().UTC()}
-	if t.Name == "" {
-		t.Name = string(role) + "-" + t.ID
-	}
-	if err := checkName(t.Name); err != nil {
+	secret, t, err = NewToken(role, name, ts.now())
+	if err != nil {
 		return "", Token{}, err
 	}
 	err = update(ts.path, parseTokenFile, encodeTokenFile, func(f *tokenFile) error {
 		for _, o := range f.Tokens {
 			if o.Name == t.Name {
-				return fmt.Errorf("a token named %q exists already (id %s): choose another --name", t.Name, o.ID)
+				return fmt.Errorf("token %q (id %s): %w", t.Name, o.ID, ErrTokenExists)
 			}
 		}
 		f.Tokens = append(f.Tokens, t)
@@ -102,13 +92,13 @@ func (ts *Tokens) Revoke(nameOrID string) (Token, error) {
 				continue
 			}
 			if !t.Active() {
-				return fmt.Errorf("token %s (%s) was revoked already at %s", t.Name, t.ID, t.Revoked.Format(time.RFC3339))
+				return fmt.Errorf("token %s (%s), at %s: %w", t.Name, t.ID, t.Revoked.Format(time.RFC3339), ErrTokenRevoked)
 			}
 			t.Revoked = ts.now().UTC()
 			done = *t
 			return nil
 		}
-		return fmt.Errorf("no token named %q or with that id: see vigil token list", nameOrID)
+		return fmt.Errorf("%q: %w", nameOrID, ErrNoToken)
 	})
 	if err != nil {
 		return Token{}, fmt.Errorf("revoke token: %w", err)

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -31,11 +30,9 @@ type Users struct {
 	file   watched[userFile]
 	params Argon2Params
 	now    func() time.Time
-	// dummy is checked for unknown names, so that a failed login takes as
-	// long whether or not the account exists.
-	dummy string
-	// slots bounds concurrent hash checks: each takes Memory KiB.
-	slots chan struct{}
+	// check checks passwords: as long for unknown names, a bounded number
+	// at once (each takes Memory KiB).
+	check *PasswordChecker
 }
 
 // maxConcurrentChecks bounds concurrent argon2id checks (4 x 64 MiB).
@@ -47,27 +44,17 @@ func OpenUsers(dir string, p Argon2Params) *Users {
 	path := filepath.Join(dir, UsersFile)
 	return &Users{
 		path: path, file: watched[userFile]{path: path, parse: parseUserFile},
-		params: p, now: time.Now, dummy: HashPassword("not a password", p),
-		slots: make(chan struct{}, maxConcurrentChecks),
+		params: p, now: time.Now, check: NewPasswordChecker(p),
 	}
 }
 
 // Add creates an account, or with replace sets a new password and role
 // for an existing one.
 func (us *Users) Add(name string, role Role, password string, replace bool) error {
-	if err := checkName(name); err != nil {
+	u, err := NewUser(name, role, password, us.params, us.now())
+	if err != nil {
 		return err
 	}
-	if _, err := ParseRole(string(role)); err != nil {
-		return err
-	}
-	if role == RoleIngest {
-		return errors.New("role ingest is for API tokens of log shippers, not for people: create a token instead")
-	}
-	if len([]rune(password)) < MinPasswordLen {
-		return fmt.Errorf("password: at least %d characters (three random words make a good one)", MinPasswordLen)
-	}
-	u := User{Name: name, Role: role, Password: HashPassword(password, us.params), Created: us.now().UTC()}
 	return update(us.path, parseUserFile, encodeUserFile, func(f *userFile) error {
 		for i := range f.Users {
 			if f.Users[i].Name == name {
@@ -97,20 +84,13 @@ func (us *Users) Exists(name string) (bool, error) {
 func (us *Users) Authenticate(name, password string) (u User, ok bool, err error) {
 	f, ferr := us.file.current()
 	u, found := f.byName[name]
-	hash := u.Password
 	if !found {
-		hash = us.dummy
+		u.Name = name
 	}
-	us.slots <- struct{}{}
-	match, err := CheckPassword(hash, password)
-	<-us.slots
-	if err != nil {
-		return User{}, false, fmt.Errorf("user %q: %w", name, err)
+	if u, ok, err = us.check.Check(u, found, password); err != nil {
+		return User{}, false, err
 	}
-	if !found || u.Disabled || !match {
-		return User{}, false, ferr
-	}
-	return u, true, ferr
+	return u, ok, ferr
 }
 
 // userFile is the JSON document of UsersFile.

@@ -20,8 +20,8 @@ func (us *Users) List() ([]User, error) {
 // SetPassword gives the existing account name a new password, keeping its
 // role and creation time (an administrator's password reset).
 func (us *Users) SetPassword(name, password string) error {
-	if len([]rune(password)) < MinPasswordLen {
-		return fmt.Errorf("password: at least %d characters (three random words make a good one)", MinPasswordLen)
+	if err := CheckNewPassword(password); err != nil {
+		return err
 	}
 	hash := HashPassword(password, us.params)
 	return update(us.path, parseUserFile, encodeUserFile, func(f *userFile) error {

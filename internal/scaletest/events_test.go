@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -137,8 +138,39 @@ func alertSummary(t *testing.T, base string) string {
 	return strings.Join(lines, "\n")
 }
 
+// searches are the event searches whose counts must not depend on how
+// many nodes stored the events: all of them, and a free-text term of the
+// attacks.
+var searches = []string{"", "vssadmin"}
+
+// eventCounts is how many events each of searches matches on base.
+func eventCounts(t *testing.T, base string) string {
+	t.Helper()
+	var out []string
+	for _, q := range searches {
+		var res struct {
+			Matched int64 `json:"matched"`
+		}
+		get(t, base, "/api/v1/events?limit=1&q="+url.QueryEscape(q), &res)
+		out = append(out, fmt.Sprintf("%q: %d", q, res.Matched))
+	}
+	return strings.Join(out, ", ")
+}
+
+// waitForEvents polls the API at base until its event searches match
+// want: every acknowledged event stored once, none lost, none twice.
+func waitForEvents(t *testing.T, base, want string) {
+	t.Helper()
+	var got string
+	waitFor(t, settle, "the events searched on the API node to be the embedded service's", func() bool {
+		got = eventCounts(t, base)
+		return got == want
+	})
+}
+
 // reference runs the embedded single process on every batch and returns
-// its alerts and the events it accepted.
+// its alerts, its event searches' counts (in ref.events) and the events
+// it accepted.
 func reference(t *testing.T, d *deployment) (summary string, accepted int) {
 	t.Helper()
 	n := d.startNode("all")
@@ -152,6 +184,10 @@ func reference(t *testing.T, d *deployment) (summary string, accepted int) {
 		return st.Ready && st.EventsProcessed == st.LogPosition
 	})
 	summary = alertSummary(t, n.base)
+	d.events = eventCounts(t, n.base)
+	if want := fmt.Sprintf("%q: %d", "", accepted); !strings.HasPrefix(d.events, want) {
+		t.Fatalf("the embedded service's searches %s: want %s", d.events, want)
+	}
 	t.Logf("the embedded service accepted %d events and raised %d alerts", accepted, strings.Count(summary, "\n")+1)
 	if strings.Count(summary, "\n") < 10 {
 		t.Fatalf("the embedded service raised too few alerts for a comparison:\n%s", summary)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/bus"
 	"github.com/vigilhealth/vigil/internal/bus/bustest"
-	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
 	"github.com/vigilhealth/vigil/internal/serve"
 )
@@ -74,23 +73,12 @@ type deployment struct {
 	t       testing.TB
 	cluster *bustest.Cluster
 	dsn     string // the test server's, on this test's schema
+	events  string // the embedded service's event search counts (reference)
 }
 
 func newDeployment(t testing.TB) *deployment {
 	t.Helper()
-	key := t.TempDir()
-	pgtest.Open(t, key, pgstore.Options{}) // creates and migrates the schema, dropped at the end
-	dsn := pgtest.DSN(t)
-	schema := pgtest.Schema(key)
-	if strings.Contains(dsn, "://") { // a URL: runtime parameters go in the query
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		dsn += sep + "search_path=" + schema
-	} else {
-		dsn += " search_path=" + schema
-	}
+	dsn := pgtest.SchemaDSN(t, t.TempDir())
 	return &deployment{t: t, cluster: bustest.NewCluster(t, 3), dsn: dsn}
 }
 
@@ -115,8 +103,10 @@ func (d *deployment) startNode(role serve.Role) *node {
 	cfg := serve.DefaultConfig()
 	cfg.Role, cfg.Data, cfg.HTTP, cfg.AdminToken = role, d.t.TempDir(), "127.0.0.1:0", token
 	if role != serve.RoleAll {
-		cfg.Bus.NATS = d.busConfig()
 		cfg.Store.Postgres = serve.PostgresConfig{DSN: d.dsn, MaxConns: 4}
+	}
+	if role != serve.RoleAll && role != serve.RoleAPI { // an API node needs no bus
+		cfg.Bus.NATS = d.busConfig()
 	}
 	return startService(d.t, cfg)
 }

@@ -20,7 +20,8 @@ const settle = 3 * time.Minute
 
 // TestSameAlertsAsEmbedded: the demo trust's events sent to two ingest
 // nodes, detected by two detect nodes, give the alerts (rule, host, key,
-// count) the embedded single process gives on the same events, and the
+// count) the embedded single process gives on the same events, the API
+// node's event searches count what the embedded service's do, and the
 // stream holds each acknowledged event once.
 func TestSameAlertsAsEmbedded(t *testing.T) {
 	d := newDeployment(t)
@@ -38,6 +39,7 @@ func TestSameAlertsAsEmbedded(t *testing.T) {
 		t.Fatalf("ingest nodes accepted %d events, the embedded service %d", got, accepted)
 	}
 	waitForAlerts(t, api.base, want, settle)
+	waitForEvents(t, api.base, d.events)
 	if n := d.streamMsgs(t); n != uint64(accepted) {
 		t.Errorf("the stream holds %d events, %d were acknowledged", n, accepted)
 	}
@@ -45,7 +47,9 @@ func TestSameAlertsAsEmbedded(t *testing.T) {
 
 // TestKillServerAndDetector: killing one NATS server of three and one of
 // two detect nodes (SIGKILL) a third of the way through loses no
-// acknowledged event and duplicates no alert.
+// acknowledged event and duplicates no alert; the events searched on the
+// API node are each acknowledged event once, those the killed node stored
+// without committing included.
 func TestKillServerAndDetector(t *testing.T) {
 	d := newDeployment(t)
 	want, accepted := reference(t, d)
@@ -67,6 +71,7 @@ func TestKillServerAndDetector(t *testing.T) {
 		t.Fatalf("ingest nodes accepted %d events, the embedded service %d", got, accepted)
 	}
 	waitForAlerts(t, api.base, want, settle)
+	waitForEvents(t, api.base, d.events)
 	if n := d.streamMsgs(t); n != uint64(accepted) {
 		t.Errorf("the stream holds %d events, %d were acknowledged", n, accepted)
 	}

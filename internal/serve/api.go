@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/ingest/httpin"
 )
 
@@ -70,7 +71,7 @@ func (s *Service) apiRoutes() []apiRoute {
 		{pattern: "GET /api/v1/events", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleSearch)},
 		{pattern: "GET /api/v1/stats", roles: figureRoles, handler: http.HandlerFunc(s.handleStats)},
 		{pattern: "GET /api/v1/sources", roles: figureRoles, handler: http.HandlerFunc(s.handleSources)},
-		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: s.privacy.CasesHandler()},
+		{pattern: "GET /api/v1/privacy/cases", roles: privacyRoles, audit: auditAll, handler: s.privacyCases()},
 		{pattern: "GET /api/v1/whoami", roles: anyRole, handler: http.HandlerFunc(handleWhoami)},
 		{pattern: "POST /api/v1/login", public: true, audit: auditNone, handler: http.HandlerFunc(s.auth.Login)},
 		{pattern: "POST /api/v1/logout", roles: peopleRoles, audit: auditNone, handler: http.HandlerFunc(s.auth.Logout)},
@@ -173,6 +174,7 @@ func (s *Service) handleIncidents(w http.ResponseWriter, r *http.Request) {
 
 // Stats is the answer of GET /api/v1/stats.
 type Stats struct {
+	Role            string           `json:"role,omitempty"`   // a scaled-out role; empty for the single process
 	EventsStored    uint64           `json:"events_stored"`    // durable events held: searchable, or in the log on their way
 	LogPosition     uint64           `json:"log_position"`     // last record in the event log
 	StorePosition   uint64           `json:"store_position"`   // last log record in the event store
@@ -196,11 +198,10 @@ func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) stats(ctx context.Context) (Stats, error) {
-	alerts, _, err := s.store.Count(ctx)
-	if err != nil {
-		return Stats{}, err
+	if s.node != nil {
+		return s.roleStats(ctx)
 	}
-	es, err := s.events.Stats(ctx)
+	alerts, es, err := s.storedCounts(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -221,6 +222,16 @@ func (s *Service) stats(ctx context.Context) (Stats, error) {
 		st.EventsIn[k] = v.Load()
 	}
 	return st, nil
+}
+
+// storedCounts are the alerts and the event store's figures.
+func (s *Service) storedCounts(ctx context.Context) (int, eventstore.Stats, error) {
+	alerts, _, err := s.store.Count(ctx)
+	if err != nil {
+		return 0, eventstore.Stats{}, err
+	}
+	es, err := s.events.Stats(ctx)
+	return alerts, es, err
 }
 
 func (s *Service) handleReady(w http.ResponseWriter, r *http.Request) {
@@ -258,13 +269,15 @@ type SourceStatus struct {
 }
 
 func (s *Service) handleSources(w http.ResponseWriter, r *http.Request) {
-	src := s.flow.Sources()
+	src, err := s.consoleSources(r.Context())
+	if err != nil {
+		s.log.Error("API: sources", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reading sources failed"})
+		return
+	}
 	out := make([]SourceStatus, len(src))
 	for i, st := range src {
-		out[i] = SourceStatus{
-			Listener: st.Key.Listener, Host: st.Key.Host, Kind: st.Key.Kind, LastSeen: st.LastSeen,
-			Observed: st.Observed, Expected: st.Expected, State: st.State,
-		}
+		out[i] = SourceStatus(st)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"sources": out})
 }

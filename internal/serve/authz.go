@@ -60,7 +60,9 @@ var (
 
 // openAuth opens the token and account stores, the sessions, the login
 // limit and the self-audit log (with its HMAC key when audit.key_file is
-// set).
+// set): the data folder's and the process's memory, or in role api the
+// shared database's, so that every API node sees the same tokens,
+// accounts and sessions and appends to one audit chain.
 func (s *Service) openAuth() error {
 	var key []byte
 	if s.cfg.Audit.KeyFile != "" {
@@ -69,21 +71,25 @@ func (s *Service) openAuth() error {
 			return fmt.Errorf("config key audit.key_file: %w", err)
 		}
 	}
-	a, err := audit.Open(filepath.Join(s.cfg.Data, "audit"), audit.Options{Key: key, Logger: s.log.With("component", "audit")})
-	if err != nil {
-		return fmt.Errorf("open the audit log: %w", err)
-	}
-	s.audit = a
 	s.auth = &auth.Authenticator{
 		AdminToken:   s.token,
-		Tokens:       auth.OpenTokens(s.cfg.Data),
-		Users:        auth.OpenUsers(s.cfg.Data, auth.DefaultArgon2),
-		Sessions:     auth.NewSessions(),
 		Limiter:      auth.NewLoginLimiter(),
 		SecureCookie: s.cfg.TLSCert != "",
 		Log:          s.log,
 		OnLogin:      s.auditLogin,
 	}
+	if s.node != nil && s.node.db != nil {
+		s.sharedAuth(key)
+		return nil
+	}
+	a, err := audit.Open(filepath.Join(s.cfg.Data, "audit"), audit.Options{Key: key, Logger: s.log.With("component", "audit")})
+	if err != nil {
+		return fmt.Errorf("open the audit log: %w", err)
+	}
+	s.audit = a
+	s.auth.Tokens = auth.OpenTokens(s.cfg.Data)
+	s.auth.Users = auth.OpenUsers(s.cfg.Data, auth.DefaultArgon2)
+	s.auth.Sessions = auth.NewSessions()
 	return nil
 }
 

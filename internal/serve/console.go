@@ -33,7 +33,13 @@ func (s *Service) openConsole() error {
 // that shows event or patient detail has every view audited, the others
 // their changes.
 func (s *Service) pageRoutes() []apiRoute {
+	if s.console == nil { // an ingest node has none
+		return nil
+	}
 	var out []apiRoute
+	if s.cfg.Role == RoleAPI {
+		out = s.unsharedPages()
+	}
 	for _, p := range s.console.Pages() {
 		mode := auditChanges
 		if p.Audit {
@@ -74,7 +80,10 @@ func (s *Service) consoleStats(ctx context.Context) (console.Stats, error) {
 	}, nil
 }
 
-func (s *Service) consoleSources(context.Context) ([]console.Source, error) {
+func (s *Service) consoleSources(ctx context.Context) ([]console.Source, error) {
+	if s.node != nil {
+		return s.roleSources(ctx)
+	}
 	src := s.flow.Sources()
 	out := make([]console.Source, len(src))
 	for i, st := range src {

@@ -18,15 +18,21 @@ import (
 // the live guardian's decision log (privacy.StateDir), so that the page,
 // the saved summary and the board pack read one record.
 func (s *Service) consolePageDeps(d *console.Deps) error {
+	d.SourceWindow = s.sourceWindow()
+	d.Targets = consoleTargets(&s.cfg.Notify)
+	d.Audit = s.consoleAudit
+	if s.node != nil {
+		// An API node: no live privacy analysis, and the detections per
+		// rule are counted on the detect nodes.
+		d.Privacy = nil
+		return nil
+	}
 	dl := s.privacy.Decisions()
 	if dl == nil {
 		return fmt.Errorf("privacy case outcomes: the privacy state is not open")
 	}
 	d.Decisions = dl
 	d.RuleCounts = s.ruleDetections
-	d.SourceWindow = s.flow.Window()
-	d.Targets = consoleTargets(&s.cfg.Notify)
-	d.Audit = s.consoleAudit
 	return nil
 }
 

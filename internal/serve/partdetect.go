@@ -33,7 +33,7 @@ const storeTimeout = 30 * time.Second
 type partitionDetector struct {
 	log        *slog.Logger
 	store      alert.PartitionStore
-	events     eventstore.Store // searchable events; nil: not kept
+	events     partitionEvents // searchable events; nil: not kept
 	set        *sigma.Set
 	matcher    *detect.Matcher
 	window     time.Duration // alert.window
@@ -49,6 +49,13 @@ type partitionDetector struct {
 	parts map[int]*partitionState
 }
 
+// partitionEvents keeps a detect node's events for search, keyed by
+// partition and stream sequence so that storing a batch again after a
+// take-over changes nothing (pgstore.EventStore.AppendPartition).
+type partitionEvents interface {
+	AppendPartition(ctx context.Context, p int, recs []eventstore.Record) error
+}
+
 // partitionState is what a node holds for one claimed partition. Only the
 // bus's goroutine for that partition uses it.
 type partitionState struct {
@@ -59,7 +66,7 @@ type partitionState struct {
 	recs    []eventstore.Record
 }
 
-func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events eventstore.Store, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
+func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events partitionEvents, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
 	return &partitionDetector{
 		log: log, store: store, events: events, set: set, matcher: detect.NewMatcher(set.Rules),
 		window: cfg.Alert.Window, incWindow: cfg.Alert.IncidentWindow, partitions: partitions,
@@ -187,15 +194,17 @@ func (h *partitionDetector) derive(ps *partitionState, msgs []bus.Msg) {
 	ps.pend.epoch = msgs[len(msgs)-1].Epoch
 }
 
-// commit stores the events, then commits what the batch changed.
+// commit stores the batch's events, then commits what the batch changed.
+// Every event is stored before the commit that moves the partition past
+// it: a node that dies between the two leaves the batch uncommitted, and
+// whoever processes it again stores nothing twice (AppendPartition skips
+// what it holds). A fenced node's store of the same batch is the same rows.
 func (h *partitionDetector) commit(p int, ps *partitionState) error {
 	defer ps.pend.reset()
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	if h.events != nil {
-		// Before the commit: after a crash between the two the batch is
-		// processed again, and Append ignores what it already holds.
-		if err := h.events.Append(ctx, ps.recs); err != nil {
+		if err := h.events.AppendPartition(ctx, p, ps.recs); err != nil {
 			return fmt.Errorf("detect: partition %d: store %d events for search: %w", p, len(ps.recs), err)
 		}
 	}

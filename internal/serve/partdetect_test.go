@@ -14,6 +14,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/bus"
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/ingest/winjson"
 	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
@@ -67,7 +68,7 @@ func testDetector(t *testing.T, db *pgstore.DB) *partitionDetector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newPartitionDetector(testLogger(t), db.Alerts(), nil, set, DefaultConfig(), testPartitions)
+	return newPartitionDetector(testLogger(t), db.Alerts(), db.Events(eventstore.Options{}), set, DefaultConfig(), testPartitions)
 }
 
 // feed claims p under epoch and processes msgs in batches of batch.
@@ -135,7 +136,9 @@ func TestPartitionDetectorMatchesTheLog(t *testing.T) {
 // TestPartitionTakeOver: a node that takes a partition over mid-stream
 // resumes from the committed position with the correlation and alert
 // windows as committed, so the alerts are those of one uninterrupted
-// run; the old holder's late commit is refused as fenced.
+// run; the old holder's late commit is refused as fenced, and the events
+// it stored before that refusal, stored again by the new holder, are
+// searchable once each.
 func TestPartitionTakeOver(t *testing.T) {
 	pl := partitionLines(t, "mr_failed_logon_burst_one_account", "mr_ransomware_precursors_one_host")
 	key := t.TempDir()
@@ -148,7 +151,9 @@ func TestPartitionTakeOver(t *testing.T) {
 	for p, msgs := range pl.byP {
 		half := len(msgs) / 2
 		feed(t, first, p, 1, msgs[:half], 3)
-		feed(t, second, p, 2, msgs, 3) // resumes after the first's commits
+		if _, err := second.Claim(p, 2); err != nil { // fences the first
+			t.Fatal(err)
+		}
 		if len(msgs) > half {
 			late := slices.Clone(msgs[half:])
 			for i := range late {
@@ -159,6 +164,14 @@ func TestPartitionTakeOver(t *testing.T) {
 				t.Errorf("partition %d: late commit under epoch 1: %v, want bus.ErrFenced", p, err)
 			}
 		}
+		feed(t, second, p, 3, msgs, 3) // resumes after the first's commits
+	}
+	res, err := db.Events(eventstore.Options{}).Search(context.Background(), eventstore.Query{Limit: eventstore.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Matched != int64(len(pl.lines)) {
+		t.Errorf("events searchable after a take-over: %d, want each of the %d once", res.Matched, len(pl.lines))
 	}
 	if got, want := storeSummary(t, db.Alerts()), storeSummary(t, ref.store); got != want {
 		t.Errorf("alerts after a take-over:\n%s\nuninterrupted:\n%s", got, want)

@@ -66,8 +66,11 @@ func (s *Service) openPeople() error {
 
 // peopleRoutes are the people routes of the route table.
 func (s *Service) peopleRoutes() []apiRoute {
-	reports := people.NewReportHandler(s.people, people.ReportHandlerOptions{Log: s.log.With("component", "phishing")})
-	return []apiRoute{
+	var reports http.Handler = notShared("Phishing reports")
+	if s.people != nil {
+		reports = people.NewReportHandler(s.people, people.ReportHandlerOptions{Log: s.log.With("component", "phishing")})
+	}
+	routes := []apiRoute{
 		{pattern: "POST /api/v1/phishing-reports", roles: reportRoles, handler: s.phishingReport(reports)},
 		{pattern: "GET /api/v1/phishing-reports", roles: analystRoles, audit: auditAll, handler: http.HandlerFunc(s.handleReports)},
 		{pattern: "GET /api/v1/pulse", roles: boardRoles, handler: http.HandlerFunc(s.handlePulseResults)},
@@ -77,6 +80,10 @@ func (s *Service) peopleRoutes() []apiRoute {
 		{pattern: "GET /pulse/{round}", public: true, audit: auditNone, handler: http.HandlerFunc(s.handlePulseForm)},
 		{pattern: "POST /pulse/{round}", public: true, audit: auditNone, handler: http.HandlerFunc(s.handlePulseAnswer)},
 	}
+	if s.people == nil { // an API node: the people's and the estate's stores are the single process's
+		return unshared(routes, "Staff, phishing reports, pulse rounds and assets")
+	}
+	return routes
 }
 
 // phishingReport takes a report as JSON (from the console or a client),

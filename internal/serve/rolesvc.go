@@ -24,9 +24,10 @@ const connectTimeout = 30 * time.Second
 // fields: the bus connection, the shared database and the partition
 // detector, each nil where the role has none.
 type roleParts struct {
-	bus  *bus.Bus
-	db   *pgstore.DB
-	part *partitionDetector
+	bus    *bus.Bus
+	db     *pgstore.DB
+	part   *partitionDetector
+	events *pgstore.EventStore // role api: the events the detect nodes store
 }
 
 // openRole prepares a scaled-out role: ingest connects to the bus and
@@ -35,16 +36,18 @@ type roleParts struct {
 // the API. Only the role's own parts are loaded or connected.
 func (s *Service) openRole() error {
 	s.node = &roleParts{}
+	if s.cfg.Role != RoleIngest {
+		if err := s.openDB(); err != nil {
+			return err
+		}
+	}
 	if s.cfg.Role != RoleDetect {
 		if err := os.MkdirAll(s.cfg.Data, 0o700); err != nil {
 			return fmt.Errorf("data folder: %w", err)
 		}
-		if err := s.openAccess(); err != nil { // tokens, accounts and the self-audit log are the node's
-			return err
-		}
-	}
-	if s.cfg.Role != RoleIngest {
-		if err := s.openDB(); err != nil {
+		// Tokens, accounts, sessions and the self-audit log: the shared
+		// database's in role api, the node's own in role ingest.
+		if err := s.openAccess(); err != nil {
 			return err
 		}
 	}
@@ -62,6 +65,10 @@ func (s *Service) openRole() error {
 			return err
 		}
 		return s.openHTTP(s.probeRoutes(http.NewServeMux()))
+	case RoleAPI:
+		if err := s.openAPI(); err != nil {
+			return err
+		}
 	}
 	return s.openHTTP(s.routes())
 }
@@ -99,7 +106,8 @@ func (s *Service) openDetect() error {
 	if err := s.loadRules(); err != nil {
 		return err
 	}
-	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), nil, s.set, s.cfg, s.node.bus.Partitions())
+	events := s.node.db.Events(s.eventOptions())
+	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), events, s.set, s.cfg, s.node.bus.Partitions())
 	if err := s.openNotify(os.Getenv); err != nil {
 		return err
 	}
@@ -109,19 +117,23 @@ func (s *Service) openDetect() error {
 	return nil
 }
 
-// roleRoutes are the API routes a scaled-out role serves: an ingest node
-// takes events, an API node answers about alerts and incidents; both let
-// people sign in and ask who they are.
+// ingestPatterns are the routes that take events.
+var ingestPatterns = []string{"POST /api/v1/events", "POST /fhir/AuditEvent", "POST /fhir", "POST /fhir/Bundle"}
+
+// roleRoutes are the routes a scaled-out role serves: an ingest node takes
+// events and lets callers ask who they are; an API node serves every
+// route but those (the console included, over the shared database, with
+// what only the single process holds answered as such: notShared,
+// unsharedPages).
 func (s *Service) roleRoutes(all []apiRoute) []apiRoute {
-	common := []string{"GET /api/v1/whoami", "POST /api/v1/login", "POST /api/v1/logout", "/api/"}
-	keep := map[Role][]string{
-		RoleIngest: {"POST /api/v1/events", "POST /fhir/AuditEvent", "POST /fhir", "POST /fhir/Bundle"},
-		RoleAPI: {"GET /api/v1/alerts", "GET /api/v1/incidents", "GET /api/v1/alerts/{id}", "GET /api/v1/incidents/{id}",
-			"POST /api/v1/alerts/{id}", "POST /api/v1/incidents/{id}"},
-	}[s.cfg.Role]
 	var out []apiRoute
 	for _, rt := range all {
-		if slices.Contains(keep, rt.pattern) || slices.Contains(common, rt.pattern) {
+		ingest := slices.Contains(ingestPatterns, rt.pattern)
+		keep := ingest == (s.cfg.Role == RoleIngest)
+		if s.cfg.Role == RoleIngest {
+			keep = keep || slices.Contains([]string{"GET /api/v1/whoami", "POST /api/v1/login", "POST /api/v1/logout", "/api/"}, rt.pattern)
+		}
+		if keep {
 			out = append(out, rt)
 		}
 	}
@@ -165,6 +177,9 @@ func (s *Service) runRole(ctx context.Context) error {
 	}
 	if s.node.part != nil {
 		s.runDetect(gctx, g)
+	}
+	if s.node.events != nil { // the event store's retention; an API node has no log to truncate
+		g.Go(func() error { return s.maintain(gctx) })
 	}
 	s.log.Info("serving", "role", s.cfg.Role.String(), "http", s.Addr().String())
 	return g.Wait()

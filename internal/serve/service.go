@@ -77,7 +77,7 @@ type Service struct {
 	tokenPath  string
 	auth       *auth.Authenticator // API tokens, accounts, sessions
 	oidc       *oidc.Login         // nil unless an OpenID provider is configured
-	audit      *audit.Log          // the self-audit log
+	audit      audit.Chain         // the self-audit log: the data folder's, or PostgreSQL's in role api
 	policy     map[string]apiRoute // the API's routes and console pages by pattern (apiRoutes, pageRoutes)
 	console    *console.Console
 	processed  atomic.Uint64 // the detector's committed position
@@ -218,8 +218,7 @@ func (s *Service) openAccess() error {
 	if s.quar, err = openQuarantine(filepath.Join(s.cfg.Data, "quarantine.jsonl"), DefaultQuarantineBytes, s.log); err != nil {
 		return err
 	}
-	s.sink = newWALSink(s.wal, &s.processed, DefaultMaxLag)
-	return s.openFlow()
+	return nil
 }
 
 // openFlow creates the flow watch, loads its saved profile and lets the sink

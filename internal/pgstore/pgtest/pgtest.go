@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -87,4 +88,22 @@ func drop(t testing.TB, dsn, schema string) {
 	if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
 		t.Errorf("drop schema %s: %v", schema, err)
 	}
+}
+
+// SchemaDSN opens the schema of key as Open does (created, migrated and
+// dropped at the end) and returns the test server's DSN with the schema
+// as its search_path, for what connects by DSN alone: a service's
+// configuration, a command's --postgres.
+func SchemaDSN(t testing.TB, key string) string {
+	t.Helper()
+	Open(t, key, pgstore.Options{MaxConns: 1})
+	dsn, schema := DSN(t), Schema(key)
+	if strings.Contains(dsn, "://") { // a URL: runtime parameters go in the query
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		return dsn + sep + "search_path=" + schema
+	}
+	return dsn + " search_path=" + schema
 }

@@ -1,0 +1,126 @@
+package serve
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vigilhealth/vigil/internal/auth"
+	"github.com/vigilhealth/vigil/internal/console"
+	"github.com/vigilhealth/vigil/internal/eventstore"
+	"github.com/vigilhealth/vigil/internal/flow"
+	"github.com/vigilhealth/vigil/internal/pgstore"
+)
+
+// eventOptions are the event store's limits from the events section.
+func (s *Service) eventOptions() eventstore.Options {
+	c := s.cfg.Events
+	return eventstore.Options{MaxAge: c.MaxAge, MaxBytes: int64(c.MaxBytes), Logger: s.log.With("component", "eventstore")}
+}
+
+// openAPI prepares an API node over the shared database: the rules (for
+// the rules page), the events the detect nodes store, and the console.
+func (s *Service) openAPI() error {
+	if err := s.loadRules(); err != nil {
+		return err
+	}
+	s.node.events = s.node.db.Events(s.eventOptions())
+	s.events = s.node.events
+	return s.openConsole()
+}
+
+// sharedAuth puts the shared database's tokens, accounts, sessions and
+// audit chain in the authenticator, for role api.
+func (s *Service) sharedAuth(key []byte) {
+	db := s.node.db
+	s.audit = db.Audit(key)
+	s.auth.Tokens = db.Tokens()
+	s.auth.Users = db.Users(auth.DefaultArgon2)
+	s.auth.Sessions = db.Sessions(pgstore.SessionOptions{})
+}
+
+// notShared answers a route whose data only the single process holds
+// (role all): the live privacy cases, the people's and the estate's
+// stores. The answer says so, rather than showing nothing as if there
+// were nothing.
+func notShared(what string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotImplemented, errorBody{what + " are kept by the single-process service (role all) only; " +
+			"this API node of a scaled-out deployment has none: see docs/scale-out.md"})
+	})
+}
+
+// unshared gives every route of routes the notShared answer.
+func unshared(routes []apiRoute, what string) []apiRoute {
+	for i := range routes {
+		routes[i].handler = notShared(what)
+	}
+	return routes
+}
+
+// unsharedPages are the console pages an API node cannot show, answered
+// with a page saying why: the privacy officer's pages read the live
+// guardian of a single process.
+func (s *Service) unsharedPages() []apiRoute {
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.console.Error(w, r, http.StatusNotImplemented, "Privacy cases are not available on this node",
+			"Patient-record access is analysed by the single-process Vigil service (role all). This is an API node of a "+
+				"scaled-out deployment, which shares alerts, incidents, events, accounts and the audit log, but not yet the "+
+				"privacy analysis. Use the single-process service's console for privacy cases.")
+	})
+	var out []apiRoute
+	for _, p := range []string{"GET /privacy", "GET /privacy/{rest...}"} {
+		out = append(out, apiRoute{pattern: p, roles: privacyRoles, audit: auditAll, page: true, handler: page})
+	}
+	return out
+}
+
+// roleStats answers GET /api/v1/stats on an API node: the alerts and the
+// searchable events in the shared database. Events processed are those
+// stored, as a detect node stores a batch's events before it commits the
+// batch; the per-listener counts are each ingest node's (its /metrics).
+func (s *Service) roleStats(ctx context.Context) (Stats, error) {
+	alerts, es, err := s.storedCounts(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	return Stats{
+		Role: s.cfg.Role.String(), EventsStored: uint64(es.Events), EventsProcessed: uint64(es.Events), StorePosition: es.Position,
+		Alerts: alerts, Quarantined: s.quar.Total(), EventsIn: map[string]int64{}, Ready: s.ran.Load(),
+		UptimeSeconds: time.Since(s.started).Seconds(),
+	}, nil
+}
+
+// sourceWindow is the span sources are shown over: the flow watch's.
+func (s *Service) sourceWindow() time.Duration {
+	if s.flow != nil {
+		return s.flow.Window()
+	}
+	return flow.New(s.cfg.Flow.Watch).Window() // its defaults filled in
+}
+
+// roleSources are the sources an API node can know: those of the events
+// stored over the flow watch's window, by source and host, without the
+// flow watch's judgement (which runs where the events arrive, in role
+// all): expected is -1 and the state "ok".
+func (s *Service) roleSources(ctx context.Context) ([]console.Source, error) {
+	seen, err := s.node.events.Sources(ctx, time.Now().Add(-s.sourceWindow()))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]console.Source, len(seen))
+	for i, src := range seen {
+		out[i] = console.Source{Listener: src.Source, Host: src.Host, LastSeen: src.LastStored,
+			Observed: float64(src.Events), Expected: -1, State: "ok"}
+	}
+	return out, nil
+}
+
+// privacyCases is GET /api/v1/privacy/cases: the live guardian's, or on
+// an API node the notShared answer.
+func (s *Service) privacyCases() http.Handler {
+	if s.privacy == nil {
+		return notShared("Privacy cases")
+	}
+	return s.privacy.CasesHandler()
+}
