@@ -110,13 +110,15 @@ func eachCoding(c *access.Coding, f func(p *string, coded bool)) {
 }
 
 // accessBlock is an Access with room for the usual length of each of its
-// lists, so that a record is one allocation rather than one per list.
+// lists (a read by a user with a type and a role, of one patient), so that
+// a record is one allocation rather than one per list; a longer list
+// moves out when it is appended to.
 type accessBlock struct {
 	Access
-	subtypes [2]access.Coding
+	subtypes [1]access.Coding
 	roles    [2]string
-	purposes [2]access.Coding
-	ids      [2]access.Identifier
+	purposes [1]access.Coding
+	ids      [1]access.Identifier
 	patients [1]string
 	entities [1]string
 }

@@ -62,6 +62,9 @@ func (s *scanner) ws() {
 
 // peek returns the next byte after white space, 0 at the end.
 func (s *scanner) peek() byte {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return s.b[s.i] // compact JSON has no white space to pass
+	}
 	s.ws()
 	if s.i < len(s.b) {
 		return s.b[s.i]
@@ -317,7 +320,9 @@ func fieldIndex(names []string, key []byte) int {
 		return -1
 	}
 	for k, n := range names {
-		if string(key) == n {
+		// The length and first byte rule out most names without a
+		// call to compare memory.
+		if len(n) == len(key) && n[0] == key[0] && string(key) == n {
 			return k
 		}
 	}
