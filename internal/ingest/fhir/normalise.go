@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 )
@@ -211,7 +212,9 @@ func addPatient(a *Access, ref *reference) {
 // but producers also send unpadded or URL-safe forms. Text that decodes as
 // none of them is kept as given.
 func decodeQuery(s string) string {
-	s = strings.Join(strings.Fields(s), "")
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 { // wrapped lines; most have none
+		s = strings.Join(strings.Fields(s), "")
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if b, err := enc.DecodeString(s); err == nil {
 			return string(b)
