@@ -12,12 +12,15 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // resource of another type is refused. Errors are *Error and name the JSON
 // path of the problem. The result does not refer to data.
 func ParseAuditEvent(data []byte) (*Access, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
 	s := scanners.Get().(*scanner)
-	defer func() {
-		s.reset()
-		scanners.Put(s)
-	}()
+	defer scanners.Put(s)
+	return s.parse(bytes.TrimPrefix(data, utf8BOM))
+}
+
+// parse is ParseAuditEvent with the scanner s, on data without a byte
+// order mark. s is reset before it returns.
+func (s *scanner) parse(data []byte) (*Access, error) {
+	defer s.reset()
 	r, ok := s.decodeResource(data)
 	if !ok {
 		// What the scanner is not sure of, encoding/json decides, with
