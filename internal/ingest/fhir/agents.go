@@ -63,11 +63,11 @@ func setUser(a *Access, ag *agent) {
 		a.UserName = ag.Name
 	}
 	a.UserAltID = ag.AltID
-	for _, c := range ag.Type.codings() {
+	for c := range ag.Type.all() {
 		a.UserRole = append(a.UserRole, c.Code)
 	}
 	for i := range ag.Role {
-		for _, c := range ag.Role[i].codings() {
+		for c := range ag.Role[i].all() {
 			a.UserRole = append(a.UserRole, c.Code)
 		}
 	}
@@ -107,7 +107,7 @@ func fallbackAddress(agents []agent) string {
 // addPurposes appends the codings of cs, once each.
 func addPurposes(a *Access, cs []concept) {
 	for i := range cs {
-		for _, c := range cs[i].codings() {
+		for c := range cs[i].all() {
 			if !hasCoding(a.PurposeOfUse, c) {
 				a.PurposeOfUse = append(a.PurposeOfUse, c)
 			}

@@ -2,18 +2,56 @@ package fhir
 
 import "github.com/vigilhealth/vigil/internal/ingest/access"
 
-// decodeResource fills r from data with the scanner and reports whether it
-// could; false leaves r to be decoded again by encoding/json (see scanner).
-// The names below are resource's JSON names, in the order of the cases.
-func decodeResource(data []byte, r *resource) bool {
-	s := scanners.Get().(*scanner)
-	s.b, s.i, s.depth = data, 0, 0
-	ok := s.resource(r) && s.end()
-	s.b = nil // the pool keeps no caller's data
-	scanners.Put(s)
-	return ok
+// scratch is the resource the scanner decodes into, and the slabs its
+// parts come from, all reused from one AuditEvent to the next.
+type scratch struct {
+	res         resource
+	recorded    string
+	src         source
+	periods     [2]period // R4 period, R5 occurredPeriod
+	codingSlab  slab[access.Coding]
+	conceptSlab slab[concept]
+	refSlab     slab[reference]
+	idSlab      slab[identifier]
+	netSlab     slab[network]
+	agentSlab   slab[agent]
+	entitySlab  slab[entity]
 }
 
+// reset empties the scratch, keeping its storage and none of the input.
+func (sc *scratch) reset() {
+	sc.res, sc.recorded, sc.src, sc.periods = resource{}, "", source{}, [2]period{}
+	sc.codingSlab.reset()
+	sc.conceptSlab.reset()
+	sc.refSlab.reset()
+	sc.idSlab.reset()
+	sc.netSlab.reset()
+	sc.agentSlab.reset()
+	sc.entitySlab.reset()
+}
+
+// decodeResource decodes data with the scanner s and reports whether it
+// could; false leaves data to be decoded again by encoding/json (see
+// scanner). The resource is s's scratch, valid until s.reset.
+func (s *scanner) decodeResource(data []byte) (*resource, bool) {
+	s.b, s.i, s.depth = data, 0, 0
+	r := &s.res
+	ok := s.resource(r) && s.end()
+	return r, ok
+}
+
+// reset drops the input and the scratch decoded from it, so that the pool
+// keeps no caller's data.
+func (s *scanner) reset() {
+	s.b = nil
+	s.scratch.reset()
+	if len(s.esc) > 0 {
+		clear(s.esc)
+		s.esc = s.esc[:0]
+	}
+}
+
+// The names below are resource's JSON names, in the order of the cases.
 var resourceNames = []string{"resourceType", "id", "meta", "type", "subtype", "period", "outcomeDesc", "purposeOfEvent",
 	"category", "code", "occurredDateTime", "occurredPeriod", "authorization", "patient", "action", "recorded",
 	"outcome", "agent", "source", "entity"}
@@ -30,39 +68,39 @@ func (s *scanner) resource(r *resource) bool {
 		case 3:
 			return s.conceptPtr(&r.Type)
 		case 4:
-			return s.concepts(&r.Subtype)
+			return s.conceptList(&r.Subtype)
 		case 5:
-			return s.period(&r.Period)
+			return s.period(&r.Period, &s.periods[0])
 		case 6:
 			return s.str(&r.OutcomeDesc)
 		case 7:
-			return s.concepts(&r.PurposeOfEvent)
+			return s.conceptList(&r.PurposeOfEvent)
 		case 8:
-			return s.concepts(&r.Category)
+			return s.conceptList(&r.Category)
 		case 9:
 			return s.conceptPtr(&r.Code)
 		case 10:
 			return s.str(&r.OccurredDateTime)
 		case 11:
-			return s.period(&r.OccurredPeriod)
+			return s.period(&r.OccurredPeriod, &s.periods[1])
 		case 12:
-			return s.concepts(&r.Authorization)
+			return s.conceptList(&r.Authorization)
 		case 13:
 			return s.referencePtr(&r.Patient)
 		case 14:
 			return s.str(&r.Action)
 		case 15:
-			r.Recorded = new(string)
+			r.Recorded = &s.recorded
 			return s.str(r.Recorded)
 		case 16:
 			return s.outcome(&r.Outcome)
 		case 17:
-			return s.agents(&r.Agent)
+			return s.agentList(&r.Agent)
 		case 18:
-			r.Source = &source{}
+			r.Source = &s.src
 			return s.source(r.Source)
 		}
-		return s.entities(&r.Entity)
+		return s.entityList(&r.Entity)
 	})
 }
 
@@ -83,13 +121,10 @@ func (s *scanner) coding(c *access.Coding) bool {
 // codings reads an array of Codings (an empty array is an empty slice, as
 // encoding/json makes it).
 func (s *scanner) codings(dst *[]access.Coding) bool {
-	*dst = make([]access.Coding, 0, 2) // most hold one or two
-	return s.array(func() bool {
-		var c access.Coding
-		ok := s.coding(&c)
-		*dst = append(*dst, c)
-		return ok
-	})
+	start := len(s.codingSlab.buf)
+	ok := s.array(func() bool { return s.coding(s.codingSlab.push(&start)) })
+	*dst = s.codingSlab.since(start)
+	return ok
 }
 
 var conceptNames = []string{"system", "code", "display", "coding", "text"}
@@ -111,24 +146,20 @@ func (s *scanner) concept(c *concept) bool {
 }
 
 func (s *scanner) conceptPtr(dst **concept) bool {
-	*dst = &concept{}
+	*dst = s.conceptSlab.one()
 	return s.concept(*dst)
 }
 
-func (s *scanner) concepts(dst *[]concept) bool {
-	*dst = make([]concept, 0, 2)
-	return s.array(func() bool {
-		var c concept
-		ok := s.concept(&c)
-		*dst = append(*dst, c)
-		return ok
-	})
+func (s *scanner) conceptList(dst *[]concept) bool {
+	start := len(s.conceptSlab.buf)
+	ok := s.array(func() bool { return s.concept(s.conceptSlab.push(&start)) })
+	*dst = s.conceptSlab.since(start)
+	return ok
 }
 
 var periodNames = []string{"start", "end"}
 
-func (s *scanner) period(dst **period) bool {
-	p := &period{}
+func (s *scanner) period(dst **period, p *period) bool {
 	*dst = p
 	return s.object(periodNames, func(k int) bool {
 		if k == 0 {
@@ -146,7 +177,7 @@ func (s *scanner) reference(r *reference) bool {
 		case 0:
 			return s.str(&r.Reference)
 		case 1:
-			id := &identifier{}
+			id := s.idSlab.one()
 			r.Identifier = id
 			return s.object([]string{"system", "value"}, func(k int) bool {
 				if k == 0 {
@@ -160,21 +191,18 @@ func (s *scanner) reference(r *reference) bool {
 }
 
 func (s *scanner) referencePtr(dst **reference) bool {
-	*dst = &reference{}
+	*dst = s.refSlab.one()
 	return s.reference(*dst)
 }
 
 var agentNames = []string{"type", "role", "who", "requestor", "purposeOfUse", "authorization", "altId", "name",
 	"network", "networkString", "networkUri", "networkReference"}
 
-func (s *scanner) agents(dst *[]agent) bool {
-	*dst = make([]agent, 0, 4)
-	return s.array(func() bool {
-		var a agent
-		ok := s.agent(&a)
-		*dst = append(*dst, a)
-		return ok
-	})
+func (s *scanner) agentList(dst *[]agent) bool {
+	start := len(s.agentSlab.buf)
+	ok := s.array(func() bool { return s.agent(s.agentSlab.push(&start)) })
+	*dst = s.agentSlab.since(start)
+	return ok
 }
 
 func (s *scanner) agent(a *agent) bool {
@@ -183,24 +211,21 @@ func (s *scanner) agent(a *agent) bool {
 		case 0:
 			return s.conceptPtr(&a.Type)
 		case 1:
-			return s.concepts(&a.Role)
+			return s.conceptList(&a.Role)
 		case 2:
 			return s.referencePtr(&a.Who)
 		case 3:
 			return s.boolean(&a.Requestor)
 		case 4:
-			return s.concepts(&a.PurposeOfUse)
+			return s.conceptList(&a.PurposeOfUse)
 		case 5:
-			return s.concepts(&a.Authorization)
+			return s.conceptList(&a.Authorization)
 		case 6:
 			return s.str(&a.AltID)
 		case 7:
 			return s.str(&a.Name)
 		case 8:
-			a.Network = &struct {
-				Address string `json:"address"`
-				Type    string `json:"type"`
-			}{}
+			a.Network = s.netSlab.one()
 			return s.object([]string{"address", "type"}, func(k int) bool {
 				if k == 0 {
 					return s.str(&a.Network.Address)
@@ -225,24 +250,24 @@ func (s *scanner) source(src *source) bool {
 			if s.peek() == '"' {
 				return s.str(&src.Site.text)
 			}
-			var r reference
-			ok := s.reference(&r)
-			src.Site.text = refText(&r)
+			r := s.refSlab.one()
+			ok := s.reference(r)
+			src.Site.text = refText(r)
 			return ok
 		case 1:
 			return s.referencePtr(&src.Observer)
 		}
-		return s.concepts(&src.Type)
+		return s.conceptList(&src.Type)
 	})
 }
 
 var entityNames = []string{"what", "type", "role", "query", "securityLabel"}
 
-func (s *scanner) entities(dst *[]entity) bool {
-	*dst = []entity{}
-	return s.array(func() bool {
-		var e entity
-		ok := s.object(entityNames, func(k int) bool {
+func (s *scanner) entityList(dst *[]entity) bool {
+	start := len(s.entitySlab.buf)
+	ok := s.array(func() bool {
+		e := s.entitySlab.push(&start)
+		return s.object(entityNames, func(k int) bool {
 			switch k {
 			case 0:
 				return s.referencePtr(&e.What)
@@ -253,11 +278,11 @@ func (s *scanner) entities(dst *[]entity) bool {
 			case 3:
 				return s.str(&e.Query)
 			}
-			return s.concepts(&e.SecurityLabel)
+			return s.conceptList(&e.SecurityLabel)
 		})
-		*dst = append(*dst, e)
-		return ok
 	})
+	*dst = s.entitySlab.since(start)
+	return ok
 }
 
 var outcomeNames = []string{"code", "detail"}
@@ -275,14 +300,14 @@ func (s *scanner) outcome(o *outcomeValue) bool {
 		if k == 0 {
 			return s.conceptPtr(&code)
 		}
-		return s.concepts(&detail)
+		return s.conceptList(&detail)
 	})
 	if !ok {
 		return false
 	}
 	o.r5 = true
-	if cs := code.codings(); len(cs) > 0 {
-		o.code = cs[0].Code
+	if k, ok := code.first(); ok {
+		o.code = k.Code
 	}
 	for _, d := range detail {
 		if t := conceptText(&d); t != "" {

@@ -22,6 +22,7 @@ func addSeeds(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(withExtra(`,"outcome":{"code":{"code":"0"}},"source":{"site":{"reference":"Location/1"}}`)))
+	f.Add(bigAuditEvent(17)) // long enough arrays to move the scanner's slabs
 }
 
 // FuzzAuditEvent checks that no input makes the parser or ToEvent panic,

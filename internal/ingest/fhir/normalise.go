@@ -3,7 +3,9 @@ package fhir
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 )
@@ -18,7 +20,7 @@ func normalise(r *resource) (*Access, error) {
 	default:
 		return nil, errAt("resourceType", "is %q, not AuditEvent", r.ResourceType)
 	}
-	a := &Access{}
+	a := newAccess()
 	a.Format = version(r)
 	a.ID = r.ID
 	if err := setTimes(a, r); err != nil {
@@ -37,6 +39,7 @@ func normalise(r *resource) (*Access, error) {
 	setSource(a, r)
 	setEntities(a, r)
 	a.BreakGlass = breakGlass(a, r)
+	trimLists(a)
 	return a, nil
 }
 
@@ -96,12 +99,16 @@ func setAction(a *Access, r *resource) error {
 }
 
 func setTypes(a *Access, r *resource) {
-	if cs := r.Type.codings(); len(cs) > 0 {
-		a.Type = cs[0]
-		a.Subtypes = append(a.Subtypes, cs[1:]...)
+	typed := false
+	for c := range r.Type.all() {
+		if !typed {
+			a.Type, typed = c, true
+			continue
+		}
+		a.Subtypes = append(a.Subtypes, c)
 	}
 	for i := range r.Category {
-		for _, c := range r.Category[i].codings() {
+		for c := range r.Category[i].all() {
 			if a.Type == (access.Coding{}) {
 				a.Type = c
 				continue
@@ -110,9 +117,9 @@ func setTypes(a *Access, r *resource) {
 		}
 	}
 	for i := range r.Subtype {
-		a.Subtypes = append(a.Subtypes, r.Subtype[i].codings()...)
+		a.Subtypes = slices.AppendSeq(a.Subtypes, r.Subtype[i].all())
 	}
-	a.Subtypes = append(a.Subtypes, r.Code.codings()...)
+	a.Subtypes = slices.AppendSeq(a.Subtypes, r.Code.all())
 }
 
 func setOutcome(a *Access, r *resource) error {
@@ -169,7 +176,7 @@ func isPatientEntity(e *entity) bool {
 // hasSystemCode reports whether c has code in a code system whose URI ends
 // in suffix, or with no system (producers often leave it out).
 func hasSystemCode(c *concept, suffix, code string) bool {
-	for _, k := range c.codings() {
+	for k := range c.all() {
 		if k.Code == code && (k.System == "" || strings.HasSuffix(k.System, suffix)) {
 			return true
 		}
@@ -205,7 +212,9 @@ func addPatient(a *Access, ref *reference) {
 // but producers also send unpadded or URL-safe forms. Text that decodes as
 // none of them is kept as given.
 func decodeQuery(s string) string {
-	s = strings.Join(strings.Fields(s), "")
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 { // wrapped lines; most have none
+		s = strings.Join(strings.Fields(s), "")
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if b, err := enc.DecodeString(s); err == nil {
 			return string(b)
@@ -221,8 +230,10 @@ func breakGlass(a *Access, r *resource) bool {
 	}
 	for i := range r.Entity {
 		for j := range r.Entity[i].SecurityLabel {
-			if access.IsBreakGlass(r.Entity[i].SecurityLabel[j].codings()...) {
-				return true
+			for c := range r.Entity[i].SecurityLabel[j].all() {
+				if access.IsBreakGlass(c) {
+					return true
+				}
 			}
 		}
 	}

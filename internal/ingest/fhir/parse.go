@@ -12,23 +12,38 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // resource of another type is refused. Errors are *Error and name the JSON
 // path of the problem. The result does not refer to data.
 func ParseAuditEvent(data []byte) (*Access, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
-	var r resource
-	if !decodeResource(data, &r) {
+	s := scanners.Get().(*scanner)
+	defer scanners.Put(s)
+	return s.parse(bytes.TrimPrefix(data, utf8BOM))
+}
+
+// parse is ParseAuditEvent with the scanner s, on data without a byte
+// order mark. s is reset before it returns.
+func (s *scanner) parse(data []byte) (*Access, error) {
+	defer s.reset()
+	r, ok := s.decodeResource(data)
+	if !ok {
 		// What the scanner is not sure of, encoding/json decides, with
 		// its errors.
-		r = resource{}
-		if err := json.Unmarshal(data, &r); err != nil {
-			return nil, jsonError(err)
-		}
+		return decodeJSON(data)
 	}
-	return normalise(&r)
+	a, err := normalise(r)
+	if err != nil {
+		// Errors quote values with fmt, which copies them.
+		return nil, err
+	}
+	s.own.keep(a)
+	return a, nil
 }
 
 // parseAuditEventJSON is ParseAuditEvent through encoding/json alone: the
 // reference the scanner is tested against.
 func parseAuditEventJSON(data []byte) (*Access, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
+	return decodeJSON(bytes.TrimPrefix(data, utf8BOM))
+}
+
+// decodeJSON decodes data, without a byte order mark, with encoding/json.
+func decodeJSON(data []byte) (*Access, error) {
 	var r resource
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, jsonError(err)

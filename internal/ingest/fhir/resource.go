@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"encoding/json"
+	"iter"
 
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 )
@@ -55,20 +56,37 @@ type concept struct {
 	Text    string          `json:"text"`
 }
 
-// codings returns the codes of c, whichever shape it came in.
-func (c *concept) codings() []access.Coding {
-	if c == nil {
-		return nil
+// all yields the codes of c, whichever shape it came in (nothing for a nil
+// c), without building a slice of them.
+func (c *concept) all() iter.Seq[access.Coding] {
+	return func(yield func(access.Coding) bool) {
+		if c == nil {
+			return
+		}
+		if c.Code != "" || c.System != "" {
+			if !yield(access.Coding{System: c.System, Code: c.Code, Display: c.Display}) {
+				return
+			}
+		}
+		for _, k := range c.Coding {
+			if !yield(k) {
+				return
+			}
+		}
 	}
-	if c.Code != "" || c.System != "" {
-		return append([]access.Coding{{System: c.System, Code: c.Code, Display: c.Display}}, c.Coding...)
+}
+
+// first returns the first code of c, if it has one.
+func (c *concept) first() (access.Coding, bool) {
+	for k := range c.all() {
+		return k, true
 	}
-	return c.Coding
+	return access.Coding{}, false
 }
 
 // hasCode reports whether c carries code, in any system.
 func (c *concept) hasCode(code string) bool {
-	for _, k := range c.codings() {
+	for k := range c.all() {
 		if k.Code == code {
 			return true
 		}
@@ -95,16 +113,19 @@ type agent struct {
 	PurposeOfUse  []concept  `json:"purposeOfUse"`  // R4
 	Authorization []concept  `json:"authorization"` // R5
 	// R4
-	AltID   string `json:"altId"`
-	Name    string `json:"name"`
-	Network *struct {
-		Address string `json:"address"`
-		Type    string `json:"type"`
-	} `json:"network"`
+	AltID   string   `json:"altId"`
+	Name    string   `json:"name"`
+	Network *network `json:"network"`
 	// R5 network[x]
 	NetworkString    string     `json:"networkString"`
 	NetworkURI       string     `json:"networkUri"`
 	NetworkReference *reference `json:"networkReference"`
+}
+
+// network is an R4 agent's network access point.
+type network struct {
+	Address string `json:"address"`
+	Type    string `json:"type"`
 }
 
 type source struct {
@@ -160,8 +181,8 @@ func (o *outcomeValue) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	o.r5 = true
-	if cs := v.Code.codings(); len(cs) > 0 {
-		o.code = cs[0].Code
+	if k, ok := v.Code.first(); ok {
+		o.code = k.Code
 	}
 	for _, d := range v.Detail {
 		if t := conceptText(&d); t != "" {
@@ -177,7 +198,7 @@ func conceptText(c *concept) string {
 	if c.Text != "" {
 		return c.Text
 	}
-	for _, k := range c.codings() {
+	for k := range c.all() {
 		if k.Display != "" {
 			return k.Display
 		}

@@ -2,10 +2,13 @@ package fhir
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"sync"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // scanner is a hand-written JSON reader over the elements Vigil reads of an
@@ -16,40 +19,30 @@ import (
 // value read, a type mismatch, a syntax error) makes it give up, and the
 // caller decodes with encoding/json, which then gives the same result or
 // the same error as before.
+//
+// It decodes into a scratch resource whose strings are views of the input
+// (or of esc, for values with escapes) and whose parts come from reusable
+// slabs, so that decoding allocates nothing: only what the Access keeps is
+// copied, by owner, once the resource is normalised.
 type scanner struct {
 	b     []byte
 	i     int
 	depth int
-	// strs interns short values (code systems, codes, roles repeat in
-	// every event), so that each is allocated once per scanner. The
-	// strings are immutable: results may keep them.
-	strs map[string]string
+	esc   []byte // unescaped values; chunks are never rewritten before reset
+	scratch
+	own owner
 }
 
-// Interning bounds: values up to maxIntern bytes, maxStrs of them before
-// the table starts afresh.
-const (
-	maxIntern = 96
-	maxStrs   = 4096
-)
+// scanners are reused, with their scratch storage and interned strings.
+var scanners = sync.Pool{New: func() any { return &scanner{own: newOwner()} }}
 
-// scanners are reused, with their interned strings.
-var scanners = sync.Pool{New: func() any { return &scanner{strs: make(map[string]string, 256)} }}
-
-// intern returns b as a string, shared with earlier equal values.
-func (s *scanner) intern(b []byte) string {
-	if len(b) > maxIntern || s.strs == nil {
-		return string(b)
+// view returns b as a string without copying: valid only while the input
+// (or esc) is, so it may live in the scratch resource and nowhere else.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
-	if v, ok := s.strs[string(b)]; ok {
-		return v
-	}
-	if len(s.strs) >= maxStrs {
-		clear(s.strs)
-	}
-	v := string(b)
-	s.strs[v] = v
-	return v
+	return unsafe.String(&b[0], len(b))
 }
 
 // maxDepth is how deep the scanner nests before giving up (encoding/json
@@ -69,6 +62,9 @@ func (s *scanner) ws() {
 
 // peek returns the next byte after white space, 0 at the end.
 func (s *scanner) peek() byte {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return s.b[s.i] // compact JSON has no white space to pass
+	}
 	s.ws()
 	if s.i < len(s.b) {
 		return s.b[s.i]
@@ -76,30 +72,69 @@ func (s *scanner) peek() byte {
 	return 0
 }
 
+// String flags from rawString.
+const (
+	strEscaped = 1 << iota // holds a backslash escape
+	strHigh                // holds a byte outside ASCII
+)
+
 // rawString reads a string and returns its bytes (a view of the input,
-// still escaped) and whether it holds an escape.
-func (s *scanner) rawString() (b []byte, escaped, ok bool) {
+// still escaped) and flags saying whether it holds an escape or a byte
+// outside ASCII.
+func (s *scanner) rawString() (b []byte, flags int, ok bool) {
 	if s.peek() != '"' {
-		return nil, false, false
+		return nil, 0, false
 	}
 	start := s.i + 1
 	for j := start; j < len(s.b); j++ {
+		j = plainRun(s.b, j)
+		if j == len(s.b) {
+			break
+		}
 		switch c := s.b[j]; {
 		case c == '"':
 			s.i = j + 1
-			return s.b[start:j], escaped, true
+			return s.b[start:j], flags, true
 		case c == '\\':
 			n := escapeLen(s.b[j+1:])
 			if n == 0 {
-				return nil, false, false
+				return nil, 0, false
 			}
-			escaped = true
+			flags |= strEscaped
 			j += n
 		case c < 0x20:
-			return nil, false, false
+			return nil, 0, false
+		default:
+			flags |= strHigh
 		}
 	}
-	return nil, false, false
+	return nil, 0, false
+}
+
+// plainRun returns the index of the first byte at or after j that is a
+// quote, a backslash, a control character or outside ASCII (len(b) if
+// none), testing eight bytes at a time: a string value is mostly such
+// plain bytes.
+func plainRun(b []byte, j int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
+		q := x ^ ('"' * ones)
+		bs := x ^ ('\\' * ones)
+		// A byte of the mask is set where q or bs is zero (the byte is a
+		// quote or a backslash), the byte is below 0x20, or its high bit
+		// is set; only the lowest set byte is exact, which is the one used.
+		m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | (x - 0x20*ones) | x
+		if m &= highs; m != 0 {
+			return j + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; j < len(b); j++ {
+		if c := b[j]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return j
+		}
+	}
+	return j
 }
 
 // escapeLen is the length of a valid escape after its backslash, 0 if
@@ -125,28 +160,39 @@ func escapeLen(b []byte) int {
 	return 0
 }
 
-// str reads a string value into *dst, copied (unescaped as encoding/json
-// does; invalid UTF-8 without an escape is left to it).
+// str reads a string value into *dst as a view (unescaped as
+// encoding/json does; invalid UTF-8 without an escape is left to it).
 func (s *scanner) str(dst *string) bool {
-	b, escaped, ok := s.rawString()
+	b, flags, ok := s.rawString()
 	switch {
 	case !ok:
 		return false
-	case escaped:
-		*dst = unescape(b)
-	case !utf8.Valid(b):
+	case flags&strEscaped != 0:
+		*dst = s.unescape(b)
+	case flags&strHigh != 0 && !utf8.Valid(b):
 		return false
 	default:
-		*dst = s.intern(b)
+		*dst = view(b)
 	}
 	return true
 }
 
-// unescape decodes the escapes of a string rawString checked, as
-// encoding/json does: a lone or bad surrogate and an invalid UTF-8 byte
-// become U+FFFD.
-func unescape(b []byte) string {
-	out := make([]byte, 0, len(b))
+// unescape decodes into esc the escapes of a string rawString checked,
+// as encoding/json does: a lone or bad surrogate and an invalid UTF-8 byte
+// become U+FFFD. The result is a view of esc.
+func (s *scanner) unescape(b []byte) string {
+	// Each input byte gives at most three output bytes (a bad byte
+	// becomes U+FFFD), so the value fits without esc moving.
+	if cap(s.esc)-len(s.esc) < 3*len(b) {
+		s.esc = make([]byte, 0, max(1024, 3*len(b)))
+	}
+	start := len(s.esc)
+	s.esc = appendUnescaped(s.esc, b)
+	return view(s.esc[start:])
+}
+
+// appendUnescaped appends b with its escapes decoded to out.
+func appendUnescaped(out, b []byte) []byte {
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
@@ -177,7 +223,7 @@ func unescape(b []byte) string {
 			i += n
 		}
 	}
-	return string(out)
+	return out
 }
 
 var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
@@ -199,19 +245,21 @@ func hex4(b []byte) rune {
 	return r
 }
 
-// boolean reads true or false into a new *bool.
+// boolTrue and boolFalse are what boolean points at: the scratch resource
+// is only read, so one shared value of each saves an allocation per agent.
+var boolTrue, boolFalse = true, false
+
+// boolean reads true or false into *dst.
 func (s *scanner) boolean(dst **bool) bool {
 	s.ws()
-	v := false
 	switch {
 	case bytes.HasPrefix(s.b[s.i:], []byte("true")):
-		v, s.i = true, s.i+4
+		*dst, s.i = &boolTrue, s.i+4
 	case bytes.HasPrefix(s.b[s.i:], []byte("false")):
-		s.i += 5
+		*dst, s.i = &boolFalse, s.i+5
 	default:
 		return false
 	}
-	*dst = &v
 	return true
 }
 
@@ -230,8 +278,8 @@ func (s *scanner) object(names []string, set func(k int) bool) bool {
 		return true
 	}
 	for {
-		key, escaped, ok := s.rawString()
-		if !ok || escaped || s.peek() != ':' {
+		key, flags, ok := s.rawString()
+		if !ok || flags&strEscaped != 0 || s.peek() != ':' {
 			return false
 		}
 		s.i++
@@ -272,7 +320,9 @@ func fieldIndex(names []string, key []byte) int {
 		return -1
 	}
 	for k, n := range names {
-		if string(key) == n {
+		// The length and first byte rule out most names without a
+		// call to compare memory.
+		if len(n) == len(key) && n[0] == key[0] && string(key) == n {
 			return k
 		}
 	}
