@@ -10,6 +10,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/console"
+	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
@@ -27,6 +28,12 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	d.SourceWindow = s.flow.Window()
 	d.Targets = consoleTargets(&s.cfg.Notify)
 	d.Audit = s.consoleAudit
+	d.Reports = s.gatherReport
+	prl, err := privacy.OpenPatientReportLog(s.cfg.Data)
+	if err != nil {
+		return err
+	}
+	d.PatientReports = prl
 	return nil
 }
 
