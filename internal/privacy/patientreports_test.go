@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,4 +213,24 @@ func FuzzParsePatientReports(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkReadPatientReports reads and counts a record of 10,000
+// reports, as the board pack does for each report produced.
+func BenchmarkReadPatientReports(b *testing.B) {
+	var in strings.Builder
+	for i := range 10000 {
+		in.WriteString(`{"at":"2026-08-14T10:30:00Z","by":"priya","patient":"hmac-sha256:00112233445566778899aabbccdd` + fmt.Sprintf("%04d", i) + `","format":"pdf","via":"console","accesses":3}` + "\n")
+	}
+	data := in.String()
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := parsePatientReports(strings.NewReader(data), "bench")
+		if err != nil || len(got.Records) != 10000 {
+			b.Fatal(len(got.Records), err)
+		}
+		if c := got.Count(reportAt.AddDate(0, -1, 0), reportAt.AddDate(0, 1, 0)); c.Patients != 10000 {
+			b.Fatal(c)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,27 +12,6 @@ import (
 	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
-
-// reportsSupplement is a placeholder objective E whose one outcome is
-// decided by patient access reports given (not the toolkit's text).
-const reportsSupplement = `objectives:
-  E:
-    code: E
-    title: PLACEHOLDER objective E
-    principles:
-      E2:
-        code: E2
-        title: PLACEHOLDER principle E2
-        outcomes:
-          E2.a:
-            code: E2.a
-            title: PLACEHOLDER outcome E2.a
-            indicators:
-              achieved:
-                E2.a.1:
-                  description: PLACEHOLDER statement decided by patient access reports given.
-                  vigil: patient-reports-given
-`
 
 // TestBoardCountsPatientReports: reports given in the period are counted
 // in the privacy section and decide the statement a supplement ties to
@@ -58,10 +36,7 @@ func TestBoardCountsPatientReports(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sup := filepath.Join(t.TempDir(), "e.yaml")
-	if err := os.WriteFile(sup, []byte(reportsSupplement), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	sup := filepath.Join("..", "assure", "collect", "testdata", "patient-reports-supplement.yaml")
 	p, _ := ParsePeriod("2026-Q3")
 	f, err := Gather(context.Background(), Options{Data: data, Period: p, Now: at, CAF: sharedtest.Path(t, "caf", "caf-v3.2.yaml"), CAFSupplement: sup})
 	if err != nil {

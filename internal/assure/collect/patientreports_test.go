@@ -9,26 +9,9 @@ import (
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
-// reportsSupplement is a placeholder objective whose one outcome is
+// reportsSupplement is a placeholder objective E whose one outcome is
 // decided by patient access reports given (not the toolkit's text).
-const reportsSupplement = `objectives:
-  E:
-    code: E
-    title: PLACEHOLDER objective E
-    principles:
-      E2:
-        code: E2
-        title: PLACEHOLDER principle E2
-        outcomes:
-          E2.a:
-            code: E2.a
-            title: PLACEHOLDER outcome E2.a
-            indicators:
-              achieved:
-                E2.a.1:
-                  description: PLACEHOLDER statement decided by patient access reports given.
-                  vigil: patient-reports-given
-`
+const reportsSupplement = "testdata/patient-reports-supplement.yaml"
 
 // TestPatientReportsEvidence: reports given decide the statement a
 // supplement ties to them; none given claims nothing (no patient may
@@ -38,7 +21,7 @@ func TestPatientReportsEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.AddSupplement([]byte(reportsSupplement), "reports-supplement.yaml"); err != nil {
+	if err := f.LoadSupplement(reportsSupplement); err != nil {
 		t.Fatal(err)
 	}
 	targets := f.SupplementTargets()
