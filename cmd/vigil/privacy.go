@@ -14,11 +14,12 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 	"github.com/vigilhealth/vigil/internal/privacy"
+	"github.com/vigilhealth/vigil/internal/serve"
 )
 
 const privacyUsage = `want a subcommand:
   vigil privacy audit --staff FILE --adt PATH... --access PATH... [--vip FILE] [--format table|csv|jsonl]
-  vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf] [--output FILE]`
+  vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf] [--output FILE] [--data DIR] [--by NAME]`
 
 // privacyCmd runs "vigil privacy audit" and "vigil privacy report".
 func privacyCmd(args []string, stdout, stderr io.Writer) error {
@@ -37,6 +38,7 @@ func privacyCmd(args []string, stdout, stderr io.Writer) error {
 type privacyFlags struct {
 	staff, vip, reviews, format, output string
 	truth, patient                      string
+	data, by                            string // where and by whom a patient report is recorded
 	adt, access                         listFlag
 	minScore                            int
 }
@@ -259,8 +261,10 @@ func privacyReport(args []string, stdout, stderr io.Writer) error {
 	pf.inputFlags(fs)
 	fs.StringVar(&pf.patient, "patient", "", "the patient's NHS number")
 	fs.StringVar(&pf.format, "format", "csv", "report format: fhir (a Bundle of AuditEvents), csv or pdf")
+	fs.StringVar(&pf.data, "data", "", "Vigil data folder in which the report is recorded as evidence (default "+serve.DefaultData+" when it exists)")
+	fs.StringVar(&pf.by, "by", "", "who gives the report, for the record (default the login name)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf] [--output FILE]\n\n"+
+		fmt.Fprintf(stderr, "Usage: vigil privacy report --patient NHS_NUMBER --staff FILE --adt PATH... --access PATH... [--format fhir|csv|pdf] [--output FILE] [--data DIR] [--by NAME]\n\n"+
 			"Every access to one patient's record: who, when, and why it was explained or that it is under review.\n\n")
 		fs.PrintDefaults()
 	}
@@ -278,11 +282,15 @@ func privacyReport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	pr := res.PatientReport(nhs, time.Now())
+	if err := recordPatientReport(pf, pr, stderr); err != nil {
+		return err
+	}
 	dst, _, closeOut, err := openOutput(pf.output, stdout)
 	if err != nil {
 		return err
 	}
-	if err := privacy.WriteReport(dst, pf.format, res.PatientReport(nhs, time.Now())); err != nil {
+	if err := privacy.WriteReport(dst, pf.format, pr); err != nil {
 		closeOut()
 		return err
 	}

@@ -74,6 +74,7 @@ var SupplementFigures = map[string]string{
 	"privacy-cases-open":       "privacy cases are waiting for a decision",
 	"breaches-reported-in-72h": "every confirmed reportable breach was reported within 72 hours",
 	"breach-reported-late":     "a confirmed reportable breach was reported late or not at all within 72 hours",
+	"patient-reports-given":    "patients were given reports of who opened their record, and why",
 }
 
 func checkFigures(o *Outcome, name string) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/privacy"
+	"github.com/vigilhealth/vigil/internal/report"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
@@ -93,6 +94,14 @@ type Deps struct {
 	// request's principal; action; object; outcome) to the audit log,
 	// beside the guard's entry for the request; nil writes nothing.
 	Audit func(r *http.Request, action, object, outcome string) error
+
+	// Reports gathers the figures of the board pack and the staff
+	// briefing for a period, as vigil report does from the service's
+	// data folder; nil leaves the reports pages out.
+	Reports func(ctx context.Context, p report.Period) (*report.Facts, error)
+	// PatientReports records every patient access report downloaded;
+	// nil records none.
+	PatientReports *privacy.PatientReportLog
 }
 
 // OIDCLoginPath is where the login page's organisation-account button

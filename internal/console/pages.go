@@ -14,6 +14,7 @@ var pageGroups = []func(*Console) []Page{
 	(*Console).searchPages,
 	(*Console).privacyPages,
 	(*Console).rulesPages,
+	(*Console).reportPages,
 	(*Console).settingsPages,
 }
 

@@ -158,6 +158,12 @@ func (c *Console) privacyExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := c.recordPatientReport(r, pr, format); err != nil {
+		c.audit(r, "patient report download", "patient "+pr.NHSNumber+" format "+format, err)
+		c.deps.Log.Error("console: patient report record", "err", err)
+		c.Error(w, r, http.StatusInternalServerError, "The report was not given", "Vigil could not record that this report was given, and every report given must be recorded. Tell the administrator.")
+		return
+	}
 	c.audit(r, "patient report download", "patient "+pr.NHSNumber+" format "+format, nil)
 	w.Header().Set("Content-Type", ct[0])
 	w.Header().Set("Content-Disposition", `attachment; filename="access-report-`+fileSafe(pr.NHSNumber)+`.`+ct[1]+`"`)

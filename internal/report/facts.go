@@ -40,6 +40,12 @@ type Facts struct {
 	Pulse        []people.PulseResults
 
 	Privacy *privacy.SavedSummary // the patient-data guardian's saved state, when there is one
+	// PatientReports counts the patient access reports produced in the
+	// period (privacy.PatientReportsFile), when the record could be read.
+	PatientReports *privacy.PatientReportCounts
+	// Redacted is set by WithoutDetail: incidents name no system, user
+	// or rule.
+	Redacted bool
 
 	Framework *assure.Framework
 	Evidence  []assure.Evidence

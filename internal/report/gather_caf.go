@@ -106,6 +106,9 @@ func collectors(f *Facts) []assure.Collector {
 	if f.Privacy != nil && f.Framework != nil {
 		cs = append(cs, collect.PrivacyCollector(privacyFigures(f.Privacy), f.Framework.SupplementTargets()))
 	}
+	if r := f.PatientReports; r != nil && f.Framework != nil {
+		cs = append(cs, collect.PatientReportsCollector(collect.PatientReports{Reports: r.Reports, Patients: r.Patients}, f.Framework.SupplementTargets()))
+	}
 	if f.Phishing != nil {
 		o := f.Phishing.Overall
 		cs = append(cs, collect.PhishingCollector(collect.Phishing{Campaigns: len(f.Phishing.Campaigns), ReportRate: o.ReportRate, ClickRate: o.ClickRate}))

@@ -17,6 +17,22 @@ func gatherPrivacy(f *Facts) {
 	default:
 		f.Privacy = &sum
 	}
+	gatherPatientReports(f)
+}
+
+// gatherPatientReports counts the patient access reports produced in the
+// period, from the record the console and vigil privacy report keep.
+func gatherPatientReports(f *Facts) {
+	recs, err := privacy.ReadPatientReports(f.Data)
+	if err != nil {
+		f.missing(secPrivacy, "The record of patient access reports could not be read: "+err.Error())
+		return
+	}
+	for _, u := range recs.Unreadable {
+		f.missing(secPrivacy, "A line of the record of patient access reports could not be read and is not counted: "+u)
+	}
+	c := recs.Count(f.Period.Start, f.Period.End)
+	f.PatientReports = &c
 }
 
 // privacyFigures are the saved summary's figures the privacy collector

@@ -38,8 +38,15 @@ func detectionSection(f *Facts) Section {
 	}
 	lv.Empty = "No alerts in the period."
 	inc := Table{Caption: "Incidents", Head: []string{"Incident", "Level", "Systems", "First seen", "Status"}, Empty: "No incidents in the period."}
-	for _, i := range f.Incidents {
-		inc.Rows = append(inc.Rows, []string{i.Title, i.Level, short(strings.Join(i.Hosts, ", "), 60), stamp(i.FirstSeen), i.Status})
+	for n, i := range f.Incidents {
+		title, systems := i.Title, short(strings.Join(i.Hosts, ", "), 60)
+		if f.Redacted {
+			title, systems = fmt.Sprintf("Incident %d", n+1), num(len(i.Hosts))
+		}
+		inc.Rows = append(inc.Rows, []string{title, i.Level, systems, stamp(i.FirstSeen), i.Status})
+	}
+	if f.Redacted {
+		s.Paras = append(s.Paras, "This copy leaves out what each incident was and the systems and people it involved: it counts them. Analysts see them in the console.")
 	}
 	s.Tables = []Table{lv, cut(inc)}
 	return s

@@ -52,7 +52,11 @@ func happened(f *Facts) string {
 	var worst string
 	for _, l := range levels {
 		for _, inc := range f.Incidents {
-			if inc.Level == l && worst == "" {
+			switch {
+			case inc.Level != l || worst != "":
+			case f.Redacted:
+				worst = fmt.Sprintf(" The most serious (of level %s) began on %s.", inc.Level, day(inc.FirstSeen))
+			default:
 				worst = fmt.Sprintf(" The most serious (%s) began on %s.", inc.Title, day(inc.FirstSeen))
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/console"
+	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
 
@@ -33,6 +34,12 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	}
 	d.Decisions = dl
 	d.RuleCounts = s.ruleDetections
+	d.Reports = s.gatherReport
+	prl, err := privacy.OpenPatientReportLog(s.cfg.Data)
+	if err != nil {
+		return err
+	}
+	d.PatientReports = prl
 	return nil
 }
 

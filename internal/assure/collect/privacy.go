@@ -43,3 +43,25 @@ func PrivacyCollector(p Privacy, targets map[string][]string) assure.Collector {
 		return out
 	}}
 }
+
+// PatientReports counts the patient access reports given in a period
+// (privacy.ReadPatientReports): each tells a patient who opened their
+// record and why.
+type PatientReports struct {
+	Reports  int // reports produced
+	Patients int // the patients they were for
+}
+
+// PatientReportsCollector gives evidence for the indicators a CAF
+// supplement ties to the figure "patient-reports-given". No report in a
+// period may mean that no patient asked, so only reports given speak, as
+// a breach reported in time does; with none it claims nothing.
+func PatientReportsCollector(r PatientReports, targets map[string][]string) assure.Collector {
+	return collector{name: "patient-reports", claims: func(time.Time) []claim {
+		ids := targets["patient-reports-given"]
+		if r.Reports == 0 || len(ids) == 0 {
+			return nil
+		}
+		return []claim{{ids, true, fmt.Sprintf("%d patient access reports were given, to %d patients, telling each who opened their record and why.", r.Reports, r.Patients)}}
+	}}
+}
