@@ -76,7 +76,7 @@ func auditPages(ids auditIDs) map[string][]auditPage {
 			{name: "incidents", path: "/incidents?status=all", want: 200, shows: "main tbody a"},
 			{name: "incident", path: incident, want: 200, shows: "main tbody a"},
 			{name: "incident, close without a reason", path: incident, submit: submitCloseWithoutReason, want: 400, shows: errorSummary},
-			{name: "search with results", path: "/search?q=" + url.QueryEscape(attackName), want: 200, shows: "main svg.chart rect"},
+			{name: "search with results", path: "/search?q=", want: 200, shows: "main svg.chart rect"},
 			{name: "search, a query that does not parse", path: "/search?q=" + url.QueryEscape("(host:"), want: 400, shows: errorSummary},
 			{name: "rules", path: "/rules", want: 200, shows: "main tbody tr"},
 			{name: "sources", path: "/sources", want: 200, shows: "main tbody tr"},
