@@ -54,6 +54,10 @@ const (
 // wrong.
 const errorSummary = "main .error-summary"
 
+// reasonError is a close without a reason: the summary links to the
+// reason's field, which is marked invalid and described by the error.
+const reasonError = `main:has(.error-summary a[href="#reason"]):has(select#reason[aria-invalid="true"][aria-describedby="reason-error"])`
+
 // auditPages are the pages each person sees, by the account they log in
 // with ("" is nobody logged in): every page of the console, as each role
 // that may open it sees it, the refusal page, and each form with an
@@ -72,10 +76,10 @@ func auditPages(ids auditIDs) map[string][]auditPage {
 			{name: "overview, 7 days", path: "/?range=7d", want: 200},
 			{name: "alerts", path: "/alerts", want: 200, shows: "main tbody tr"},
 			{name: "alert", path: alert, want: 200, shows: "mark.matched"},
-			{name: "alert, close without a reason", path: alert, submit: submitCloseWithoutReason, want: 400, shows: errorSummary},
+			{name: "alert, close without a reason", path: alert, submit: submitCloseWithoutReason, want: 400, shows: reasonError},
 			{name: "incidents", path: "/incidents?status=all", want: 200, shows: "main tbody a"},
 			{name: "incident", path: incident, want: 200, shows: "main tbody a"},
-			{name: "incident, close without a reason", path: incident, submit: submitCloseWithoutReason, want: 400, shows: errorSummary},
+			{name: "incident, close without a reason", path: incident, submit: submitCloseWithoutReason, want: 400, shows: reasonError},
 			{name: "search with results", path: "/search?q=", want: 200, shows: "main svg.chart rect"},
 			{name: "search, a query that does not parse", path: "/search?q=" + url.QueryEscape("(host:"), want: 400, shows: errorSummary},
 			{name: "rules", path: "/rules", want: 200, shows: "main tbody tr"},
