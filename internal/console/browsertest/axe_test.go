@@ -1,12 +1,14 @@
 package browsertest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -108,8 +110,19 @@ func (b *browser) audit(t *testing.T) axeResult {
 	t.Helper()
 	tags, _ := json.Marshal(axeTags)
 	b.do(t, "inject axe-core", chromedp.Evaluate[chromedp.Void](axeScript(t)+"\n;void 0"))
-	return run(t, b, "run axe-core", chromedp.Evaluate[axeResult](fmt.Sprintf(axeRun, tags), chromedp.EvalAwaitPromise))
+	ctx, cancel := context.WithTimeout(b.ctx, axeTimeout)
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](fmt.Sprintf(axeRun, tags), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v (page %s)", err, b.location(t))
+	}
+	return res
 }
+
+// axeTimeout bounds one audit. A privacy case's page has thousands of
+// table cells, and axe takes over 30 seconds on it on a busy 2-core
+// machine under the race detector.
+const axeTimeout = 3 * time.Minute
 
 // report lists violations, one line an element: the rule, its impact,
 // the element's selector, the rule's help and what to fix.
