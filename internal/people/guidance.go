@@ -33,6 +33,8 @@ type Message struct {
 	Body    string    `json:"body"`
 	AlertID string    `json:"alert_id,omitempty"`
 	At      time.Time `json:"at"` // when it was given
+
+	prev time.Time // the claim Claim replaced, for Release
 }
 
 // Touch records that a person was given guidance: a training touch, which
@@ -124,47 +126,94 @@ func NewGuide(dir *Directory, opts GuideOptions) *Guide {
 // the alert names, renders the topic's template, sends it (when a Sender
 // is set) and records the touch. When no message is given it says why,
 // with an error wrapping ErrNoTopic, ErrTooMinor, ErrNoPerson,
-// ErrNoAddress or ErrRateLimited, or the Sender's error.
+// ErrNoAddress or ErrRateLimited, or the Sender's error. It is Claim and
+// Deliver in one step.
 func (g *Guide) Advise(ctx context.Context, f Facts) (Message, error) {
-	m, err := g.compose(f)
+	m, err := g.Claim(f)
 	if err != nil {
 		return Message{}, err
 	}
-	key := touchKey{m.StaffID, m.Topic}
-	prev, err := g.reserve(key, m.At)
-	if err != nil {
+	if err := g.Deliver(ctx, m); err != nil {
 		return Message{}, err
 	}
-	if g.opts.Sender != nil {
-		if err := g.opts.Sender.Send(ctx, m); err != nil {
-			g.release(key, prev)
-			return Message{}, fmt.Errorf("guidance for alert %s to %s: send: %w", f.AlertID, m.StaffID, err)
-		}
-	}
-	g.record(Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: f.AlertID})
-	g.opts.Log.Info("guidance given", "alert", f.AlertID, "staff_id", m.StaffID, "topic", m.Topic)
 	return m, nil
 }
 
-// compose decides whether an alert gets guidance and renders it.
-func (g *Guide) compose(f Facts) (Message, error) {
+// Claim decides whether an alert gets guidance and, when it does, holds
+// the person's slot for the topic from now and renders the message
+// without sending it, so that a caller can queue the sending away from
+// the alert's path while a repeat of the alert is already refused. Pass
+// the message to Deliver, or to Release when it will not be sent. The
+// errors are Advise's.
+func (g *Guide) Claim(f Facts) (Message, error) {
+	p, topic, err := g.match(f)
+	if err != nil {
+		return Message{}, err
+	}
+	now := g.opts.Now()
+	key := touchKey{p.ID, topic}
+	prev, err := g.reserve(key, now)
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := g.render(f, p, topic, now)
+	if err != nil {
+		g.release(key, now, prev)
+		return Message{}, err
+	}
+	m.prev = prev
+	return m, nil
+}
+
+// Deliver sends a claimed message through the Sender (when one is set)
+// and records the touch. When sending fails the claim is released, so
+// that a later alert may try again, and the error names the alert and
+// the person.
+func (g *Guide) Deliver(ctx context.Context, m Message) error {
+	if g.opts.Sender != nil {
+		if err := g.opts.Sender.Send(ctx, m); err != nil {
+			g.Release(m)
+			return fmt.Errorf("guidance for alert %s to %s: send: %w", m.AlertID, m.StaffID, err)
+		}
+	}
+	g.record(Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: m.AlertID})
+	g.opts.Log.Info("guidance given", "alert", m.AlertID, "staff_id", m.StaffID, "topic", m.Topic)
+	return nil
+}
+
+// Release gives back the slot a claimed message holds, when it will not
+// be sent (its queue was full, its sending failed): the person may get
+// guidance on the topic at the next alert. A slot claimed again since is
+// left alone.
+func (g *Guide) Release(m Message) {
+	g.release(touchKey{m.StaffID, m.Topic}, m.At, m.prev)
+}
+
+// match finds the topic and the person of an alert, or says why it gets
+// no guidance.
+func (g *Guide) match(f Facts) (Person, Topic, error) {
 	topic, ok := TopicFor(f.RuleTitle, f.Tags)
 	if !ok {
-		return Message{}, fmt.Errorf("alert %s (%q): %w", f.AlertID, f.RuleTitle, ErrNoTopic)
+		return Person{}, "", fmt.Errorf("alert %s (%q): %w", f.AlertID, f.RuleTitle, ErrNoTopic)
 	}
 	if levelRank(f.Level) < levelRank(g.opts.MinLevel) {
-		return Message{}, fmt.Errorf("alert %s: level %q below %q: %w", f.AlertID, f.Level, g.opts.MinLevel, ErrTooMinor)
+		return Person{}, "", fmt.Errorf("alert %s: level %q below %q: %w", f.AlertID, f.Level, g.opts.MinLevel, ErrTooMinor)
 	}
 	p, ok := g.dir.Lookup(f.User)
 	if !ok {
-		return Message{}, fmt.Errorf("alert %s: user %q: %w", f.AlertID, f.User, ErrNoPerson)
+		return Person{}, "", fmt.Errorf("alert %s: user %q: %w", f.AlertID, f.User, ErrNoPerson)
 	}
 	if p.Email == "" {
-		return Message{}, fmt.Errorf("alert %s: staff id %s: %w", f.AlertID, p.ID, ErrNoAddress)
+		return Person{}, "", fmt.Errorf("alert %s: staff id %s: %w", f.AlertID, p.ID, ErrNoAddress)
 	}
+	return p, topic, nil
+}
+
+// render writes the message for person p on topic, given at now.
+func (g *Guide) render(f Facts, p Person, topic Topic, now time.Time) (Message, error) {
 	when := f.Time
 	if when.IsZero() {
-		when = g.opts.Now()
+		when = now
 	}
 	d := GuidanceData{
 		FirstName: oneLine(firstName(p.Name)), Name: oneLine(p.Name), Topic: topic,
@@ -175,7 +224,7 @@ func (g *Guide) compose(f Facts) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("alert %s: guidance template %s: %w", f.AlertID, topic, err)
 	}
-	return Message{StaffID: p.ID, To: p.Email, Name: p.Name, Topic: topic, Subject: subject, Body: body, AlertID: f.AlertID, At: g.opts.Now()}, nil
+	return Message{StaffID: p.ID, To: p.Email, Name: p.Name, Topic: topic, Subject: subject, Body: body, AlertID: f.AlertID, At: now}, nil
 }
 
 // reserve claims the person's slot for a topic at now, or says when the
@@ -192,10 +241,14 @@ func (g *Guide) reserve(k touchKey, now time.Time) (time.Time, error) {
 	return prev, nil
 }
 
-// release gives back a claim whose message could not be sent.
-func (g *Guide) release(k touchKey, prev time.Time) {
+// release gives back claim at, restoring prev, unless the slot was
+// claimed again since.
+func (g *Guide) release(k touchKey, at, prev time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if !g.last[k].Equal(at) {
+		return
+	}
 	if prev.IsZero() {
 		delete(g.last, k)
 		return
