@@ -34,7 +34,7 @@ type Message struct {
 	AlertID string    `json:"alert_id,omitempty"`
 	At      time.Time `json:"at"` // when it was given
 
-	prev time.Time // the claim Claim replaced, for Release
+	claim claim // the slot Claim took, for Release
 }
 
 // Touch records that a person was given guidance: a training touch, which
@@ -90,7 +90,9 @@ type Guide struct {
 	opts GuideOptions
 
 	mu      sync.Mutex
-	last    map[touchKey]time.Time
+	last    map[touchKey]time.Time // when the slot was last taken
+	holder  map[touchKey]uint64    // the claim that took it, while it may be released
+	claims  uint64                 // claims made: numbers them
 	touches []Touch
 }
 
@@ -119,7 +121,7 @@ func NewGuide(dir *Directory, opts GuideOptions) *Guide {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Guide{dir: dir, opts: opts, last: map[touchKey]time.Time{}}
+	return &Guide{dir: dir, opts: opts, last: map[touchKey]time.Time{}, holder: map[touchKey]uint64{}}
 }
 
 // Advise gives guidance on an alert: it picks the topic, finds the person
@@ -152,16 +154,16 @@ func (g *Guide) Claim(f Facts) (Message, error) {
 	}
 	now := g.opts.Now()
 	key := touchKey{p.ID, topic}
-	prev, err := g.reserve(key, now)
+	c, err := g.reserve(key, now)
 	if err != nil {
 		return Message{}, err
 	}
 	m, err := g.render(f, p, topic, now)
 	if err != nil {
-		g.release(key, now, prev)
+		g.release(key, c)
 		return Message{}, err
 	}
-	m.prev = prev
+	m.claim = c
 	return m, nil
 }
 
@@ -176,7 +178,7 @@ func (g *Guide) Deliver(ctx context.Context, m Message) error {
 			return fmt.Errorf("guidance for alert %s to %s: send: %w", m.AlertID, m.StaffID, err)
 		}
 	}
-	g.record(Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: m.AlertID})
+	g.record(m)
 	g.opts.Log.Info("guidance given", "alert", m.AlertID, "staff_id", m.StaffID, "topic", m.Topic)
 	return nil
 }
@@ -186,7 +188,7 @@ func (g *Guide) Deliver(ctx context.Context, m Message) error {
 // guidance on the topic at the next alert. A slot claimed again since is
 // left alone.
 func (g *Guide) Release(m Message) {
-	g.release(touchKey{m.StaffID, m.Topic}, m.At, m.prev)
+	g.release(touchKey{m.StaffID, m.Topic}, m.claim)
 }
 
 // match finds the topic and the person of an alert, or says why it gets
@@ -227,40 +229,55 @@ func (g *Guide) render(f Facts, p Person, topic Topic, now time.Time) (Message, 
 	return Message{StaffID: p.ID, To: p.Email, Name: p.Name, Topic: topic, Subject: subject, Body: body, AlertID: f.AlertID, At: now}, nil
 }
 
+// claim is one hold on a person's slot for a topic: its number, and the
+// time of the hold it replaced (zero: none), which a release restores.
+type claim struct {
+	n    uint64
+	prev time.Time
+}
+
 // reserve claims the person's slot for a topic at now, or says when the
-// next one is due. It returns the previous claim for release.
-func (g *Guide) reserve(k touchKey, now time.Time) (time.Time, error) {
+// next one is due.
+func (g *Guide) reserve(k touchKey, now time.Time) (claim, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	prev, had := g.last[k]
 	if had && now.Sub(prev) < g.opts.Interval {
-		return time.Time{}, fmt.Errorf("staff id %s, topic %s: last given %s, next from %s: %w",
+		return claim{}, fmt.Errorf("staff id %s, topic %s: last given %s, next from %s: %w",
 			k.staffID, k.topic, prev.Format(time.RFC3339), prev.Add(g.opts.Interval).Format(time.RFC3339), ErrRateLimited)
 	}
-	g.last[k] = now
-	return prev, nil
+	g.claims++
+	c := claim{n: g.claims, prev: prev}
+	g.last[k], g.holder[k] = now, c.n
+	return c, nil
 }
 
-// release gives back claim at, restoring prev, unless the slot was
-// claimed again since.
-func (g *Guide) release(k touchKey, at, prev time.Time) {
+// release gives back claim c, restoring the time it replaced, unless the
+// slot was claimed again since (or restored from the store).
+func (g *Guide) release(k touchKey, c claim) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.last[k].Equal(at) {
+	if c.n == 0 || g.holder[k] != c.n {
 		return
 	}
-	if prev.IsZero() {
+	delete(g.holder, k)
+	if c.prev.IsZero() {
 		delete(g.last, k)
 		return
 	}
-	g.last[k] = prev
+	g.last[k] = c.prev
 }
 
-// record keeps a touch.
-func (g *Guide) record(t Touch) {
+// record keeps the touch of a delivered message; its claim can no
+// longer be released.
+func (g *Guide) record(m Message) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.touches = append(g.touches, t)
+	k := touchKey{m.StaffID, m.Topic}
+	if g.holder[k] == m.claim.n {
+		delete(g.holder, k)
+	}
+	g.touches = append(g.touches, Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: m.AlertID})
 }
 
 // Touches returns every touch recorded, oldest first, for the training
@@ -280,6 +297,7 @@ func (g *Guide) Restore(ts []Touch) {
 		k := touchKey{t.StaffID, t.Topic}
 		if t.At.After(g.last[k]) {
 			g.last[k] = t.At
+			delete(g.holder, k)
 		}
 		g.touches = append(g.touches, t)
 	}
