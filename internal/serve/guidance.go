@@ -297,7 +297,7 @@ func (g *guidance) deliver(ctx context.Context, m people.Message) {
 	g.sent.Add(1)
 	nctx, cancel := context.WithTimeout(context.Background(), guidanceNoteTimeout)
 	defer cancel()
-	text := fmt.Sprintf("guidance on %s sent to staff id %s by %s", m.Topic, m.StaffID, g.via)
+	text := fmt.Sprintf("%s, sent to staff id %s by %s", m.Topic, m.StaffID, g.via) // the console shows "vigil: guidance: <text>"
 	if _, err := g.alerts.UpdateAlert(nctx, m.AlertID, alert.Change{By: alert.ByVigil, At: m.At, Mark: &alert.Mark{Action: markGuidance, Text: text}}); err != nil {
 		g.log.Warn("guidance sent but not noted on the alert", "alert", m.AlertID, "err", err)
 	}

@@ -260,7 +260,7 @@ func TestGuidanceSentOnceRecordedAndThrottledAcrossRestarts(t *testing.T) {
 	waitFor(t, "the note on the alert", func() bool {
 		for id, notes := range guidanceNotes(t, ts) {
 			noted = id
-			return len(notes) == 1 && notes[0].By == alert.ByVigil && strings.Contains(notes[0].Text, "password-spray sent to staff id 1001 by email")
+			return len(notes) == 1 && notes[0].By == alert.ByVigil && strings.Contains(notes[0].Text, "password-spray, sent to staff id 1001 by email")
 		}
 		return false
 	})

@@ -1,6 +1,9 @@
 package serve
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -8,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/people"
 )
 
 func TestGuidanceConfigValidate(t *testing.T) {
@@ -198,6 +202,28 @@ func TestRecentIDs(t *testing.T) {
 		}
 		if got := r.add(s.id); got != s.want {
 			t.Fatalf("step %d: add(%q) = %v, want %v", i, s.id, got, s.want)
+		}
+	}
+}
+
+func TestGuidanceFailedSendIsCountedAndTriedAgain(t *testing.T) {
+	dir, err := people.ReadStaffCSV(strings.NewReader(guidanceStaff), "staff.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse := people.SenderFunc(func(context.Context, people.Message) error {
+		return errors.New("550 mailbox unavailable")
+	})
+	g := newGuidance(people.NewGuide(dir, people.GuideOptions{Sender: refuse}), nil, viaEmail, 4, slog.New(slog.DiscardHandler))
+	a := &alert.Alert{ID: "a1", RuleTitle: "Clicked phishing link", Tags: []string{"attack.t1566.002"}, Level: "high", User: `NHT\a.khan`}
+	for try := 1; try <= 2; try++ {
+		g.offer(a)
+		if len(g.queue) != 1 {
+			t.Fatalf("try %d: %d queued, want 1 (a failed send frees the alert and the person's slot)", try, len(g.queue))
+		}
+		g.deliver(context.Background(), <-g.queue)
+		if g.failed.Load() != int64(try) || g.sent.Load() != 0 {
+			t.Fatalf("try %d: failed %d, sent %d", try, g.failed.Load(), g.sent.Load())
 		}
 	}
 }
