@@ -25,6 +25,11 @@ func (e *retryAfterError) Unwrap() error { return e.err }
 
 func retryAfter(err error, d time.Duration) error { return &retryAfterError{err, d} }
 
+// IsPermanent reports whether a send failed for a reason retrying cannot
+// fix: a 4xx answer, a 5xx SMTP reply, a refused recipient, a missing
+// address.
+func IsPermanent(err error) bool { return isPermanent(err) }
+
 // isPermanent reports whether err should not be retried.
 func isPermanent(err error) bool {
 	var p *permanentError

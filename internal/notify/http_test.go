@@ -99,3 +99,30 @@ func TestHTTPStatusClasses(t *testing.T) {
 		}
 	}
 }
+
+func TestPostJSON(t *testing.T) {
+	tests := []struct {
+		name      string
+		statuses  []int
+		wantErr   bool
+		permanent bool
+	}{
+		{"accepted", nil, false, false},
+		{"refused", []int{403}, true, true},
+		{"server error", []int{502}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCapture(t, tt.statuses...)
+			body := map[string]any{"version": 1, "guidance": map[string]string{"to": "aisha.khan@trust.example"}}
+			err := PostJSON(context.Background(), nil, c.srv.URL, map[string]string{"Authorization": "Bearer g"}, body)
+			if (err != nil) != tt.wantErr || (err != nil && IsPermanent(err) != tt.permanent) {
+				t.Fatalf("err %v; want error %v, permanent %v", err, tt.wantErr, tt.permanent)
+			}
+			got, h := <-c.bodies, <-c.headers
+			if !bytes.Equal(got, []byte(`{"guidance":{"to":"aisha.khan@trust.example"},"version":1}`)) || h.Get("Authorization") != "Bearer g" || h.Get("Content-Type") != "application/json" {
+				t.Fatalf("posted %s with %v", got, h)
+			}
+		})
+	}
+}

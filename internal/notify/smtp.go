@@ -61,10 +61,36 @@ func (s *smtpTarget) Send(ctx context.Context, a *alert.Alert) error {
 	if len(s.cfg.To) == 0 || s.cfg.From == "" {
 		return permanent(fmt.Errorf("%s: no From or no To address configured", s.Name()))
 	}
+	return sendMail(ctx, s.cfg, s.cfg.To, s.message(a))
+}
+
+// Mail is one plain-text email to one person, for messages other than
+// alert notifications (such as guidance to a member of staff).
+type Mail struct {
+	To      string // the recipient's address
+	Subject string // one line
+	Body    string // plain text
+}
+
+// SendMail sends m through the server cfg names, as the SMTP target sends
+// alerts (STARTTLS, AUTH PLAIN, cfg.From as sender); cfg.To is not used.
+// It returns when the server has accepted the message or refused it; an
+// error for which IsPermanent is true will not succeed if retried.
+func SendMail(ctx context.Context, cfg SMTPConfig, m Mail) error {
+	if cfg.From == "" || m.To == "" {
+		return permanent(fmt.Errorf("smtp %s: no From or no To address", cfg.Addr))
+	}
+	to := []string{m.To}
+	return sendMail(ctx, cfg, to, plainMessage(cfg.From, to, m.Subject, m.Body, time.Now()))
+}
+
+// sendMail runs one SMTP session that delivers msg to the recipients.
+func sendMail(ctx context.Context, cfg SMTPConfig, to []string, msg []byte) error {
+	name := "smtp " + cfg.Addr
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.cfg.Addr)
+	conn, err := d.DialContext(ctx, "tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.Name(), err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer conn.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -72,51 +98,51 @@ func (s *smtpTarget) Send(ctx context.Context, a *alert.Alert) error {
 	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) }) // cancellation unblocks the dialogue
 	defer stop()
-	host, _, err := net.SplitHostPort(s.cfg.Addr)
+	host, _, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		return permanent(fmt.Errorf("%s: address: %w", s.Name(), err))
+		return permanent(fmt.Errorf("%s: address: %w", name, err))
 	}
 	c, err := smtp.NewClient(conn, host)
 	if err != nil {
-		return fmt.Errorf("%s: greeting: %w", s.Name(), err)
+		return fmt.Errorf("%s: greeting: %w", name, err)
 	}
 	defer c.Close()
-	if err := s.dialogue(c, host, a); err != nil {
-		return fmt.Errorf("%s: %w", s.Name(), err)
+	if err := dialogue(c, cfg, host, to, msg); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }
 
 // dialogue runs EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA and QUIT.
-func (s *smtpTarget) dialogue(c *smtp.Client, host string, a *alert.Alert) error {
-	local := s.cfg.LocalName
+func dialogue(c *smtp.Client, cfg SMTPConfig, host string, to []string, msg []byte) error {
+	local := cfg.LocalName
 	if local == "" {
 		local = "localhost"
 	}
 	if err := c.Hello(local); err != nil {
 		return smtpErr("EHLO", err)
 	}
-	if err := s.startTLS(c, host); err != nil {
+	if err := startTLS(c, cfg, host); err != nil {
 		return err
 	}
-	if s.cfg.Username != "" {
-		if err := c.Auth(smtp.PlainAuth("", s.cfg.Username, s.cfg.Password, host)); err != nil {
+	if cfg.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", cfg.Username, cfg.Password, host)); err != nil {
 			return smtpErr("AUTH", err)
 		}
 	}
-	if err := c.Mail(s.cfg.From); err != nil {
+	if err := c.Mail(cfg.From); err != nil {
 		return smtpErr("MAIL FROM", err)
 	}
-	for _, to := range s.cfg.To {
-		if err := c.Rcpt(to); err != nil {
-			return smtpErr("RCPT TO "+to, err)
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt); err != nil {
+			return smtpErr("RCPT TO "+rcpt, err)
 		}
 	}
 	w, err := c.Data()
 	if err != nil {
 		return smtpErr("DATA", err)
 	}
-	if _, err := w.Write(s.message(a)); err != nil {
+	if _, err := w.Write(msg); err != nil {
 		return smtpErr("DATA", err)
 	}
 	if err := w.Close(); err != nil {
@@ -125,8 +151,8 @@ func (s *smtpTarget) dialogue(c *smtp.Client, host string, a *alert.Alert) error
 	return c.Quit()
 }
 
-func (s *smtpTarget) startTLS(c *smtp.Client, host string) error {
-	mode := s.cfg.StartTLS
+func startTLS(c *smtp.Client, cfg SMTPConfig, host string) error {
+	mode := cfg.StartTLS
 	if mode == StartTLSOff {
 		return nil
 	}
@@ -136,11 +162,11 @@ func (s *smtpTarget) startTLS(c *smtp.Client, host string) error {
 		}
 		return nil
 	}
-	cfg := s.cfg.TLS
-	if cfg == nil {
-		cfg = &tls.Config{ServerName: host}
+	tc := cfg.TLS
+	if tc == nil {
+		tc = &tls.Config{ServerName: host}
 	}
-	if err := c.StartTLS(cfg); err != nil {
+	if err := c.StartTLS(tc); err != nil {
 		return fmt.Errorf("STARTTLS: %w", err)
 	}
 	return nil
@@ -156,21 +182,28 @@ func smtpErr(step string, err error) error {
 	return fmt.Errorf("%s: %w", step, err)
 }
 
-// message is the email: headers and a quoted-printable UTF-8 text body.
+// message is the alert's email.
 func (s *smtpTarget) message(a *alert.Alert) []byte {
+	return plainMessage(s.cfg.From, s.cfg.To, subject(a), emailBody(a), s.now())
+}
+
+// plainMessage is an email: headers and a quoted-printable UTF-8 text
+// body. Header values lose their line breaks, so that no value can add a
+// header.
+func plainMessage(from string, to []string, subj, body string, date time.Time) []byte {
 	var b strings.Builder
 	hdr := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
-	hdr("From", oneLine(s.cfg.From))
-	hdr("To", oneLine(strings.Join(s.cfg.To, ", ")))
-	hdr("Subject", mime.QEncoding.Encode("utf-8", subject(a)))
-	hdr("Date", s.now().Format(time.RFC1123Z))
+	hdr("From", oneLine(from))
+	hdr("To", oneLine(strings.Join(to, ", ")))
+	hdr("Subject", mime.QEncoding.Encode("utf-8", oneLine(subj)))
+	hdr("Date", date.Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+randomID()+"@vigil>")
 	hdr("MIME-Version", "1.0")
 	hdr("Content-Type", "text/plain; charset=utf-8")
 	hdr("Content-Transfer-Encoding", "quoted-printable")
 	b.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&b)
-	qp.Write([]byte(emailBody(a)))
+	qp.Write([]byte(body))
 	qp.Close()
 	return []byte(b.String())
 }

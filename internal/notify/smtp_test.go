@@ -174,3 +174,43 @@ func TestSMTP(t *testing.T) {
 		})
 	}
 }
+
+func TestSendMail(t *testing.T) {
+	addr, got := smtpServer(t, nil)
+	cfg := SMTPConfig{Addr: addr, From: "cyber@trust.example", To: []string{"soc@trust.example"}, StartTLS: StartTLSOff}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m := Mail{To: "aisha.khan@trust.example", Subject: "Someone tried\r\nBcc: x@y to guess your password", Body: "Hello Aisha,\r\n\r\nNot your fault.\r\n"}
+	if err := SendMail(ctx, cfg, m); err != nil {
+		t.Fatal(err)
+	}
+	s := <-got
+	if len(s.rcpt) != 1 || !strings.Contains(s.rcpt[0], "<aisha.khan@trust.example>") {
+		t.Fatalf("recipients %v, want the message's only (not cfg.To)", s.rcpt)
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(s.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subj, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if subj != "Someone tried Bcc: x@y to guess your password" || msg.Header.Get("Bcc") != "" || msg.Header.Get("To") != "aisha.khan@trust.example" {
+		t.Fatalf("subject %q, headers %v", subj, msg.Header)
+	}
+	body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if !strings.Contains(string(body), "Not your fault.") {
+		t.Fatalf("body %q", body)
+	}
+
+	for _, bad := range []struct {
+		name string
+		cfg  SMTPConfig
+		m    Mail
+	}{
+		{"no sender", SMTPConfig{Addr: addr}, m},
+		{"no recipient", cfg, Mail{Subject: "x"}},
+	} {
+		if err := SendMail(ctx, bad.cfg, bad.m); err == nil || !IsPermanent(err) {
+			t.Errorf("%s: %v, want a permanent error", bad.name, err)
+		}
+	}
+}

@@ -29,3 +29,12 @@ func NewWebhook(url string, headers map[string]string, client *http.Client) Targ
 func (w webhook) Send(ctx context.Context, a *alert.Alert) error {
 	return w.post(ctx, webhookPayload{Version: WebhookVersion, Alert: a})
 }
+
+// PostJSON posts body, encoded as JSON, to url with the given extra
+// headers, as the webhook target posts alerts, for payloads other than
+// alert notifications (such as guidance to a member of staff). A nil
+// client means http.DefaultClient. Any answer but 2xx is an error; one
+// for which IsPermanent is true will not succeed if retried.
+func PostJSON(ctx context.Context, client *http.Client, url string, headers map[string]string, body any) error {
+	return newHTTPTarget("webhook", url, headers, client).post(ctx, body)
+}

@@ -33,6 +33,8 @@ type Message struct {
 	Body    string    `json:"body"`
 	AlertID string    `json:"alert_id,omitempty"`
 	At      time.Time `json:"at"` // when it was given
+
+	claim claim // the slot Claim took, for Release
 }
 
 // Touch records that a person was given guidance: a training touch, which
@@ -88,7 +90,9 @@ type Guide struct {
 	opts GuideOptions
 
 	mu      sync.Mutex
-	last    map[touchKey]time.Time
+	last    map[touchKey]time.Time // when the slot was last taken
+	holder  map[touchKey]uint64    // the claim that took it, while it may be released
+	claims  uint64                 // claims made: numbers them
 	touches []Touch
 }
 
@@ -117,54 +121,101 @@ func NewGuide(dir *Directory, opts GuideOptions) *Guide {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Guide{dir: dir, opts: opts, last: map[touchKey]time.Time{}}
+	return &Guide{dir: dir, opts: opts, last: map[touchKey]time.Time{}, holder: map[touchKey]uint64{}}
 }
 
 // Advise gives guidance on an alert: it picks the topic, finds the person
 // the alert names, renders the topic's template, sends it (when a Sender
 // is set) and records the touch. When no message is given it says why,
 // with an error wrapping ErrNoTopic, ErrTooMinor, ErrNoPerson,
-// ErrNoAddress or ErrRateLimited, or the Sender's error.
+// ErrNoAddress or ErrRateLimited, or the Sender's error. It is Claim and
+// Deliver in one step.
 func (g *Guide) Advise(ctx context.Context, f Facts) (Message, error) {
-	m, err := g.compose(f)
+	m, err := g.Claim(f)
 	if err != nil {
 		return Message{}, err
 	}
-	key := touchKey{m.StaffID, m.Topic}
-	prev, err := g.reserve(key, m.At)
-	if err != nil {
+	if err := g.Deliver(ctx, m); err != nil {
 		return Message{}, err
 	}
-	if g.opts.Sender != nil {
-		if err := g.opts.Sender.Send(ctx, m); err != nil {
-			g.release(key, prev)
-			return Message{}, fmt.Errorf("guidance for alert %s to %s: send: %w", f.AlertID, m.StaffID, err)
-		}
-	}
-	g.record(Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: f.AlertID})
-	g.opts.Log.Info("guidance given", "alert", f.AlertID, "staff_id", m.StaffID, "topic", m.Topic)
 	return m, nil
 }
 
-// compose decides whether an alert gets guidance and renders it.
-func (g *Guide) compose(f Facts) (Message, error) {
+// Claim decides whether an alert gets guidance and, when it does, holds
+// the person's slot for the topic from now and renders the message
+// without sending it, so that a caller can queue the sending away from
+// the alert's path while a repeat of the alert is already refused. Pass
+// the message to Deliver, or to Release when it will not be sent. The
+// errors are Advise's.
+func (g *Guide) Claim(f Facts) (Message, error) {
+	p, topic, err := g.match(f)
+	if err != nil {
+		return Message{}, err
+	}
+	now := g.opts.Now()
+	key := touchKey{p.ID, topic}
+	c, err := g.reserve(key, now)
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := g.render(f, p, topic, now)
+	if err != nil {
+		g.release(key, c)
+		return Message{}, err
+	}
+	m.claim = c
+	return m, nil
+}
+
+// Deliver sends a claimed message through the Sender (when one is set)
+// and records the touch. When sending fails the claim is released, so
+// that a later alert may try again, and the error names the alert and
+// the person.
+func (g *Guide) Deliver(ctx context.Context, m Message) error {
+	if g.opts.Sender != nil {
+		if err := g.opts.Sender.Send(ctx, m); err != nil {
+			g.Release(m)
+			return fmt.Errorf("guidance for alert %s to %s: send: %w", m.AlertID, m.StaffID, err)
+		}
+	}
+	g.record(m)
+	g.opts.Log.Info("guidance given", "alert", m.AlertID, "staff_id", m.StaffID, "topic", m.Topic)
+	return nil
+}
+
+// Release gives back the slot a claimed message holds, when it will not
+// be sent (its queue was full, its sending failed): the person may get
+// guidance on the topic at the next alert. A slot claimed again since is
+// left alone.
+func (g *Guide) Release(m Message) {
+	g.release(touchKey{m.StaffID, m.Topic}, m.claim)
+}
+
+// match finds the topic and the person of an alert, or says why it gets
+// no guidance.
+func (g *Guide) match(f Facts) (Person, Topic, error) {
 	topic, ok := TopicFor(f.RuleTitle, f.Tags)
 	if !ok {
-		return Message{}, fmt.Errorf("alert %s (%q): %w", f.AlertID, f.RuleTitle, ErrNoTopic)
+		return Person{}, "", fmt.Errorf("alert %s (%q): %w", f.AlertID, f.RuleTitle, ErrNoTopic)
 	}
 	if levelRank(f.Level) < levelRank(g.opts.MinLevel) {
-		return Message{}, fmt.Errorf("alert %s: level %q below %q: %w", f.AlertID, f.Level, g.opts.MinLevel, ErrTooMinor)
+		return Person{}, "", fmt.Errorf("alert %s: level %q below %q: %w", f.AlertID, f.Level, g.opts.MinLevel, ErrTooMinor)
 	}
 	p, ok := g.dir.Lookup(f.User)
 	if !ok {
-		return Message{}, fmt.Errorf("alert %s: user %q: %w", f.AlertID, f.User, ErrNoPerson)
+		return Person{}, "", fmt.Errorf("alert %s: user %q: %w", f.AlertID, f.User, ErrNoPerson)
 	}
 	if p.Email == "" {
-		return Message{}, fmt.Errorf("alert %s: staff id %s: %w", f.AlertID, p.ID, ErrNoAddress)
+		return Person{}, "", fmt.Errorf("alert %s: staff id %s: %w", f.AlertID, p.ID, ErrNoAddress)
 	}
+	return p, topic, nil
+}
+
+// render writes the message for person p on topic, given at now.
+func (g *Guide) render(f Facts, p Person, topic Topic, now time.Time) (Message, error) {
 	when := f.Time
 	if when.IsZero() {
-		when = g.opts.Now()
+		when = now
 	}
 	d := GuidanceData{
 		FirstName: oneLine(firstName(p.Name)), Name: oneLine(p.Name), Topic: topic,
@@ -175,39 +226,58 @@ func (g *Guide) compose(f Facts) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("alert %s: guidance template %s: %w", f.AlertID, topic, err)
 	}
-	return Message{StaffID: p.ID, To: p.Email, Name: p.Name, Topic: topic, Subject: subject, Body: body, AlertID: f.AlertID, At: g.opts.Now()}, nil
+	return Message{StaffID: p.ID, To: p.Email, Name: p.Name, Topic: topic, Subject: subject, Body: body, AlertID: f.AlertID, At: now}, nil
+}
+
+// claim is one hold on a person's slot for a topic: its number, and the
+// time of the hold it replaced (zero: none), which a release restores.
+type claim struct {
+	n    uint64
+	prev time.Time
 }
 
 // reserve claims the person's slot for a topic at now, or says when the
-// next one is due. It returns the previous claim for release.
-func (g *Guide) reserve(k touchKey, now time.Time) (time.Time, error) {
+// next one is due.
+func (g *Guide) reserve(k touchKey, now time.Time) (claim, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	prev, had := g.last[k]
 	if had && now.Sub(prev) < g.opts.Interval {
-		return time.Time{}, fmt.Errorf("staff id %s, topic %s: last given %s, next from %s: %w",
+		return claim{}, fmt.Errorf("staff id %s, topic %s: last given %s, next from %s: %w",
 			k.staffID, k.topic, prev.Format(time.RFC3339), prev.Add(g.opts.Interval).Format(time.RFC3339), ErrRateLimited)
 	}
-	g.last[k] = now
-	return prev, nil
+	g.claims++
+	c := claim{n: g.claims, prev: prev}
+	g.last[k], g.holder[k] = now, c.n
+	return c, nil
 }
 
-// release gives back a claim whose message could not be sent.
-func (g *Guide) release(k touchKey, prev time.Time) {
+// release gives back claim c, restoring the time it replaced, unless the
+// slot was claimed again since (or restored from the store).
+func (g *Guide) release(k touchKey, c claim) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if prev.IsZero() {
+	if c.n == 0 || g.holder[k] != c.n {
+		return
+	}
+	delete(g.holder, k)
+	if c.prev.IsZero() {
 		delete(g.last, k)
 		return
 	}
-	g.last[k] = prev
+	g.last[k] = c.prev
 }
 
-// record keeps a touch.
-func (g *Guide) record(t Touch) {
+// record keeps the touch of a delivered message; its claim can no
+// longer be released.
+func (g *Guide) record(m Message) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.touches = append(g.touches, t)
+	k := touchKey{m.StaffID, m.Topic}
+	if g.holder[k] == m.claim.n {
+		delete(g.holder, k)
+	}
+	g.touches = append(g.touches, Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: m.AlertID})
 }
 
 // Touches returns every touch recorded, oldest first, for the training
@@ -227,6 +297,7 @@ func (g *Guide) Restore(ts []Touch) {
 		k := touchKey{t.StaffID, t.Topic}
 		if t.At.After(g.last[k]) {
 			g.last[k] = t.At
+			delete(g.holder, k)
 		}
 		g.touches = append(g.touches, t)
 	}

@@ -245,3 +245,64 @@ func TestDefaultTemplatesAreBlameFree(t *testing.T) {
 		}
 	}
 }
+
+func TestGuideClaimHoldsTheSlotUntilDeliveredOrReleased(t *testing.T) {
+	g, clk, s := newTestGuide(t)
+	ctx := context.Background()
+	m, err := g.Claim(sprayFacts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.sent) != 0 || len(g.Touches()) != 0 {
+		t.Fatalf("Claim sent %d and recorded %d; it must do neither", len(s.sent), len(g.Touches()))
+	}
+	if _, err := g.Claim(sprayFacts); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("second claim while the first is held: %v, want ErrRateLimited", err)
+	}
+	g.Release(m)
+	m2, err := g.Claim(sprayFacts)
+	if err != nil {
+		t.Fatalf("claim after release: %v", err)
+	}
+	if err := g.Deliver(ctx, m2); err != nil {
+		t.Fatal(err)
+	}
+	// A stale release (of the first claim) leaves the delivered one alone.
+	g.Release(m)
+	clk.add(time.Hour)
+	if _, err := g.Claim(sprayFacts); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("claim after a stale release: %v, want ErrRateLimited", err)
+	}
+	if len(s.sent) != 1 || len(g.Touches()) != 1 || g.Touches()[0].AlertID != "al-1" {
+		t.Fatalf("sent %d, touches %+v; want the one delivered", len(s.sent), g.Touches())
+	}
+}
+
+func TestGuideReleaseRestoresTheEarlierSlot(t *testing.T) {
+	g, clk, _ := newTestGuide(t)
+	ctx := context.Background()
+	if _, err := g.Advise(ctx, sprayFacts); err != nil {
+		t.Fatal(err)
+	}
+	clk.add(DefaultGuidanceInterval + time.Minute)
+	m, err := g.Claim(sprayFacts)
+	if err != nil {
+		t.Fatalf("claim a week later: %v", err)
+	}
+	g.Release(m) // the week-old message is the last given again
+	if _, err := g.Claim(sprayFacts); err != nil {
+		t.Fatalf("after release the slot should follow the week-old message: %v", err)
+	}
+}
+
+func TestGuideReleaseOfADeliveredMessageIsIgnored(t *testing.T) {
+	g, _, _ := newTestGuide(t)
+	m, err := g.Advise(context.Background(), sprayFacts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Release(m)
+	if _, err := g.Claim(sprayFacts); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("claim after releasing a delivered message: %v, want ErrRateLimited", err)
+	}
+}

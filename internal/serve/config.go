@@ -179,6 +179,9 @@ func (c *Config) Validate() error {
 	if err := c.People.validate(); err != nil {
 		return err
 	}
+	if err := c.People.Guidance.validate(c.Notify.SMTP); err != nil {
+		return err
+	}
 	if err := c.OIDC.validate(); err != nil {
 		return err
 	}

@@ -67,6 +67,21 @@ var envVars = []envVar{
 		return nil
 	}},
 	dur("VIGIL_PRIVACY_LOOKBACK", "privacy.lookback", func(c *Config) *time.Duration { return &c.Privacy.Lookback }),
+	boolean("VIGIL_PEOPLE_GUIDANCE_ENABLED", "people.guidance.enabled", func(c *Config) *bool { return &c.People.Guidance.Enabled }),
+	str("VIGIL_PEOPLE_GUIDANCE_TEMPLATES", "people.guidance.templates", func(c *Config) *string { return &c.People.Guidance.Templates }),
+	str("VIGIL_PEOPLE_GUIDANCE_FROM", "people.guidance.from", func(c *Config) *string { return &c.People.Guidance.From }),
+	str("VIGIL_PEOPLE_GUIDANCE_VIA", "people.guidance.via", func(c *Config) *string { return &c.People.Guidance.Via }),
+	str("VIGIL_PEOPLE_GUIDANCE_MIN_LEVEL", "people.guidance.min_level", func(c *Config) *string { return &c.People.Guidance.MinLevel }),
+	dur("VIGIL_PEOPLE_GUIDANCE_PER_PERSON_INTERVAL", "people.guidance.per_person_interval", func(c *Config) *time.Duration { return &c.People.Guidance.Interval }),
+	integer("VIGIL_PEOPLE_GUIDANCE_QUEUE", "people.guidance.queue", func(c *Config) *int { return &c.People.Guidance.Queue }),
+	str("VIGIL_PEOPLE_GUIDANCE_SMTP_ADDR", "people.guidance.smtp.addr", func(c *Config) *string { return &guidanceSMTPOf(c).Addr }),
+	str("VIGIL_PEOPLE_GUIDANCE_SMTP_USERNAME", "people.guidance.smtp.username", func(c *Config) *string { return &guidanceSMTPOf(c).Username }),
+	str("VIGIL_PEOPLE_GUIDANCE_SMTP_PASSWORD_ENV", "people.guidance.smtp.password_env", func(c *Config) *string { return &guidanceSMTPOf(c).PasswordEnv }),
+	str("VIGIL_PEOPLE_GUIDANCE_SMTP_STARTTLS", "people.guidance.smtp.starttls", func(c *Config) *string { return &guidanceSMTPOf(c).StartTLS }),
+	str("VIGIL_PEOPLE_GUIDANCE_WEBHOOK_URL", "people.guidance.webhook.url", func(c *Config) *string { return &guidanceWebhookOf(c).URL }),
+	str("VIGIL_PEOPLE_GUIDANCE_WEBHOOK_URL_ENV", "people.guidance.webhook.url_env", func(c *Config) *string { return &guidanceWebhookOf(c).URLEnv }),
+	pairs("VIGIL_PEOPLE_GUIDANCE_WEBHOOK_HEADERS", "people.guidance.webhook.headers", func(c *Config) *map[string]string { return &guidanceWebhookOf(c).Headers }),
+	pairs("VIGIL_PEOPLE_GUIDANCE_WEBHOOK_HEADERS_ENV", "people.guidance.webhook.headers_env", func(c *Config) *map[string]string { return &guidanceWebhookOf(c).HeadersEnv }),
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),
@@ -184,6 +199,36 @@ func integer(name, key string, field func(*Config) *int) envVar {
 	}}
 }
 
+func boolean(name, key string, field func(*Config) *bool) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*field(c) = b
+		return nil
+	}}
+}
+
+// pairs reads "Name=value; Other=value" into a map.
+func pairs(name, key string, field func(*Config) *map[string]string) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		m := map[string]string{}
+		for entry := range strings.SplitSeq(v, ";") {
+			if entry = strings.TrimSpace(entry); entry == "" {
+				continue
+			}
+			k, val, ok := strings.Cut(entry, "=")
+			if !ok || strings.TrimSpace(k) == "" {
+				return fmt.Errorf("%q is not Name=value", entry)
+			}
+			m[strings.TrimSpace(k)] = strings.TrimSpace(val)
+		}
+		*field(c) = m
+		return nil
+	}}
+}
+
 func urls(name, key string, field func(*Config) *[]URLRef) envVar {
 	return envVar{name, key, func(c *Config, v string) error {
 		var refs []URLRef
@@ -201,6 +246,22 @@ func smtpOf(c *Config) *SMTPConfig {
 		c.Notify.SMTP = &SMTPConfig{}
 	}
 	return c.Notify.SMTP
+}
+
+// guidanceSMTPOf and guidanceWebhookOf return the guidance's SMTP and
+// webhook sections, creating them when the file had none.
+func guidanceSMTPOf(c *Config) *GuidanceSMTP {
+	if c.People.Guidance.SMTP == nil {
+		c.People.Guidance.SMTP = &GuidanceSMTP{}
+	}
+	return c.People.Guidance.SMTP
+}
+
+func guidanceWebhookOf(c *Config) *WebhookConfig {
+	if c.People.Guidance.Webhook == nil {
+		c.People.Guidance.Webhook = &WebhookConfig{}
+	}
+	return c.People.Guidance.Webhook
 }
 
 // splitList splits a comma-separated list, trimming spaces and dropping

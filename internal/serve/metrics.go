@@ -49,6 +49,9 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(s.det.changed.Load()))
 	s.corrMetrics(m)
 	s.notifyMetrics(m)
+	if s.guidance != nil {
+		s.guidance.metrics(m)
+	}
 	m.one("vigil_flow_sources", "gauge", "Sources the flow watch follows.", float64(len(s.flow.Sources())))
 	m.one("vigil_flow_evicted_total", "counter", "Sources the flow watch forgot to stay within its limit.", float64(s.flow.Evicted()))
 	ready := 0.0

@@ -82,13 +82,8 @@ func (n *NotifyConfig) validate() error {
 		return fmt.Errorf("config key notify.min_level: %q is not informational, low, medium, high or critical", n.MinLevel)
 	}
 	for i, w := range n.Webhooks {
-		if err := checkURLRef(fmt.Sprintf("notify.webhooks[%d]", i), URLRef{w.URL, w.URLEnv}); err != nil {
+		if err := w.validate(fmt.Sprintf("notify.webhooks[%d]", i)); err != nil {
 			return err
-		}
-		for h, env := range w.HeadersEnv {
-			if env == "" {
-				return fmt.Errorf("config key notify.webhooks[%d].headers_env.%s: names no environment variable", i, h)
-			}
 		}
 	}
 	for _, list := range []struct {
@@ -120,8 +115,8 @@ func (s *SMTPConfig) validate() error {
 	if s == nil {
 		return nil
 	}
-	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
-		return fmt.Errorf("config key notify.smtp.addr: %q is not host:port: %w", s.Addr, err)
+	if err := checkSMTPServer("notify.smtp", s.Addr, s.Username, s.PasswordEnv, s.StartTLS); err != nil {
+		return err
 	}
 	if !strings.Contains(s.From, "@") {
 		return fmt.Errorf("config key notify.smtp.from: %q is not an email address", s.From)
@@ -134,13 +129,56 @@ func (s *SMTPConfig) validate() error {
 			return fmt.Errorf("config key notify.smtp.to[%d]: %q is not an email address", i, to)
 		}
 	}
-	if s.Username != "" && s.PasswordEnv == "" {
-		return errors.New("config key notify.smtp.password_env: needed with username (the password is read from that environment variable)")
+	return nil
+}
+
+// checkSMTPServer checks the server settings of an SMTP section whose
+// config key is key (notify.smtp, people.guidance.smtp).
+func checkSMTPServer(key, addr, username, passwordEnv, startTLS string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("config key %s.addr: %q is not host:port: %w", key, addr, err)
 	}
-	if !slices.Contains([]string{"", notify.StartTLSAuto, notify.StartTLSRequired, notify.StartTLSOff}, s.StartTLS) {
-		return fmt.Errorf("config key notify.smtp.starttls: %q is not auto, required or off", s.StartTLS)
+	if username != "" && passwordEnv == "" {
+		return fmt.Errorf("config key %s.password_env: needed with username (the password is read from that environment variable)", key)
+	}
+	if !slices.Contains([]string{"", notify.StartTLSAuto, notify.StartTLSRequired, notify.StartTLSOff}, startTLS) {
+		return fmt.Errorf("config key %s.starttls: %q is not auto, required or off", key, startTLS)
 	}
 	return nil
+}
+
+// validate checks a webhook whose config key is key.
+func (w WebhookConfig) validate(key string) error {
+	if err := checkURLRef(key, URLRef{w.URL, w.URLEnv}); err != nil {
+		return err
+	}
+	for h, env := range w.HeadersEnv {
+		if env == "" {
+			return fmt.Errorf("config key %s.headers_env.%s: names no environment variable", key, h)
+		}
+	}
+	return nil
+}
+
+// resolve gives a webhook's URL and headers, reading the variables it
+// names with getenv; an unset variable is an error naming key.
+func (w WebhookConfig) resolve(key string, getenv func(string) string) (string, map[string]string, error) {
+	u, err := resolveURL(key, URLRef{w.URL, w.URLEnv}, getenv)
+	if err != nil {
+		return "", nil, err
+	}
+	headers := make(map[string]string, len(w.Headers)+len(w.HeadersEnv))
+	for h, v := range w.Headers {
+		headers[h] = v
+	}
+	for h, env := range w.HeadersEnv {
+		v := getenv(env)
+		if v == "" {
+			return "", nil, fmt.Errorf("config key %s.headers_env.%s: environment variable %s is not set", key, h, env)
+		}
+		headers[h] = v
+	}
+	return u, headers, nil
 }
 
 func checkURLRef(key string, r URLRef) error {
@@ -169,21 +207,9 @@ func checkHTTPURL(key, s string) error {
 func (n *NotifyConfig) targets(getenv func(string) string) ([]notify.Target, error) {
 	var out []notify.Target
 	for i, w := range n.Webhooks {
-		key := fmt.Sprintf("notify.webhooks[%d]", i)
-		u, err := resolveURL(key, URLRef{w.URL, w.URLEnv}, getenv)
+		u, headers, err := w.resolve(fmt.Sprintf("notify.webhooks[%d]", i), getenv)
 		if err != nil {
 			return nil, err
-		}
-		headers := make(map[string]string, len(w.Headers)+len(w.HeadersEnv))
-		for h, v := range w.Headers {
-			headers[h] = v
-		}
-		for h, env := range w.HeadersEnv {
-			v := getenv(env)
-			if v == "" {
-				return nil, fmt.Errorf("config key %s.headers_env.%s: environment variable %s is not set", key, h, env)
-			}
-			headers[h] = v
 		}
 		out = append(out, notify.NewWebhook(u, headers, nil))
 	}
@@ -202,10 +228,9 @@ func (n *NotifyConfig) targets(getenv func(string) string) ([]notify.Target, err
 	}
 	if s := n.SMTP; s != nil {
 		cfg := notify.SMTPConfig{Addr: s.Addr, Username: s.Username, From: s.From, To: s.To, StartTLS: s.StartTLS}
-		if s.PasswordEnv != "" {
-			if cfg.Password = getenv(s.PasswordEnv); cfg.Password == "" {
-				return nil, fmt.Errorf("config key notify.smtp.password_env: environment variable %s is not set", s.PasswordEnv)
-			}
+		var err error
+		if cfg.Password, err = smtpPassword("notify.smtp", s.PasswordEnv, getenv); err != nil {
+			return nil, err
 		}
 		out = append(out, notify.NewSMTP(cfg))
 	}
@@ -213,6 +238,19 @@ func (n *NotifyConfig) targets(getenv func(string) string) ([]notify.Target, err
 		out = append(out, notify.NewSyslogCEF(s.Network, s.Addr))
 	}
 	return out, nil
+}
+
+// smtpPassword reads the password of the SMTP section at key from the
+// variable env names ("" when env is empty: no password).
+func smtpPassword(key, env string, getenv func(string) string) (string, error) {
+	if env == "" {
+		return "", nil
+	}
+	pw := getenv(env)
+	if pw == "" {
+		return "", fmt.Errorf("config key %s.password_env: environment variable %s is not set", key, env)
+	}
+	return pw, nil
 }
 
 func resolveURL(key string, r URLRef, getenv func(string) string) (string, error) {

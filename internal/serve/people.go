@@ -20,8 +20,9 @@ import (
 // (YYYY-MM or YYYY-Qn): each has its own link, printed by
 // vigil people pulse-link.
 type PeopleConfig struct {
-	Mailbox     string   `yaml:"mailbox"`
-	PulseRounds []string `yaml:"pulse_rounds"`
+	Mailbox     string         `yaml:"mailbox"`
+	PulseRounds []string       `yaml:"pulse_rounds"`
+	Guidance    GuidanceConfig `yaml:"guidance"` // just-in-time guidance (guidance.go)
 }
 
 func (c *PeopleConfig) validate() error {

@@ -69,6 +69,8 @@ type Service struct {
 	privacy *privacy.Live // explains accesses to patients' records
 	estate  *estateWatch  // assets learned from events, checked against the feeds
 	people  *people.Store // staff, training, phishing reports, pulse
+	// guidance sends staff named by alerts short guidance; nil when off.
+	guidance *guidance
 	// pulseLimit counts pulse requests per address, in memory only.
 	pulseLimit *auth.LoginLimiter
 	ln         net.Listener
@@ -131,6 +133,9 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 		return nil, err
 	}
 	if err := s.openNotify(os.Getenv); err != nil {
+		return nil, err
+	}
+	if err := s.openGuidance(os.Getenv); err != nil { // after openNotify: it wraps the detector's hook
 		return nil, err
 	}
 	if err := s.openListeners(); err != nil {
@@ -396,6 +401,9 @@ func (s *Service) Run(ctx context.Context) error {
 	defer stopNotify()
 	if s.notify != nil {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
+	}
+	if s.guidance != nil {
+		g.Go(func() error { return s.guidance.run(notifyCtx) })
 	}
 	g.Go(func() error { return s.watchFlow(gctx) })
 	// The inventory learns until the detector has stopped offering.
