@@ -178,7 +178,7 @@ func guidanceTestConfig(t *testing.T, smtpAddr string) Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Import(people.ImportFiles{Staff: csv}, time.Now()); err != nil {
+	if _, err := st.Import(context.Background(), people.ImportFiles{Staff: csv}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
