@@ -77,7 +77,8 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
-// copyFeeds copies the KEV file and the product files into dir.
+// copyFeeds copies the KEV file and the product files into dir, and
+// makes them durable before CURRENT is pointed at dir.
 func copyFeeds(dir, kevPath, eolPath string) error {
 	if err := os.MkdirAll(filepath.Join(dir, eolDir), 0o755); err != nil {
 		return err
@@ -94,7 +95,12 @@ func copyFeeds(dir, kevPath, eolPath string) error {
 			return err
 		}
 	}
-	return atomicfile.SyncDir(filepath.Join(dir, eolDir))
+	// Both folders: dir holds the names of the KEV file and of eolDir,
+	// which CURRENT will rely on once it names dir.
+	if err := atomicfile.SyncDir(filepath.Join(dir, eolDir)); err != nil {
+		return err
+	}
+	return atomicfile.SyncDir(dir)
 }
 
 func copyFile(src, dst string) error {
