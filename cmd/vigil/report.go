@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/assure"
@@ -120,33 +118,5 @@ func writeReport(kind string, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "wrote the %s report for %s to %s\n", kind, r.o.Period.Name, r.output)
-	return nil
-}
-
-// writeDoc writes the report to a temporary file and renames it into
-// place, so a reader never sees half a report.
-func writeDoc(path, format string, doc *report.Doc) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if format == "pdf" {
-		err = report.WritePDF(tmp, doc)
-	} else {
-		err = report.WriteHTML(tmp, doc)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
 	return nil
 }

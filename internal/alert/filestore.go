@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 	"github.com/vigilhealth/vigil/internal/dirlock"
 )
 
@@ -417,16 +418,8 @@ func syncDir(dir string) error {
 	if !syncWrites {
 		return nil
 	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("alert: open directory %s: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("alert: sync directory %s: %w", dir, err)
+	if err := atomicfile.SyncDir(dir); err != nil {
+		return fmt.Errorf("alert: %w", err)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // DefaultMaxFileBytes is the size at which a file is rotated when Options
@@ -221,16 +223,8 @@ func (l *Log) Close() error {
 func fileName(seq uint64) string { return fmt.Sprintf("audit-%020d.jsonl", seq) }
 
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return fmt.Errorf("audit: %w", err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("audit: fsync folder %s: %w", dir, err)
 	}
 	return nil
 }

@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // fixedNow is a clock for reproducible entries.
@@ -79,23 +80,14 @@ func TestConcurrentAppendsShareTheChain(t *testing.T) {
 	dir := t.TempDir()
 	l := openLog(t, dir, Options{MaxFileBytes: 8 << 10})
 	const workers, each = 16, 40
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := range workers {
-		wg.Go(func() {
-			for i := range each {
-				if _, err := l.Append(sample(w*each + i)); err != nil {
-					errs <- err
-					return
-				}
+	sharedtest.Concurrently(t, workers, func(w int) error {
+		for i := range each {
+			if _, err := l.Append(sample(w*each + i)); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+		}
+		return nil
+	})
 	mustVerify(t, dir, nil, workers*each)
 	names, _ := files(dir)
 	if len(names) < 2 {

@@ -1,14 +1,13 @@
 package auth
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // watched is a file that the service reads and another process may
@@ -87,35 +86,8 @@ func update[T any](path string, parse func([]byte) (T, error), encode func(T) ([
 	return writeAtomic(path, out)
 }
 
-// writeAtomic replaces path with data: a temporary file in the same
-// folder, fsynced, renamed over it, and the folder fsynced, so that a
-// reader sees the old file or the new one, never a part.
+// writeAtomic replaces path with data, readable by its owner alone, so
+// that a reader sees the old file or the new one, never a part.
 func writeAtomic(path string, data []byte) error {
-	var b [8]byte
-	rand.Read(b[:])
-	tmp := path + ".tmp-" + hex.EncodeToString(b[:])
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(path, data, 0o600)
 }

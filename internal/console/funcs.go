@@ -6,19 +6,13 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-	_ "time/tzdata" // Europe/London must load on machines without a zone database
+
+	"github.com/vigilhealth/vigil/internal/report"
 )
 
-// London is Europe/London, where the console shows times by default.
-var London = mustLoad("Europe/London")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // embedded by time/tzdata: cannot fail
-	}
-	return loc
-}
+// London is Europe/London, where the console shows times by default: the
+// reports' zone, so the console and the board pack show the same times.
+var London = report.London
 
 // timeLayout shows a time as people in the NHS write it, with the zone:
 // 28 Nov 2026 16:05 GMT.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // Feed files inside a data folder. <data>/feeds/CURRENT names the folder
@@ -61,7 +63,7 @@ func InstallFeeds(dataDir, kevPath, eolPath string) (*Checker, error) {
 		return nil, err
 	}
 	old, _ := os.ReadFile(filepath.Join(base, currentFile))
-	if err := WriteFileAtomic(filepath.Join(base, currentFile), []byte(name+"\n")); err != nil {
+	if err := atomicfile.Write(filepath.Join(base, currentFile), []byte(name+"\n"), 0o600); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -75,7 +77,8 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
-// copyFeeds copies the KEV file and the product files into dir.
+// copyFeeds copies the KEV file and the product files into dir, and
+// makes them durable before CURRENT is pointed at dir.
 func copyFeeds(dir, kevPath, eolPath string) error {
 	if err := os.MkdirAll(filepath.Join(dir, eolDir), 0o755); err != nil {
 		return err
@@ -92,7 +95,12 @@ func copyFeeds(dir, kevPath, eolPath string) error {
 			return err
 		}
 	}
-	return syncDir(filepath.Join(dir, eolDir))
+	// Both folders: dir holds the names of the KEV file and of eolDir,
+	// which CURRENT will rely on once it names dir.
+	if err := atomicfile.SyncDir(filepath.Join(dir, eolDir)); err != nil {
+		return err
+	}
+	return atomicfile.SyncDir(dir)
 }
 
 func copyFile(src, dst string) error {
@@ -115,15 +123,6 @@ func copyFile(src, dst string) error {
 		return fmt.Errorf("copy %s: %w", src, err)
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // removeOlder removes feed folders other than the current and the

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // LearnedFile is where vigil serve keeps the assets its inventory learned
@@ -29,7 +31,7 @@ func SaveLearned(dataDir string, assets []Asset) error {
 	if err != nil {
 		return fmt.Errorf("learned assets: %w", err)
 	}
-	return WriteFileAtomic(path, data)
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // LoadLearned reads the assets vigil serve learned; ok is false when the

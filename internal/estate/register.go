@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // RegisterEntry is the record the Data Security and Protection Toolkit
@@ -217,7 +219,7 @@ func (r *Register) Save(path string) error {
 			return fmt.Errorf("register %s: %w", path, err)
 		}
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return atomicfile.Write(path, buf.Bytes(), 0o600)
 }
 
 // Sync brings the register up to date with findings: each asset out of
@@ -270,29 +272,4 @@ func (r *Register) Unapproved(at time.Time) []RegisterEntry {
 		}
 	}
 	return out
-}
-
-// WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so that path holds the old content or the new.
-func WriteFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 	"github.com/vigilhealth/vigil/internal/dirlock"
 )
 
@@ -223,16 +224,8 @@ func (l *Local) syncDir() error {
 	if l.opts.NoSync {
 		return nil
 	}
-	d, err := os.Open(l.dir)
-	if err != nil {
-		return fmt.Errorf("eventstore: open %s to sync it: %w", l.dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("eventstore: sync directory %s: %w", l.dir, err)
+	if err := atomicfile.SyncDir(l.dir); err != nil {
+		return fmt.Errorf("eventstore: %w", err)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // The privacy state in a data folder (vigil serve's): the last analysis's
@@ -38,7 +40,7 @@ func saveCases(dir string, sc *SavedCases) error {
 	if err != nil {
 		return fmt.Errorf("save privacy cases: %w", err)
 	}
-	return writeAtomic(filepath.Join(dir, CasesFile), data)
+	return atomicfile.Write(filepath.Join(dir, CasesFile), data, 0o600)
 }
 
 // loadCases reads dir's CasesFile; a missing file is an empty SavedCases.
@@ -78,40 +80,4 @@ func readDecisions(path string) (*Decisions, error) {
 		return nil, err
 	}
 	return ds, nil
-}
-
-// writeAtomic writes data to path through a synced temporary file renamed
-// over it, then syncs the folder.
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 	"github.com/vigilhealth/vigil/internal/dirlock"
 )
 
@@ -134,16 +135,8 @@ func (l *Log) syncDir() error {
 	if l.opts.NoSync {
 		return nil
 	}
-	d, err := os.Open(l.dir)
-	if err != nil {
-		return fmt.Errorf("wal: open directory to sync it: %w", err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("wal: sync directory %s: %w", l.dir, err)
+	if err := atomicfile.SyncDir(l.dir); err != nil {
+		return fmt.Errorf("wal: %w", err)
 	}
 	l.mu.Lock()
 	l.stats.Syncs++

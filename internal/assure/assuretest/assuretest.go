@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -215,24 +214,18 @@ func testConcurrent(t *testing.T, open Opener) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	const writers, each = 4, 10
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*writers*each)
-	for w := range writers {
-		wg.Go(func() {
-			for i := range each {
-				n := w*each + i
-				errs <- s.RecordEvidence(ctx, item(n))
-				errs <- s.AppendAssessment(ctx, assessment(n))
+	sharedtest.Concurrently(t, writers, func(w int) error {
+		for i := range each {
+			n := w*each + i
+			if err := s.RecordEvidence(ctx, item(n)); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("concurrent write: %v", err)
+			if err := s.AppendAssessment(ctx, assessment(n)); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
 	seen := map[string]bool{}
 	for _, e := range evidence(t, s) {
 		seen[e.ID] = true

@@ -6,11 +6,11 @@ package audittest
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/audit"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
 // Opener returns the chain kept at dir (a folder, or a name for a
@@ -90,23 +90,14 @@ func testConcurrent(t *testing.T, open Opener) {
 	c := open(t, t.TempDir(), nil)
 	defer c.Close()
 	const workers, each = 4, 25
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := range workers {
-		wg.Go(func() {
-			for i := range each {
-				if _, err := c.Append(entry(w*each + i)); err != nil {
-					errs <- err
-					return
-				}
+	sharedtest.Concurrently(t, workers, func(w int) error {
+		for i := range each {
+			if _, err := c.Append(entry(w*each + i)); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+		}
+		return nil
+	})
 	verify(t, c, workers*each)
 }
 

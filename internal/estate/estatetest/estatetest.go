@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -176,23 +175,14 @@ func testConcurrent(t *testing.T, open Opener) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	const writers, each = 4, 5
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*each+writers)
-	for w := range writers {
-		wg.Go(func() {
-			for i := range each {
-				errs <- s.PutRegisterEntries(ctx, entry(fmt.Sprintf("HOST-%d-%d", w, i)))
+	sharedtest.Concurrently(t, writers, func(w int) error {
+		for i := range each {
+			if err := s.PutRegisterEntries(ctx, entry(fmt.Sprintf("HOST-%d-%d", w, i))); err != nil {
+				return err
 			}
-			errs <- s.SaveLearned(ctx, assets(w))
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("concurrent write: %v", err)
 		}
-	}
+		return s.SaveLearned(ctx, assets(w))
+	})
 	if es := register(t, s); len(es) != writers*each {
 		t.Fatalf("%d register entries after %d concurrent puts", len(es), writers*each)
 	}

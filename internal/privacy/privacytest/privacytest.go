@@ -179,29 +179,18 @@ func testDecisionsConcurrent(t *testing.T, open DecisionOpener) {
 	dir := t.TempDir()
 	s := open(t, dir)
 	const writers, each = 4, 8
-	errs := make(chan error, writers*each*2)
-	done := make(chan struct{})
-	for w := range writers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			for i := range each {
-				_, err := s.Record(fmt.Sprintf("w%d-%02d", w, i), privacy.OutcomeCounselled, fmt.Sprint("po", w), "", at)
-				errs <- err
-				// Every writer confirms the one shared case: one clock.
-				_, err = s.ConfirmBreach("shared", fmt.Sprint("po", w), at.Add(time.Duration(w*each+i)*time.Minute))
-				errs <- err
+	sharedtest.Concurrently(t, writers, func(w int) error {
+		for i := range each {
+			if _, err := s.Record(fmt.Sprintf("w%d-%02d", w, i), privacy.OutcomeCounselled, fmt.Sprint("po", w), "", at); err != nil {
+				return err
 			}
-		}()
-	}
-	for range writers {
-		<-done
-	}
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("concurrent change: %v", err)
+			// Every writer confirms the one shared case: one clock.
+			if _, err := s.ConfirmBreach("shared", fmt.Sprint("po", w), at.Add(time.Duration(w*each+i)*time.Minute)); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
 	shared, ok := s.Get("shared")
 	if !ok || shared.Outcome != privacy.OutcomeEscalated || shared.BreachConfirmed.IsZero() ||
 		shared.BreachConfirmed.After(at.Add(writers*each*time.Minute)) || !shared.At.Equal(shared.BreachConfirmed) {
