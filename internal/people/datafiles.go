@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 )
 
 // pulseDoc is the form of pulse.json: the counts, one per round, staff
@@ -58,9 +59,8 @@ func readJSONFile(path string, v any) error {
 	return nil
 }
 
-// writeJSONFile replaces path with v's JSON: written to a temporary file
-// beside it, synced, renamed over it, and the folder synced, so that path
-// holds the old content or the new after a crash.
+// writeJSONFile replaces path with v's JSON, whole (atomicfile.Write),
+// so that path holds the old content or the new after a crash.
 func writeJSONFile(path string, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -68,37 +68,7 @@ func writeJSONFile(path string, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(buf.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return syncFolder(filepath.Dir(path))
-}
-
-func syncFolder(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return nil
+	return atomicfile.Write(path, buf.Bytes(), 0o600)
 }
 
 // readOrCreateKey reads the 32-byte secret at path, creating it when the

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 	"github.com/vigilhealth/vigil/internal/correlate"
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/sigma"
@@ -160,7 +161,7 @@ func (d *detector) snapshot(force bool) {
 	cs.last = time.Now()
 	state, err := d.corr.MarshalState()
 	if err == nil {
-		err = writeFileAtomic(cs.path, encodeSnapshot(pos, state))
+		err = atomicfile.Write(cs.path, encodeSnapshot(pos, state), 0o600)
 	}
 	if err != nil {
 		d.log.Warn("correlation state: snapshot not saved", "file", cs.path, "position", pos, "err", err)
@@ -168,40 +169,6 @@ func (d *detector) snapshot(force bool) {
 	}
 	cs.pos.Store(pos)
 	d.log.Debug("correlation state saved", "position", pos, "bytes", len(state), "took", time.Since(cs.last))
-}
-
-// writeFileAtomic writes data to path through a temporary file that is
-// synced and renamed over it, then syncs the folder, so that a crash leaves
-// the old file or the new one, whole.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	dir, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return fmt.Errorf("sync the folder of %s: %w", path, err)
-	}
-	defer dir.Close()
-	if err := dir.Sync(); err != nil {
-		return fmt.Errorf("sync the folder of %s: %w", path, err)
-	}
-	return nil
 }
 
 // corrMetrics writes the correlation state's gauges.

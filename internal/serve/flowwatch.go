@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
+	"github.com/vigilhealth/vigil/internal/atomicfile"
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/flow"
 )
@@ -197,7 +198,7 @@ func (s *Service) saveFlow() error {
 	if err != nil {
 		return fmt.Errorf("encode the flow profile: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(s.cfg.Data, flowFile), data); err != nil {
+	if err := atomicfile.Write(filepath.Join(s.cfg.Data, flowFile), data, 0o600); err != nil {
 		return fmt.Errorf("save the flow profile: %w", err)
 	}
 	return nil
