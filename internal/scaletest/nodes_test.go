@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/bus"
 	"github.com/vigilhealth/vigil/internal/bus/bustest"
+	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
 	"github.com/vigilhealth/vigil/internal/serve"
 )
@@ -73,13 +74,22 @@ type deployment struct {
 	t       testing.TB
 	cluster *bustest.Cluster
 	dsn     string // the test server's, on this test's schema
+	key     string // the schema's key (pgtest.Schema)
 	events  string // the embedded service's event search counts (reference)
 }
 
 func newDeployment(t testing.TB) *deployment {
 	t.Helper()
-	dsn := pgtest.SchemaDSN(t, t.TempDir())
-	return &deployment{t: t, cluster: bustest.NewCluster(t, 3), dsn: dsn}
+	key := t.TempDir()
+	dsn := pgtest.SchemaDSN(t, key)
+	return &deployment{t: t, cluster: bustest.NewCluster(t, 3), dsn: dsn, key: key}
+}
+
+// db opens the deployment's database in the test, as vigil token create
+// --postgres and the other commands do.
+func (d *deployment) db(t testing.TB) *pgstore.DB {
+	t.Helper()
+	return pgtest.Open(t, d.key, pgstore.Options{MaxConns: 1})
 }
 
 // busConfig is every node's bus section.
