@@ -29,14 +29,17 @@ func (s *Service) openAPI() error {
 	return s.openConsole()
 }
 
-// sharedAuth puts the shared database's tokens, accounts, sessions and
-// audit chain in the authenticator, for role api.
+// sharedAuth puts the shared database's tokens, accounts, sessions,
+// failed logins and audit chain in the authenticator, for the API and
+// ingest nodes: a token revoked, a logout or an account's failures on one
+// node hold on all.
 func (s *Service) sharedAuth(key []byte) {
 	db := s.node.db
 	s.audit = db.Audit(key)
 	s.auth.Tokens = db.Tokens()
 	s.auth.Users = db.Users(auth.DefaultArgon2)
 	s.auth.Sessions = db.Sessions(pgstore.SessionOptions{})
+	s.auth.Limiter = db.LoginLimits(pgstore.LoginLimitOptions{})
 }
 
 // notShared answers a route whose data only the single process holds
