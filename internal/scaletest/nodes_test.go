@@ -75,6 +75,8 @@ type deployment struct {
 	cluster *bustest.Cluster
 	dsn     string // the test server's, on this test's schema
 	key     string // the schema's key (pgtest.Schema)
+	// noEvents sets store.postgres.events false on every node started.
+	noEvents bool
 	events  string // the embedded service's event search counts (reference)
 }
 
@@ -114,6 +116,9 @@ func (d *deployment) startNode(role serve.Role) *node {
 	cfg.Role, cfg.Data, cfg.HTTP, cfg.AdminToken = role, d.t.TempDir(), "127.0.0.1:0", token
 	if role != serve.RoleAll {
 		cfg.Store.Postgres = serve.PostgresConfig{DSN: d.dsn, MaxConns: 4}
+		if d.noEvents {
+			cfg.Store.Postgres.Events = new(false)
+		}
 	}
 	if role != serve.RoleAll && role != serve.RoleAPI { // an API node needs no bus
 		cfg.Bus.NATS = d.busConfig()
@@ -181,6 +186,7 @@ func (d *deployment) startDetect(name string) *child {
 		"VIGIL_BUS_NATS_ACK_TIMEOUT="+nc.AckTimeout.String(),
 		"VIGIL_STORE_POSTGRES_DSN="+d.dsn,
 		"VIGIL_STORE_POSTGRES_MAX_CONNS=4",
+		fmt.Sprintf("VIGIL_STORE_POSTGRES_EVENTS=%t", !d.noEvents),
 	)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()

@@ -2,13 +2,18 @@ package scaletest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/auth/authtest"
+	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
 	"github.com/vigilhealth/vigil/internal/serve"
@@ -91,4 +96,55 @@ func post(t *testing.T, url, bearer string, body []byte) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestEventsOutOfPostgres: with store.postgres.events false the detect
+// nodes raise the alerts but store no event, and an API node answers
+// event search with 501 saying why, while its other figures are served.
+func TestEventsOutOfPostgres(t *testing.T) {
+	d := newDeployment(t)
+	d.noEvents = true
+	in, api := d.startNode(serve.RoleIngest), d.startNode(serve.RoleAPI)
+	det := d.startDetect("det-1")
+	accepted := 0
+	for _, b := range batches(t)[:4] {
+		accepted += send(t, in.base, b)
+	}
+	waitFor(t, 2*time.Minute, "the detect node to process every accepted event", func() bool {
+		return metric(t, det.base, "vigil_bus_processed_total") == float64(accepted)
+	})
+	es, err := d.db(t).Events(eventstore.Options{}).Stats(context.Background())
+	if err != nil || es.Events != 0 {
+		t.Errorf("events in PostgreSQL with store.postgres.events false: %d (%v), want none", es.Events, err)
+	}
+	checks := []struct {
+		route string
+		code  int
+		want  string
+	}{
+		{"/api/v1/events?q=logon", http.StatusNotImplemented, "store.postgres.events: false"},
+		{"/search?q=logon", http.StatusNotImplemented, "store.postgres.events: false"},
+		{"/api/v1/stats", http.StatusOK, `"events_stored":0`},
+		{"/api/v1/alerts", http.StatusOK, `"alerts":[{`},
+	}
+	for _, c := range checks {
+		if code, body := call(t, api.base, "GET", c.route, token, nil, "", nil); code != c.code || !strings.Contains(body, c.want) {
+			t.Errorf("GET %s on the API node: %d, want %d with %q:\n%.300s", c.route, code, c.code, c.want, body)
+		}
+	}
+}
+
+// metric reads one unlabelled sample of base's /metrics; -1 when absent.
+func metric(t *testing.T, base, name string) float64 {
+	t.Helper()
+	_, body := call(t, base, "GET", "/metrics", "", nil, "", nil)
+	for line := range strings.SplitSeq(body, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil {
+				return f
+			}
+		}
+	}
+	return -1
 }

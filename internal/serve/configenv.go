@@ -53,6 +53,7 @@ var envVars = []envVar{
 	}},
 	str("VIGIL_STORE_POSTGRES_DSN", "store.postgres.dsn", func(c *Config) *string { return &c.Store.Postgres.DSN }),
 	integer("VIGIL_STORE_POSTGRES_MAX_CONNS", "store.postgres.max_conns", func(c *Config) *int { return &c.Store.Postgres.MaxConns }),
+	boolean("VIGIL_STORE_POSTGRES_EVENTS", "store.postgres.events", func(c *Config) **bool { return &c.Store.Postgres.Events }),
 	str("VIGIL_AUDIT_KEY_FILE", "audit.key_file", func(c *Config) *string { return &c.Audit.KeyFile }),
 	str("VIGIL_PRIVACY_STAFF", "privacy.staff", func(c *Config) *string { return &c.Privacy.Staff }),
 	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
@@ -180,6 +181,19 @@ func integer(name, key string, field func(*Config) *int) envVar {
 			return fmt.Errorf("%q is not a whole number", v)
 		}
 		*field(c) = n
+		return nil
+	}}
+}
+
+// boolean sets an optional switch from true or false (as strconv.ParseBool
+// reads them: 1, t, TRUE, ...).
+func boolean(name, key string, field func(*Config) **bool) envVar {
+	return envVar{name, key, func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*field(c) = &b
 		return nil
 	}}
 }

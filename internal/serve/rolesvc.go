@@ -113,7 +113,10 @@ func (s *Service) openDetect() error {
 	if err := s.loadRules(); err != nil {
 		return err
 	}
-	events := s.node.db.Events(s.eventOptions())
+	var events partitionEvents // nil: store.postgres.events is false, no event is kept for search
+	if s.cfg.Store.Postgres.StoresEvents() {
+		events = s.node.db.Events(s.eventOptions())
+	}
 	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), events, s.set, s.cfg, s.node.bus.Partitions())
 	if err := s.openNotify(os.Getenv); err != nil {
 		return err
@@ -139,6 +142,9 @@ func (s *Service) roleRoutes(all []apiRoute) []apiRoute {
 		keep := ingest == (s.cfg.Role == RoleIngest)
 		if s.cfg.Role == RoleIngest {
 			keep = keep || slices.Contains([]string{"GET /api/v1/whoami", "POST /api/v1/login", "POST /api/v1/logout", "/api/"}, rt.pattern)
+		}
+		if rt.pattern == "GET /api/v1/events" && s.cfg.Role == RoleAPI && s.events == nil {
+			rt.handler = noEventSearch()
 		}
 		if keep {
 			out = append(out, rt)

@@ -3,9 +3,6 @@
 -- many. One row per failure and key ("user:NAME", "addr:HOST"), at the
 -- failing node's clock in Unix nanoseconds; rows older than the window
 -- are swept by the next failure.
---
--- privacy_cases.saved_by names the node that saved the analysis, for the
--- API nodes that serve it.
 
 CREATE TABLE auth_login_failures (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -14,5 +11,3 @@ CREATE TABLE auth_login_failures (
 );
 CREATE INDEX auth_login_failures_key ON auth_login_failures (key, at_ns);
 CREATE INDEX auth_login_failures_at ON auth_login_failures (at_ns);
-
-ALTER TABLE privacy_cases ADD COLUMN saved_by text NOT NULL DEFAULT '';
