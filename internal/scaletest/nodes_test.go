@@ -77,7 +77,7 @@ type deployment struct {
 	key     string // the schema's key (pgtest.Schema)
 	// noEvents sets store.postgres.events false on every node started.
 	noEvents bool
-	events  string // the embedded service's event search counts (reference)
+	events   string // the embedded service's event search counts (reference)
 }
 
 func newDeployment(t testing.TB) *deployment {

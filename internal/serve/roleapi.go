@@ -72,17 +72,12 @@ func unshared(routes []apiRoute, what string) []apiRoute {
 	return routes
 }
 
-// unsharedPages are the console pages an API node cannot show, answered
-// with a page saying why: the privacy officer's pages read the live
-// guardian of a single process; search, when no events are kept in
-// PostgreSQL.
+// unsharedPages are the console pages an API node answers its own way:
+// the privacy officer's pages (the live guardian's in a single process)
+// with the shared saved analysis, and search, when no events are kept in
+// PostgreSQL, with a page saying why.
 func (s *Service) unsharedPages() []apiRoute {
-	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.console.Error(w, r, http.StatusNotImplemented, "Privacy cases are not available on this node",
-			"Patient-record access is analysed by the single-process Vigil service (role all). This is an API node of a "+
-				"scaled-out deployment, which shares alerts, incidents, events, accounts and the audit log, but not yet the "+
-				"privacy analysis. Use the single-process service's console for privacy cases.")
-	})
+	page := s.sharedPrivacyPage()
 	var out []apiRoute
 	for _, p := range []string{"GET /privacy", "GET /privacy/{rest...}"} {
 		out = append(out, apiRoute{pattern: p, roles: privacyRoles, audit: auditAll, page: true, handler: page})
@@ -151,7 +146,10 @@ func (s *Service) roleSources(ctx context.Context) ([]console.Source, error) {
 // an API node the analysis saved in the shared database.
 func (s *Service) privacyCases() http.Handler {
 	if s.privacy == nil {
-		return notShared("Privacy cases")
+		if s.node != nil && s.node.db != nil {
+			return s.sharedPrivacyCases()
+		}
+		return notShared("Privacy cases") // an ingest node, which does not route it
 	}
 	return s.privacy.CasesHandler()
 }
