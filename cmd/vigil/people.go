@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -60,7 +61,7 @@ func peopleImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	sum, err := st.Import(files, time.Now())
+	sum, err := st.Import(context.Background(), files, time.Now())
 	if err != nil {
 		return fmt.Errorf("nothing imported: %w", err)
 	}

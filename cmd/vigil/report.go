@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vigilhealth/vigil/internal/assure"
 	"github.com/vigilhealth/vigil/internal/estate"
 	"github.com/vigilhealth/vigil/internal/report"
 	"github.com/vigilhealth/vigil/internal/serve"
@@ -60,7 +61,7 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 		fs.StringVar(&r.o.Assets, "assets", "", "asset CSV (name,vendor,product,version,...)")
 		fs.StringVar(&r.o.Register, "register", "", "risk register of unsupported systems (YAML or CSV); default the one in DIR/"+estate.RegisterFile)
 		fs.StringVar(&r.o.Phishing, "phishing", "", "GoPhish results CSV; default the campaigns vigil people import stored")
-		fs.BoolVar(&r.record, "record", false, "append this CAF assessment to DIR/"+report.HistoryFile+" so later reports show the trend")
+		fs.BoolVar(&r.record, "record", false, "append this CAF assessment to DIR/"+assure.HistoryFile+" so later reports show the trend")
 	} else {
 		fs.StringVar(&r.period, "month", "", "month (2026-11); default the current month")
 		fs.StringVar(&r.reportTo, "report-to", "the IT service desk", "how staff report a concern, in words")

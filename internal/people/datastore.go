@@ -6,11 +6,13 @@ import (
 	"fmt"
 )
 
-// DataStore is the people data kept durably, below the logic of Store:
-// what was imported, phishing reports, guidance given, the pulse counts
-// and the pulse links' secret. The data folder's files are one (Store's
-// DataStore method); pgstore keeps the same in PostgreSQL. Both pass the
-// suite in people/peopletest. A DataStore is safe for concurrent use.
+// DataStore is the people data kept durably, below the logic of Store,
+// which does every read and write through it: what was imported,
+// phishing reports, guidance given, the pulse counts and the pulse links'
+// secret. The data folder's files are one (OpenFileData); pgstore keeps
+// the same in PostgreSQL. Both pass the suites in people/peopletest (Run
+// for the DataStore, RunStore for a Store over it). A DataStore is safe
+// for concurrent use.
 type DataStore interface {
 	// LoadImported returns what the imports brought in; the zero
 	// Imported when nothing was.

@@ -9,34 +9,32 @@ import (
 )
 
 func openData(t *testing.T, dir string) people.DataStore {
-	s, err := people.OpenStore(dir)
+	ds, err := people.OpenFileData(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.DataStore()
+	return ds
 }
 
 func TestFileDataStore(t *testing.T) {
 	peopletest.Run(t, openData)
 }
 
-// TestDataStoreMatchesStore: what the DataStore writes, the Store on the
-// same folder serves (the directory, the pulse link) and LoadSaved reads.
+// TestFileStore runs the Store's behaviour over the data folder's files.
+func TestFileStore(t *testing.T) {
+	peopletest.RunStore(t, openData)
+}
+
+// TestDataStoreMatchesStore: what the DataStore holds, a Store opened on
+// the same folder serves (the directory, the pulse link) and LoadSaved
+// reads.
 func TestDataStoreMatchesStore(t *testing.T) {
 	dir := t.TempDir()
-	s, err := people.OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ds := s.DataStore()
+	ds := openData(t, dir)
 	ctx := context.Background()
 	im := people.Imported{Staff: []people.Person{{ID: "E1", Name: "A", Email: "a@trust.nhs.uk", Group: "Nursing", Site: "General"}}}
 	if err := ds.SaveImported(ctx, im); err != nil {
 		t.Fatal(err)
-	}
-	if d := s.Directory(); d == nil || len(d.People()) != 1 {
-		t.Fatalf("the Store's directory after SaveImported: %v", d)
 	}
 	key, err := ds.PulseKey(ctx)
 	if err != nil || len(key) != 32 {
@@ -44,6 +42,22 @@ func TestDataStoreMatchesStore(t *testing.T) {
 	}
 	if err := ds.AddPulseCount(ctx, people.PulseCount{Round: "2026-09", Group: "Nursing", Site: "General", Respondents: 1}); err != nil {
 		t.Fatal(err)
+	}
+	over, err := people.NewStore(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer over.Close()
+	if d := over.Directory(); d == nil || len(d.People()) != 1 {
+		t.Fatalf("the directory of a Store over the DataStore: %v", d)
+	}
+	again, err := people.OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if link := again.PulseLink("2026-09"); link != over.PulseLink("2026-09") {
+		t.Fatalf("pulse link %s from the folder reopened, %s from the DataStore's key", link, over.PulseLink("2026-09"))
 	}
 	saved, ok, err := people.LoadSaved(dir)
 	if err != nil || !ok || len(saved.Imported.Staff) != 1 || saved.Pulse == nil || len(saved.Pulse.Counts()) != 1 {

@@ -2,32 +2,110 @@ package people
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 )
 
-// fileData is the DataStore of a Store's folder: the same files, written
-// as Store writes them, and Store's own state kept in step, so that a
-// Store and its DataStore may be used side by side.
+// StoreDir is the folder, inside a Vigil data folder, that holds the
+// people data.
+const StoreDir = "people"
+
+// Files of the people folder. The imported data and the pulse counts are
+// whole files, replaced by writing a temporary file, syncing it and
+// renaming it over the old one; reports and guidance are append logs,
+// synced per record (jsonlog.go).
+const (
+	importedFile = "imported.json"
+	reportsFile  = "phishing-reports.jsonl"
+	guidanceFile = "guidance.jsonl"
+	pulseFile    = "pulse.json"
+	pulseKeyFile = "pulse.key"
+)
+
+// fileData is the DataStore of a data folder's people files. It reads
+// them all when opened and holds them in memory; every write reaches the
+// disk (synced) before it returns and before memory changes, so that a
+// failed write changes nothing.
 type fileData struct {
-	s      *Store
-	mu     sync.Mutex
-	closed bool
+	dir string
+	key []byte
+
+	mu       sync.Mutex // held across each write, so files and memory agree
+	closed   bool
+	imported Imported
+	counts   []PulseCount
+	reports  []Report
+	guidance []Message
+
+	reportLog, guidanceLog *jsonLog
 }
 
 var _ DataStore = (*fileData)(nil)
 
-// DataStore returns the store's files as a DataStore. Its Close closes the
-// Store.
-func (s *Store) DataStore() DataStore { return &fileData{s: s} }
+// OpenFileData opens (creating) the people folder of a data folder as a
+// DataStore and reads what it holds. A torn last record of a log, left by
+// a crash, is cut off; anything else malformed is an error naming the
+// file and line. Another process may write the folder meanwhile, but the
+// store sees that only when opened again.
+func OpenFileData(dataDir string) (DataStore, error) {
+	dir := filepath.Join(dataDir, StoreDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("people store: %w", err)
+	}
+	f := &fileData{dir: dir}
+	var err error
+	if f.key, err = readOrCreateKey(f.path(pulseKeyFile)); err != nil {
+		return nil, err
+	}
+	if f.imported, err = readImported(f.path(importedFile)); err != nil {
+		return nil, err
+	}
+	if f.counts, err = readPulseCounts(f.path(pulseFile)); err != nil {
+		return nil, err
+	}
+	if err := f.openLogs(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
 
-// use runs fn unless the store is closed or ctx is done.
+func (f *fileData) path(name string) string { return filepath.Join(f.dir, name) }
+
+func (f *fileData) openLogs() error {
+	var err error
+	f.reportLog, err = openJSONLog(f.path(reportsFile), decodeInto(&f.reports))
+	if err != nil {
+		return err
+	}
+	f.guidanceLog, err = openJSONLog(f.path(guidanceFile), decodeInto(&f.guidance))
+	if err != nil {
+		f.reportLog.close()
+	}
+	return err
+}
+
+// decodeInto returns a function that decodes a record onto the end of
+// *list.
+func decodeInto[T any](list *[]T) func(int, []byte) error {
+	return func(_ int, rec []byte) error {
+		var v T
+		if err := json.Unmarshal(rec, &v); err != nil {
+			return err
+		}
+		*list = append(*list, v)
+		return nil
+	}
+}
+
+// use runs fn under the lock unless the store is closed or ctx is done.
 func (f *fileData) use(ctx context.Context, fn func() error) error {
 	f.mu.Lock()
-	closed := f.closed
-	f.mu.Unlock()
-	if closed {
+	defer f.mu.Unlock()
+	if f.closed {
 		return ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
@@ -36,94 +114,115 @@ func (f *fileData) use(ctx context.Context, fn func() error) error {
 	return fn()
 }
 
+// LoadImported implements DataStore.
 func (f *fileData) LoadImported(ctx context.Context) (im Imported, err error) {
-	err = f.use(ctx, func() error { im = f.s.Imported(); return nil })
+	err = f.use(ctx, func() error { im = f.imported; return nil })
 	return im, err
 }
 
-// SaveImported writes imported.json as Import does, the directory and
-// pulse rebuilt over it.
+// SaveImported implements DataStore: imported.json is replaced whole,
+// atomically.
 func (f *fileData) SaveImported(ctx context.Context, im Imported) error {
+	if err := CheckImported(im); err != nil {
+		return err
+	}
 	return f.use(ctx, func() error {
-		s := f.s
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		path := filepath.Join(s.dir, importedFile)
-		prev, prevDir, prevPulse := s.imported, s.directory, s.pulse
-		if err := s.useImported(im, path); err != nil {
+		if err := writeJSONFile(f.path(importedFile), im); err != nil {
 			return err
 		}
-		if err := writeJSONFile(path, im); err != nil {
-			s.imported, s.directory, s.pulse = prev, prevDir, prevPulse
-			return err
-		}
+		f.imported = im
 		return nil
 	})
 }
 
-func (f *fileData) AddReport(ctx context.Context, r Report) (id string, err error) {
+// AddReport implements DataStore: the report is appended to its log and
+// synced.
+func (f *fileData) AddReport(ctx context.Context, r Report) (string, error) {
+	id, err := NewReportID()
+	if err != nil {
+		return "", err
+	}
+	r.ID = id
 	err = f.use(ctx, func() error {
-		id, err = f.s.AddReport(ctx, r)
-		return err
+		if err := f.reportLog.append(r); err != nil {
+			return err
+		}
+		f.reports = append(f.reports, r)
+		return nil
 	})
-	return id, err
+	if err != nil {
+		return "", err
+	}
+	return id, nil
 }
 
+// ListReports implements DataStore.
 func (f *fileData) ListReports(ctx context.Context) (rs []Report, err error) {
-	err = f.use(ctx, func() error { rs = f.s.Reports(); return nil })
+	err = f.use(ctx, func() error { rs = slices.Clone(f.reports); return nil })
 	return rs, err
 }
 
+// AddGuidance implements DataStore: the message is appended to its log
+// and synced.
 func (f *fileData) AddGuidance(ctx context.Context, m Message) error {
-	return f.use(ctx, func() error { return f.s.RecordGuidance(m) })
+	return f.use(ctx, func() error {
+		if err := f.guidanceLog.append(m); err != nil {
+			return err
+		}
+		f.guidance = append(f.guidance, m)
+		return nil
+	})
 }
 
+// ListGuidance implements DataStore.
 func (f *fileData) ListGuidance(ctx context.Context) (ms []Message, err error) {
-	err = f.use(ctx, func() error { ms = f.s.Guidance(); return nil })
+	err = f.use(ctx, func() error { ms = slices.Clone(f.guidance); return nil })
 	return ms, err
 }
 
-// AddPulseCount rewrites pulse.json with c added to its cell, as
-// SubmitPulse does, and adds it to the pulse when there is one.
+// AddPulseCount implements DataStore: pulse.json is replaced whole,
+// atomically, with c added to its cell.
 func (f *fileData) AddPulseCount(ctx context.Context, c PulseCount) error {
 	if err := c.Check(); err != nil {
 		return err
 	}
 	return f.use(ctx, func() error {
-		s := f.s
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		counts := addCount(s.counts, c)
-		doc := struct {
-			Counts []PulseCount `json:"counts"`
-		}{counts}
-		if err := writeJSONFile(filepath.Join(s.dir, pulseFile), doc); err != nil {
+		counts := withCount(f.counts, c)
+		if err := writeJSONFile(f.path(pulseFile), pulseDoc{counts}); err != nil {
 			return err
 		}
-		s.counts = counts
-		if s.pulse != nil {
-			s.pulse.add(c.Round, cell{c.Group, c.Site}, cellTally{n: c.Respondents, answered: c.Answered, positive: c.Positive})
-		}
+		f.counts = counts
 		return nil
 	})
 }
 
+// withCount returns cs with c added to its cell, as a new slice: cs is
+// left as it was, so that a failed save changes nothing.
+func withCount(cs []PulseCount, c PulseCount) []PulseCount {
+	out := slices.Clone(cs)
+	for i, o := range out {
+		if o.Round == c.Round && o.Group == c.Group && o.Site == c.Site {
+			out[i] = o.Plus(c)
+			return out
+		}
+	}
+	return append(out, c)
+}
+
+// PulseCounts implements DataStore.
 func (f *fileData) PulseCounts(ctx context.Context) (cs []PulseCount, err error) {
-	err = f.use(ctx, func() error {
-		f.s.mu.Lock()
-		defer f.s.mu.Unlock()
-		cs = slices.Clone(f.s.counts)
-		return nil
-	})
+	err = f.use(ctx, func() error { cs = slices.Clone(f.counts); return nil })
 	return cs, err
 }
 
+// PulseKey implements DataStore: pulse.key, made when the folder was
+// first opened.
 func (f *fileData) PulseKey(ctx context.Context) (key []byte, err error) {
-	err = f.use(ctx, func() error { key = slices.Clone(f.s.key); return nil })
+	err = f.use(ctx, func() error { key = slices.Clone(f.key); return nil })
 	return key, err
 }
 
-// Close closes the Store.
+// Close implements DataStore: it closes the logs.
 func (f *fileData) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -131,5 +230,9 @@ func (f *fileData) Close() error {
 		return nil
 	}
 	f.closed = true
-	return f.s.Close()
+	err := f.reportLog.close()
+	if gerr := f.guidanceLog.close(); err == nil {
+		err = gerr
+	}
+	return err
 }

@@ -119,6 +119,11 @@ func NewPulse(dir *Directory) *Pulse {
 	return &Pulse{groups: g, sites: s, rounds: map[string]map[cell]*cellTally{}}
 }
 
+// empty returns a Pulse over the same workforce with no responses.
+func (p *Pulse) empty() *Pulse {
+	return &Pulse{groups: p.groups, sites: p.sites, rounds: map[string]map[cell]*cellTally{}}
+}
+
 // Submit adds a response. It refuses a round not written YYYY-MM or
 // YYYY-Qn, a staff group or site the directory does not have, an answer
 // that is not one of the Answer values, and a response with no answer.

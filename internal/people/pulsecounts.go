@@ -26,8 +26,7 @@ func (p *Pulse) Counts() []PulseCount {
 	var out []PulseCount
 	for round, cells := range p.rounds {
 		for c, t := range cells {
-			out = append(out, PulseCount{Round: round, Group: c.group, Site: c.site,
-				Respondents: t.n, Answered: t.answered, Positive: t.positive})
+			out = append(out, t.count(round, c))
 		}
 	}
 	slices.SortFunc(out, func(a, b PulseCount) int {
@@ -51,6 +50,11 @@ func (p *Pulse) AddCounts(cs []PulseCount) error {
 		p.add(c.Round, cell{c.Group, c.Site}, cellTally{n: c.Respondents, answered: c.Answered, positive: c.Positive})
 	}
 	return nil
+}
+
+// count is the PulseCount of t, the tally of cell c in round.
+func (t cellTally) count(round string, c cell) PulseCount {
+	return PulseCount{Round: round, Group: c.group, Site: c.site, Respondents: t.n, Answered: t.answered, Positive: t.positive}
 }
 
 func (c PulseCount) check() error {

@@ -24,7 +24,7 @@ func LoadSaved(dataDir string) (s Saved, ok bool, err error) {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return s, false, nil
 	}
-	if err := readJSONFile(filepath.Join(dir, importedFile), &s.Imported); err != nil {
+	if s.Imported, err = readImported(filepath.Join(dir, importedFile)); err != nil {
 		return s, false, err
 	}
 	if s.Reports, err = readLog[Report](filepath.Join(dir, reportsFile)); err != nil {
@@ -34,18 +34,16 @@ func LoadSaved(dataDir string) (s Saved, ok bool, err error) {
 		return s, false, err
 	}
 	if len(s.Imported.Staff) > 0 {
+		counts, err := readPulseCounts(filepath.Join(dir, pulseFile))
+		if err != nil {
+			return s, false, err
+		}
 		d, err := NewDirectory(s.Imported.Staff)
 		if err != nil {
 			return s, false, err
 		}
-		var doc struct {
-			Counts []PulseCount `json:"counts"`
-		}
-		if err := readJSONFile(filepath.Join(dir, pulseFile), &doc); err != nil {
-			return s, false, err
-		}
 		s.Pulse = NewPulse(d)
-		if err := s.Pulse.AddCounts(doc.Counts); err != nil {
+		if err := s.Pulse.AddCounts(counts); err != nil {
 			return s, false, err
 		}
 	}

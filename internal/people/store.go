@@ -1,31 +1,10 @@
 package people
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"sync"
 	"time"
-)
-
-// StoreDir is the folder, inside a Vigil data folder, that holds the
-// people data.
-const StoreDir = "people"
-
-// Files of the people folder. The imported data and the pulse counts are
-// whole files, replaced by writing a temporary file, syncing it and
-// renaming it over the old one; reports and guidance are append logs,
-// synced per record (jsonlog.go).
-const (
-	importedFile = "imported.json"
-	reportsFile  = "phishing-reports.jsonl"
-	guidanceFile = "guidance.jsonl"
-	pulseFile    = "pulse.json"
-	pulseKeyFile = "pulse.key"
 )
 
 // Imported is what the last imports brought in: the staff directory, the
@@ -40,266 +19,114 @@ type Imported struct {
 	Campaigns    []Campaign `json:"campaigns"`
 }
 
-// Store keeps the people data of a data folder durably: what was
-// imported, phishing reports, guidance messages sent and the pulse
-// counts. It is safe for concurrent use by one process; another process
-// may import meanwhile, and the store sees that at its next Open.
+// Store is the people data as the service uses it: imports, phishing
+// reports, guidance given and the staff pulse, kept in a DataStore (a
+// data folder's files, or PostgreSQL shared by several nodes). Reports,
+// guidance and pulse counts are read from the DataStore when asked, so
+// every node sees what the others added. The imported data, the directory
+// built from it and the pulse key are read when the Store is made: a
+// node sees another's import when it is opened again, as it reads its
+// configuration. A Store is safe for concurrent use.
 type Store struct {
-	dir string
+	ds  DataStore
 	key []byte // the pulse links' secret
 
-	mu        sync.Mutex
-	imported  Imported
-	directory *Directory // nil until a staff directory is imported
-	pulse     *Pulse     // nil until a staff directory is imported
-	counts    []PulseCount
-	reports   []Report
-	guidance  []Message
-
-	reportLog, guidanceLog *jsonLog
+	mu      sync.Mutex
+	imports imports
+	touches []Touch // guidance read when opened and given since
 }
 
-// OpenStore opens (creating) the people folder of a data folder and reads
-// what it holds. A torn last record of a log, left by a crash, is cut off;
-// anything else malformed is an error naming the file and line.
+// imports is the imported data with what is built over it.
+type imports struct {
+	data      Imported
+	directory *Directory // nil until a staff directory is imported
+	workforce *Pulse     // an empty pulse over the directory; nil without one
+}
+
+// buildImports builds the directory and the pulse's workforce over im.
+func buildImports(im Imported) (imports, error) {
+	if len(im.Staff) == 0 {
+		return imports{data: im}, nil
+	}
+	d, err := NewDirectory(im.Staff)
+	if err != nil {
+		return imports{}, fmt.Errorf("people store: imported staff: %w", err)
+	}
+	return imports{data: im, directory: d, workforce: NewPulse(d)}, nil
+}
+
+// OpenStore opens (creating) the people folder of a data folder
+// (OpenFileData) and makes a Store over it.
 func OpenStore(dataDir string) (*Store, error) {
-	dir := filepath.Join(dataDir, StoreDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("people store: %w", err)
-	}
-	s := &Store{dir: dir}
-	var err error
-	if s.key, err = readOrCreateKey(filepath.Join(dir, pulseKeyFile)); err != nil {
+	ds, err := OpenFileData(dataDir)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.loadImported(); err != nil {
-		return nil, err
-	}
-	if err := s.loadPulse(); err != nil {
-		return nil, err
-	}
-	if err := s.openLogs(); err != nil {
+	s, err := NewStore(ds)
+	if err != nil {
+		ds.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) loadImported() error {
-	path := filepath.Join(s.dir, importedFile)
-	if err := readJSONFile(path, &s.imported); err != nil {
-		return err
-	}
-	return s.useImported(s.imported, path)
-}
-
-// useImported makes im the store's imported data, building the directory
-// and the pulse over it.
-func (s *Store) useImported(im Imported, source string) error {
-	if len(im.Staff) == 0 {
-		s.imported, s.directory, s.pulse = im, nil, nil
-		return nil
-	}
-	d, err := NewDirectory(im.Staff)
+// NewStore makes a Store over ds, reading the imported data, the guidance
+// given and the pulse key. The Store owns ds from then on: its Close
+// closes ds. On an error ds is left open for the caller to close.
+func NewStore(ds DataStore) (*Store, error) {
+	ctx := context.Background()
+	key, err := ds.PulseKey(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: staff: %w", source, err)
+		return nil, fmt.Errorf("people store: %w", err)
 	}
-	p := NewPulse(d)
-	if err := p.AddCounts(s.counts); err != nil {
-		return err
-	}
-	s.imported, s.directory, s.pulse = im, d, p
-	return nil
-}
-
-func (s *Store) loadPulse() error {
-	path := filepath.Join(s.dir, pulseFile)
-	var doc struct {
-		Counts []PulseCount `json:"counts"`
-	}
-	if err := readJSONFile(path, &doc); err != nil {
-		return err
-	}
-	s.counts = doc.Counts
-	if s.pulse == nil {
-		return nil
-	}
-	if err := s.pulse.AddCounts(doc.Counts); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-func (s *Store) openLogs() error {
-	var err error
-	s.reportLog, err = openJSONLog(filepath.Join(s.dir, reportsFile), decodeInto(&s.reports))
+	im, err := ds.LoadImported(ctx)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("people store: %w", err)
 	}
-	s.guidanceLog, err = openJSONLog(filepath.Join(s.dir, guidanceFile), decodeInto(&s.guidance))
+	ms, err := ds.ListGuidance(ctx)
 	if err != nil {
-		s.reportLog.close()
+		return nil, fmt.Errorf("people store: %w", err)
 	}
-	return err
+	cur, err := buildImports(im)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{ds: ds, key: key, imports: cur}
+	for _, m := range ms {
+		s.touches = append(s.touches, m.touch())
+	}
+	return s, nil
 }
 
-// decodeInto returns a function that decodes a record onto the end of
-// *list.
-func decodeInto[T any](list *[]T) func(int, []byte) error {
-	return func(_ int, rec []byte) error {
-		var v T
-		if err := json.Unmarshal(rec, &v); err != nil {
-			return err
-		}
-		*list = append(*list, v)
-		return nil
-	}
-}
+// DataStore returns the DataStore the Store keeps its data in. Its Close
+// closes the Store's data, and writes made through it reach the Store's
+// directory and guidance touches when the Store is made again.
+func (s *Store) DataStore() DataStore { return s.ds }
 
-// Close closes the logs.
-func (s *Store) Close() error {
-	err := s.reportLog.close()
-	if gerr := s.guidanceLog.close(); err == nil {
-		err = gerr
-	}
-	return err
-}
+// Close closes the DataStore.
+func (s *Store) Close() error { return s.ds.Close() }
 
 // Imported returns what the imports brought in.
 func (s *Store) Imported() Imported {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.imported
+	return s.imports.data
 }
 
 // Directory returns the staff directory, or nil when none was imported.
 func (s *Store) Directory() *Directory {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.directory
+	return s.imports.directory
 }
 
-// AddReport stores a phishing report durably (synced before it returns)
-// with a new random ID: the store is a ReportStore.
-func (s *Store) AddReport(_ context.Context, r Report) (string, error) {
-	id, err := NewReportID()
-	if err != nil {
-		return "", err
-	}
-	r.ID = id
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.reportLog.append(r); err != nil {
-		return "", err
-	}
-	s.reports = append(s.reports, r)
-	return id, nil
+// AddReport stores a phishing report durably with a new random ID: the
+// store is a ReportStore.
+func (s *Store) AddReport(ctx context.Context, r Report) (string, error) {
+	return s.ds.AddReport(ctx, r)
 }
 
 // Reports returns the phishing reports, oldest first.
-func (s *Store) Reports() []Report {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.reports)
-}
-
-// RecordGuidance keeps a guidance message that was given.
-func (s *Store) RecordGuidance(m Message) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.guidanceLog.append(m); err != nil {
-		return err
-	}
-	s.guidance = append(s.guidance, m)
-	return nil
-}
-
-// Guidance returns the guidance messages given, oldest first.
-func (s *Store) Guidance() []Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.guidance)
-}
-
-// Touches returns the guidance given as training touches, for
-// Training.Rollup and Guide.Restore.
-func (s *Store) Touches() []Touch {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Touch, len(s.guidance))
-	for i, m := range s.guidance {
-		out[i] = Touch{StaffID: m.StaffID, Topic: m.Topic, At: m.At, AlertID: m.AlertID}
-	}
-	return out
-}
-
-// Recorder returns a Sender that sends through next (nil: sends nothing)
-// and keeps each message it delivered in the store, so that guidance
-// given survives a restart and counts as training.
-func (s *Store) Recorder(next Sender) Sender {
-	return SenderFunc(func(ctx context.Context, m Message) error {
-		if next != nil {
-			if err := next.Send(ctx, m); err != nil {
-				return err
-			}
-		}
-		return s.RecordGuidance(m)
-	})
-}
-
-// readJSONFile decodes path into v; a missing file leaves v as it is.
-func readJSONFile(path string, v any) error {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %w", path, jsonFieldError(data, err))
-	}
-	return nil
-}
-
-// writeJSONFile replaces path with v's JSON: written to a temporary file
-// beside it, synced, renamed over it, and the folder synced, so that path
-// holds the old content or the new after a crash.
-func writeJSONFile(path string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(buf.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return syncFolder(filepath.Dir(path))
-}
-
-func syncFolder(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return nil
+func (s *Store) Reports(ctx context.Context) ([]Report, error) {
+	return s.ds.ListReports(ctx)
 }

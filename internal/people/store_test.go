@@ -33,6 +33,16 @@ func openTestStore(t *testing.T, data string) *Store {
 	return s
 }
 
+// storedReports returns the store's reports or fails.
+func storedReports(t *testing.T, s *Store) []Report {
+	t.Helper()
+	rs, err := s.Reports(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
 func TestStoreImportKeepsAndReloads(t *testing.T) {
 	in := writeFiles(t, map[string]string{
 		"staff.csv":    string(readTestdata(t, "staff.csv")),
@@ -42,7 +52,7 @@ func TestStoreImportKeepsAndReloads(t *testing.T) {
 	})
 	data := t.TempDir()
 	s := openTestStore(t, data)
-	sum, err := s.Import(ImportFiles{Staff: filepath.Join(in, "staff.csv"), Training: filepath.Join(in, "training.csv"),
+	sum, err := s.Import(context.Background(), ImportFiles{Staff: filepath.Join(in, "staff.csv"), Training: filepath.Join(in, "training.csv"),
 		GoPhish: []string{filepath.Join(in, "gophish.csv"), filepath.Join(in, "gophish.json")}}, day(t, "2025-10-10"))
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +70,7 @@ func TestStoreImportKeepsAndReloads(t *testing.T) {
 		t.Fatalf("directory after reopening: %v", d)
 	}
 	// A second import of the same campaign replaces it rather than adding one.
-	if _, err := re.Import(ImportFiles{GoPhish: []string{filepath.Join(in, "gophish.csv")}}, day(t, "2025-10-11")); err != nil {
+	if _, err := re.Import(context.Background(), ImportFiles{GoPhish: []string{filepath.Join(in, "gophish.csv")}}, day(t, "2025-10-11")); err != nil {
 		t.Fatal(err)
 	}
 	if im := re.Imported(); len(im.Campaigns) != 2 || len(im.Staff) != 5 {
@@ -95,11 +105,11 @@ func TestStoreImportIsAllOrNothing(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			data := t.TempDir()
 			s := openTestStore(t, data)
-			if _, err := s.Import(ImportFiles{Staff: p("staff.csv"), Training: p("training.csv")}, day(t, "2025-10-01")); err != nil {
+			if _, err := s.Import(context.Background(), ImportFiles{Staff: p("staff.csv"), Training: p("training.csv")}, day(t, "2025-10-01")); err != nil {
 				t.Fatal(err)
 			}
 			before, _ := os.ReadFile(filepath.Join(data, StoreDir, importedFile))
-			_, err := s.Import(c.files, day(t, "2025-10-02"))
+			_, err := s.Import(context.Background(), c.files, day(t, "2025-10-02"))
 			var ie *ImportError
 			if !errors.As(err, &ie) || !strings.HasSuffix(ie.File, c.wantFile) || ie.Line != c.wantLine {
 				t.Fatalf("error %v (%#v), want an *ImportError at %s:%d", err, ie, c.wantFile, c.wantLine)
@@ -161,7 +171,7 @@ func TestStoreReportsSurviveATornWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			got := s.Reports()
+			got := storedReports(t, s)
 			if len(got) != c.want {
 				t.Fatalf("%d reports, want %d", len(got), c.want)
 			}
@@ -176,7 +186,7 @@ func TestStoreReportsSurviveATornWrite(t *testing.T) {
 			}
 			s.Close()
 			s2 := openTestStore(t, data)
-			if n := len(s2.Reports()); n != c.want+1 {
+			if n := len(storedReports(t, s2)); n != c.want+1 {
 				t.Errorf("after one more report and reopening: %d, want %d", n, c.want+1)
 			}
 		})
@@ -209,7 +219,7 @@ func pulseStore(t *testing.T, data string) *Store {
 	t.Helper()
 	in := writeFiles(t, map[string]string{"staff.csv": string(readTestdata(t, "staff.csv"))})
 	s := openTestStore(t, data)
-	if _, err := s.Import(ImportFiles{Staff: filepath.Join(in, "staff.csv")}, time.Now()); err != nil {
+	if _, err := s.Import(context.Background(), ImportFiles{Staff: filepath.Join(in, "staff.csv")}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -217,7 +227,7 @@ func pulseStore(t *testing.T, data string) *Store {
 
 func TestStorePulseKeepsCountsOnly(t *testing.T) {
 	data := t.TempDir()
-	if err := openTestStore(t, data).SubmitPulse(Response{Round: "2025-Q4"}); !errors.Is(err, ErrNoDirectory) {
+	if err := openTestStore(t, data).SubmitPulse(context.Background(), Response{Round: "2025-Q4"}); !errors.Is(err, ErrNoDirectory) {
 		t.Fatalf("pulse before any directory: %v", err)
 	}
 	s := pulseStore(t, data)
@@ -229,12 +239,12 @@ func TestStorePulseKeepsCountsOnly(t *testing.T) {
 		if i%3 == 0 {
 			r.Answers[QTrust] = Disagree
 		}
-		if err := s.SubmitPulse(r); err != nil {
+		if err := s.SubmitPulse(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
 	}
 	bad := Response{Round: "2025-Q4", Group: "Astronauts", Site: p.Site, Answers: [numQuestions]Answer{Yes}}
-	if err := s.SubmitPulse(bad); err == nil {
+	if err := s.SubmitPulse(context.Background(), bad); err == nil {
 		t.Fatal("a group not in the directory was taken")
 	}
 	s.Close()
@@ -250,14 +260,17 @@ func TestStorePulseKeepsCountsOnly(t *testing.T) {
 		}
 	}
 	re := openTestStore(t, data)
-	res, err := re.PulseResults("2025-Q4")
+	res, err := re.PulseResults(context.Background(), "2025-Q4")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Respondents != 12 || len(res.Overall) == 0 || res.Overall[QRole].Positive != 1 {
 		t.Errorf("results after reopening: %+v", res)
 	}
-	counts := re.pulse.Counts()
+	counts, err := re.DataStore().PulseCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(counts) != 1 || counts[0].Respondents != 12 || counts[0].Answered[QTrust] != 4 || counts[0].Positive[QTrust] != 0 {
 		t.Errorf("counts %+v", counts)
 	}
@@ -320,7 +333,7 @@ func TestLoadSavedReadsWithoutChanging(t *testing.T) {
 	s := pulseStore(t, data)
 	p := s.Directory().People()[0]
 	for range 11 {
-		if err := s.SubmitPulse(Response{Round: "2026-Q1", Group: p.Group, Site: p.Site, Answers: [numQuestions]Answer{Agree}}); err != nil {
+		if err := s.SubmitPulse(context.Background(), Response{Round: "2026-Q1", Group: p.Group, Site: p.Site, Answers: [numQuestions]Answer{Agree}}); err != nil {
 			t.Fatal(err)
 		}
 	}

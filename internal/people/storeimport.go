@@ -1,6 +1,7 @@
 package people
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -26,35 +27,41 @@ type ImportSummary struct {
 }
 
 // Import reads every file named and, only when all of them are well
-// formed, replaces the store's imported data in one atomic write. A
-// malformed file refuses the whole import with an *ImportError naming the
-// file, the line and the reason, and nothing is changed.
-func (s *Store) Import(files ImportFiles, now time.Time) (ImportSummary, error) {
-	next, sum, err := s.readImport(files, now)
+// formed, lays them over what the DataStore holds and saves the result in
+// one write, all or nothing. A malformed file refuses the whole import
+// with an *ImportError naming the file, the line and the reason, and
+// nothing is changed.
+func (s *Store) Import(ctx context.Context, files ImportFiles, now time.Time) (ImportSummary, error) {
+	next, sum, err := readImport(files, now)
 	if err != nil {
 		return sum, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	merged := mergeImport(s.imported, next, files)
-	path := filepath.Join(s.dir, importedFile)
-	prev, prevDir, prevPulse := s.imported, s.directory, s.pulse
-	if err := s.useImported(merged, path); err != nil {
+	// Merge with what the DataStore holds rather than what this Store
+	// read when made: another node may have imported since.
+	cur, err := s.ds.LoadImported(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("import: %w", err)
+	}
+	merged := mergeImport(cur, next, files)
+	built, err := buildImports(merged)
+	if err != nil {
 		return sum, err
 	}
-	if err := writeJSONFile(path, merged); err != nil {
-		s.imported, s.directory, s.pulse = prev, prevDir, prevPulse
-		return sum, err
+	if err := s.ds.SaveImported(ctx, merged); err != nil {
+		return sum, fmt.Errorf("import: %w", err)
 	}
+	s.imports = built
 	sum.Staff, sum.Training, sum.Campaigns = len(merged.Staff), len(merged.Training), len(merged.Campaigns)
-	if s.directory != nil {
-		sum.Unmatched = len(NewTraining(s.directory, merged.Training).Unmatched())
+	if built.directory != nil {
+		sum.Unmatched = len(NewTraining(built.directory, merged.Training).Unmatched())
 	}
 	return sum, nil
 }
 
 // readImport reads the named files; nothing is kept unless all are good.
-func (s *Store) readImport(files ImportFiles, now time.Time) (Imported, ImportSummary, error) {
+func readImport(files ImportFiles, now time.Time) (Imported, ImportSummary, error) {
 	im := Imported{At: now.UTC()}
 	var sum ImportSummary
 	if files.Staff == "" && files.Training == "" && len(files.GoPhish) == 0 {

@@ -40,9 +40,7 @@ const (
 	// SupplementFile, when present, names a supplement to the framework
 	// (one line), such as the organisation's copy of the DSPT's objective E.
 	SupplementFile = "assure/supplement"
-	// HistoryFile holds one assessment a line (see assure.AppendHistory).
-	HistoryFile = "assure/history.jsonl"
-	flowFile    = "flow.bin"
+	flowFile       = "flow.bin"
 )
 
 // Gather reads the figures for a report. Only a data folder that cannot be

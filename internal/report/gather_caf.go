@@ -47,7 +47,7 @@ func gatherCAF(ctx context.Context, f *Facts, o Options) {
 	} else {
 		f.Gaps = assure.Gaps(fw, f.Results, f.Target)
 	}
-	f.History, err = assure.ReadHistory(filepath.Join(f.Data, HistoryFile))
+	f.History, err = assure.ReadHistory(filepath.Join(f.Data, filepath.FromSlash(assure.HistoryFile)))
 	if err != nil {
 		f.missing(secCAF, "The assessment history could not be read: "+err.Error())
 	}
@@ -241,7 +241,7 @@ func Record(f *Facts) error {
 	if f.Framework == nil {
 		return fmt.Errorf("report: no CAF assessment to record (give --caf FILE)")
 	}
-	path := filepath.Join(f.Data, HistoryFile)
+	path := filepath.Join(f.Data, filepath.FromSlash(assure.HistoryFile))
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("report: record the assessment: %w", err)
 	}

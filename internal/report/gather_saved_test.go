@@ -43,7 +43,7 @@ func savedDataFolder(t *testing.T, at time.Time) string {
 	defer st.Close()
 	files := people.ImportFiles{Staff: write("staff.csv", staff.String()),
 		Training: write("training.csv", "staff_id,course,completed,validity\nsa,Data Security Awareness,2026-07-01,12 months\n")}
-	if _, err := st.Import(files, at); err != nil {
+	if _, err := st.Import(context.Background(), files, at); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.AddReport(context.Background(), people.Report{Reporter: "pa@trust.example", ReportedAt: at.Add(-time.Hour), Via: "api"}); err != nil {
@@ -55,7 +55,7 @@ func savedDataFolder(t *testing.T, at time.Time) string {
 	for i := range 20 {
 		r := people.Response{Round: "2026-Q3", Group: []string{"Nursing", "Medical"}[i%2], Site: "North"}
 		r.Answers[people.QRole] = people.Agree
-		if err := st.SubmitPulse(r); err != nil {
+		if err := st.SubmitPulse(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -120,7 +120,12 @@ func (s *Service) handleReports(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorBody{err.Error()})
 		return
 	}
-	all := s.people.Reports()
+	all, err := s.people.Reports(r.Context())
+	if err != nil {
+		s.log.Error("phishing reports not read", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reports could not be read; try again"})
+		return
+	}
 	slices.Reverse(all)
 	writeJSON(w, http.StatusOK, map[string]any{"reports": all[:min(len(all), limit)], "total": len(all), "mailbox": s.cfg.People.Mailbox})
 }
@@ -137,11 +142,11 @@ func (s *Service) handlePulseResults(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var one people.PulseResults
-		if one, err = s.people.PulseResults(round); err == nil {
+		if one, err = s.people.PulseResults(r.Context(), round); err == nil {
 			res = []people.PulseResults{one}
 		}
 	} else {
-		res, err = s.people.PulseTrend()
+		res, err = s.people.PulseTrend(r.Context())
 	}
 	switch {
 	case errors.Is(err, people.ErrNoDirectory):

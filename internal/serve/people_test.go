@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -90,8 +91,8 @@ func TestPhishingReportsAreKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if n := len(st.Reports()); n != 2 {
-		t.Errorf("%d reports kept after the service stopped, want 2", n)
+	if kept, err := st.Reports(context.Background()); err != nil || len(kept) != 2 {
+		t.Errorf("%d reports kept after the service stopped, want 2 (%v)", len(kept), err)
 	}
 }
 
@@ -121,7 +122,7 @@ func pulseConfig(t *testing.T) Config {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.Import(people.ImportFiles{Staff: staff}, time.Now()); err != nil {
+	if _, err := st.Import(context.Background(), people.ImportFiles{Staff: staff}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return cfg

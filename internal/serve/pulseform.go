@@ -124,7 +124,7 @@ func (s *Service) handlePulseAnswer(w http.ResponseWriter, r *http.Request) {
 	for q := range resp.Answers {
 		resp.Answers[q] = people.Answer(r.PostForm.Get(people.Question(q).String()))
 	}
-	err := s.people.SubmitPulse(resp)
+	err := s.people.SubmitPulse(r.Context(), resp)
 	var fe *people.FieldError
 	switch {
 	case err == nil:

@@ -1,6 +1,7 @@
 // Package peopletest is the test suite every people.DataStore must pass,
 // the data folder's files and PostgreSQL alike, so that imports, reports,
-// guidance and pulse counts read back the same wherever they are kept.
+// guidance and pulse counts read back the same wherever they are kept
+// (Run), and people.Store behaves the same over each (RunStore).
 package peopletest
 
 import (
