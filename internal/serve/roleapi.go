@@ -28,6 +28,12 @@ func (s *Service) openAPI() error {
 		s.node.events = s.node.db.Events(s.eventOptions())
 		s.events = s.node.events
 	}
+	if err := s.openEstate(); err != nil { // the feeds, and the assets of estate.assets
+		return err
+	}
+	if err := s.openPeople(); err != nil {
+		return err
+	}
 	return s.openConsole()
 }
 
