@@ -57,7 +57,7 @@ type Authenticator struct {
 	Tokens       TokenStore
 	Users        UserStore
 	Sessions     SessionStore
-	Limiter      *LoginLimiter
+	Limiter      LoginLimit
 	SecureCookie bool // set Secure on the cookie (the API serves HTTPS)
 	Log          *slog.Logger
 	// OnLogin, when set, is told of every login attempt and logout with

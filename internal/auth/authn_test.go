@@ -22,9 +22,10 @@ func testAuth(t *testing.T) (*Authenticator, *clock) {
 	}
 	clk := newClock()
 	sessions := NewSessions()
+	limiter := NewLoginLimiter()
 	a := &Authenticator{AdminToken: "admin-secret", Tokens: OpenTokens(dir), Users: users,
-		Sessions: sessions, Limiter: NewLoginLimiter()}
-	sessions.Now, a.Limiter.Now = clk.Now, clk.Now
+		Sessions: sessions, Limiter: limiter}
+	sessions.Now, limiter.Now = clk.Now, clk.Now
 	return a, clk
 }
 

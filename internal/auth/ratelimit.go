@@ -16,8 +16,29 @@ const (
 	maxLimiterKeys = 100_000
 )
 
+// LoginLimit counts failed logins per key (an account, "user:NAME"; a
+// client address, "addr:HOST") in a sliding window: after Max failures
+// within Window for a key, attempts are refused until the oldest of them
+// leaves it. *LoginLimiter keeps them in one process's memory; a table
+// every API node shares (internal/pgstore) makes N nodes allow what one
+// does, not N times as many. Every implementation passes the suite in
+// auth/authtest. The methods return no errors: a shared store that
+// cannot answer logs it and lets the attempt through, as the accounts it
+// is checked against are kept in the same database.
+type LoginLimit interface {
+	// Check returns how long until an attempt is allowed for every key:
+	// zero when it is allowed now.
+	Check(keys ...string) time.Duration
+	// Fail records a failed attempt against every key.
+	Fail(keys ...string)
+	// Reset forgets key's failures (an account that logged in).
+	Reset(key string)
+}
+
+var _ LoginLimit = (*LoginLimiter)(nil)
+
 // LoginLimiter counts failed logins per key (an account, an address) in
-// a sliding window.
+// a sliding window, in memory: the LoginLimit of one process.
 type LoginLimiter struct {
 	Max    int
 	Window time.Duration

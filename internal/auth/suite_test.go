@@ -32,4 +32,12 @@ func TestFileStores(t *testing.T) {
 			return s, s
 		})
 	})
+	t.Run("login limit", func(t *testing.T) {
+		// In one process's memory: the second handle is the same limiter.
+		authtest.LoginLimits(t, func(t *testing.T, now func() time.Time) (auth.LoginLimit, auth.LoginLimit) {
+			l := auth.NewLoginLimiter()
+			l.Now = now
+			return l, l
+		})
+	})
 }

@@ -35,4 +35,10 @@ func TestAuthStores(t *testing.T) {
 			return a.Sessions(pgstore.SessionOptions{Now: now}), b.Sessions(pgstore.SessionOptions{Now: now})
 		})
 	})
+	t.Run("login limit", func(t *testing.T) {
+		authtest.LoginLimits(t, func(t *testing.T, now func() time.Time) (auth.LoginLimit, auth.LoginLimit) {
+			a, b := two(t)
+			return a.LoginLimits(pgstore.LoginLimitOptions{Now: now}), b.LoginLimits(pgstore.LoginLimitOptions{Now: now})
+		})
+	})
 }

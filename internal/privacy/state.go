@@ -31,6 +31,9 @@ type SavedCases struct {
 	// it outlives the case (a case that a longer log no longer raises
 	// keeps its decision and its moment).
 	Raised map[string]time.Time `json:"raised"`
+	// SavedBy names the node that saved the analysis, where several
+	// share one store; "" for the single process.
+	SavedBy string `json:"saved_by,omitempty"`
 }
 
 // saveCases writes sc to dir's CasesFile through a temporary file that is

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/bus"
 	"github.com/vigilhealth/vigil/internal/bus/bustest"
+	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
 	"github.com/vigilhealth/vigil/internal/serve"
 )
@@ -73,13 +74,24 @@ type deployment struct {
 	t       testing.TB
 	cluster *bustest.Cluster
 	dsn     string // the test server's, on this test's schema
-	events  string // the embedded service's event search counts (reference)
+	key     string // the schema's key (pgtest.Schema)
+	// noEvents sets store.postgres.events false on every node started.
+	noEvents bool
+	events   string // the embedded service's event search counts (reference)
 }
 
 func newDeployment(t testing.TB) *deployment {
 	t.Helper()
-	dsn := pgtest.SchemaDSN(t, t.TempDir())
-	return &deployment{t: t, cluster: bustest.NewCluster(t, 3), dsn: dsn}
+	key := t.TempDir()
+	dsn := pgtest.SchemaDSN(t, key)
+	return &deployment{t: t, cluster: bustest.NewCluster(t, 3), dsn: dsn, key: key}
+}
+
+// db opens the deployment's database in the test, as vigil token create
+// --postgres and the other commands do.
+func (d *deployment) db(t testing.TB) *pgstore.DB {
+	t.Helper()
+	return pgtest.Open(t, d.key, pgstore.Options{MaxConns: 1})
 }
 
 // busConfig is every node's bus section.
@@ -104,6 +116,9 @@ func (d *deployment) startNode(role serve.Role) *node {
 	cfg.Role, cfg.Data, cfg.HTTP, cfg.AdminToken = role, d.t.TempDir(), "127.0.0.1:0", token
 	if role != serve.RoleAll {
 		cfg.Store.Postgres = serve.PostgresConfig{DSN: d.dsn, MaxConns: 4}
+		if d.noEvents {
+			cfg.Store.Postgres.Events = new(false)
+		}
 	}
 	if role != serve.RoleAll && role != serve.RoleAPI { // an API node needs no bus
 		cfg.Bus.NATS = d.busConfig()
@@ -171,6 +186,7 @@ func (d *deployment) startDetect(name string) *child {
 		"VIGIL_BUS_NATS_ACK_TIMEOUT="+nc.AckTimeout.String(),
 		"VIGIL_STORE_POSTGRES_DSN="+d.dsn,
 		"VIGIL_STORE_POSTGRES_MAX_CONNS=4",
+		fmt.Sprintf("VIGIL_STORE_POSTGRES_EVENTS=%t", !d.noEvents),
 	)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()

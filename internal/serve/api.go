@@ -227,8 +227,8 @@ func (s *Service) stats(ctx context.Context) (Stats, error) {
 // storedCounts are the alerts and the event store's figures.
 func (s *Service) storedCounts(ctx context.Context) (int, eventstore.Stats, error) {
 	alerts, _, err := s.store.Count(ctx)
-	if err != nil {
-		return 0, eventstore.Stats{}, err
+	if err != nil || s.events == nil { // no events: an API node with store.postgres.events false
+		return alerts, eventstore.Stats{}, err
 	}
 	es, err := s.events.Stats(ctx)
 	return alerts, es, err

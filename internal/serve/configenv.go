@@ -53,6 +53,7 @@ var envVars = []envVar{
 	}},
 	str("VIGIL_STORE_POSTGRES_DSN", "store.postgres.dsn", func(c *Config) *string { return &c.Store.Postgres.DSN }),
 	integer("VIGIL_STORE_POSTGRES_MAX_CONNS", "store.postgres.max_conns", func(c *Config) *int { return &c.Store.Postgres.MaxConns }),
+	optionalBool("VIGIL_STORE_POSTGRES_EVENTS", "store.postgres.events", func(c *Config) **bool { return &c.Store.Postgres.Events }),
 	str("VIGIL_AUDIT_KEY_FILE", "audit.key_file", func(c *Config) *string { return &c.Audit.KeyFile }),
 	str("VIGIL_PRIVACY_STAFF", "privacy.staff", func(c *Config) *string { return &c.Privacy.Staff }),
 	str("VIGIL_PRIVACY_VIP", "privacy.vip", func(c *Config) *string { return &c.Privacy.VIP }),
@@ -199,6 +200,8 @@ func integer(name, key string, field func(*Config) *int) envVar {
 	}}
 }
 
+// boolean sets a switch from true or false (as strconv.ParseBool reads
+// them: 1, t, TRUE, ...).
 func boolean(name, key string, field func(*Config) *bool) envVar {
 	return envVar{name, key, func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
@@ -208,6 +211,16 @@ func boolean(name, key string, field func(*Config) *bool) envVar {
 		*field(c) = b
 		return nil
 	}}
+}
+
+// optionalBool sets a switch whose absence means its default (a nil
+// pointer) from true or false.
+func optionalBool(name, key string, field func(*Config) **bool) envVar {
+	return boolean(name, key, func(c *Config) *bool {
+		b := new(bool)
+		*field(c) = b
+		return b
+	})
 }
 
 // pairs reads "Name=value; Other=value" into a map.

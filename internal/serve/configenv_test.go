@@ -19,6 +19,8 @@ func TestEnvOverrides(t *testing.T) {
 	}{
 		{"VIGIL_TLS_CERT", "/etc/vigil/cert.pem", func(c *Config) bool { return c.TLSCert == "/etc/vigil/cert.pem" }},
 		{"VIGIL_TLS_KEY", "/etc/vigil/key.pem", func(c *Config) bool { return c.TLSKey == "/etc/vigil/key.pem" }},
+		{"VIGIL_STORE_POSTGRES_EVENTS", "false", func(c *Config) bool { return !c.Store.Postgres.StoresEvents() }},
+		{"VIGIL_STORE_POSTGRES_EVENTS", "true", func(c *Config) bool { return c.Store.Postgres.StoresEvents() && c.Store.Postgres.Events != nil }},
 		{"VIGIL_HL7_MLLP", "127.0.0.1:2575", func(c *Config) bool { return c.HL7.MLLP == "127.0.0.1:2575" }},
 		{"VIGIL_HL7_MLLP_TLS", ":2576", func(c *Config) bool { return c.HL7.MLLPTLS == ":2576" }},
 		{"VIGIL_HL7_MAX_CONNECTIONS", "32", func(c *Config) bool { return c.HL7.MaxConnections == 32 }},

@@ -175,7 +175,13 @@ func (s *Service) saveEstate() error {
 // assets returns the assets known now, imported and learned, checked
 // against the feeds.
 func (w *estateWatch) assets(at time.Time) []estate.Finding {
-	return w.checker.CheckAll(estate.Merge(w.imported, w.inv.Assets()), at)
+	return w.check(w.inv.Assets(), at)
+}
+
+// check merges learned with the imported assets and checks them against
+// the feeds.
+func (w *estateWatch) check(learned []estate.Asset, at time.Time) []estate.Finding {
+	return w.checker.CheckAll(estate.Merge(w.imported, learned), at)
 }
 
 // AssetsAnswer is the answer of GET /api/v1/assets.
@@ -196,7 +202,12 @@ func (s *Service) handleAssets(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorBody{err.Error()})
 		return
 	}
-	fs := s.estate.assets(time.Now())
+	fs, err := s.knownAssets(r.Context(), time.Now())
+	if err != nil {
+		s.log.Error("API: read the learned assets", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reading the learned assets failed"})
+		return
+	}
 	ans := AssetsAnswer{Assets: make([]estate.Row, 0, min(len(fs), limit)), KEVLoaded: s.estate.checker.KEV != nil,
 		EOLLoaded: s.estate.checker.Lifecycles != nil, Observed: s.estate.observed.Load(), Dropped: s.estate.dropped.Load()}
 	for _, f := range fs[:min(len(fs), limit)] {

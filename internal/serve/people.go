@@ -49,10 +49,17 @@ var (
 	assetRoles  = []auth.Role{auth.RoleAnalyst, auth.RoleBoard}
 )
 
-// openPeople opens the people store of the data folder and logs each open
-// pulse round's link.
+// openPeople opens the people store: the data folder's, or on an API node
+// the shared database's (every node then sees the others' reports,
+// guidance and pulse answers).
 func (s *Service) openPeople() error {
-	st, err := people.OpenStore(s.cfg.Data)
+	var st *people.Store
+	var err error
+	if s.node != nil && s.node.db != nil {
+		st, err = people.NewStore(s.node.db.People())
+	} else {
+		st, err = people.OpenStore(s.cfg.Data)
+	}
 	if err != nil {
 		return err
 	}
@@ -81,7 +88,7 @@ func (s *Service) peopleRoutes() []apiRoute {
 		{pattern: "GET /pulse/{round}", public: true, audit: auditNone, handler: http.HandlerFunc(s.handlePulseForm)},
 		{pattern: "POST /pulse/{round}", public: true, audit: auditNone, handler: http.HandlerFunc(s.handlePulseAnswer)},
 	}
-	if s.people == nil { // an API node: the people's and the estate's stores are the single process's
+	if s.people == nil { // an ingest node, which routes only the phishing reports' POST
 		return unshared(routes, "Staff, phishing reports, pulse rounds and assets")
 	}
 	return routes

@@ -24,19 +24,39 @@ func (s *Service) openAPI() error {
 	if err := s.loadRules(); err != nil {
 		return err
 	}
-	s.node.events = s.node.db.Events(s.eventOptions())
-	s.events = s.node.events
+	if s.cfg.Store.Postgres.StoresEvents() {
+		s.node.events = s.node.db.Events(s.eventOptions())
+		s.events = s.node.events
+	}
+	if err := s.openEstate(); err != nil { // the feeds, and the assets of estate.assets
+		return err
+	}
+	if err := s.openPeople(); err != nil {
+		return err
+	}
 	return s.openConsole()
 }
 
-// sharedAuth puts the shared database's tokens, accounts, sessions and
-// audit chain in the authenticator, for role api.
+// noEventSearch answers GET /api/v1/events on an API node of a deployment
+// that keeps no events in PostgreSQL (store.postgres.events: false).
+func noEventSearch() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotImplemented, errorBody{"event search is off in this deployment: the detect nodes keep " +
+			"no events in PostgreSQL (store.postgres.events: false); search the events where the deployment keeps them"})
+	})
+}
+
+// sharedAuth puts the shared database's tokens, accounts, sessions,
+// failed logins and audit chain in the authenticator, for the API and
+// ingest nodes: a token revoked, a logout or an account's failures on one
+// node hold on all.
 func (s *Service) sharedAuth(key []byte) {
 	db := s.node.db
 	s.audit = db.Audit(key)
 	s.auth.Tokens = db.Tokens()
 	s.auth.Users = db.Users(auth.DefaultArgon2)
 	s.auth.Sessions = db.Sessions(pgstore.SessionOptions{})
+	s.auth.Limiter = db.LoginLimits(pgstore.LoginLimitOptions{})
 }
 
 // notShared answers a route whose data only the single process holds
@@ -58,21 +78,30 @@ func unshared(routes []apiRoute, what string) []apiRoute {
 	return routes
 }
 
-// unsharedPages are the console pages an API node cannot show, answered
-// with a page saying why: the privacy officer's pages read the live
-// guardian of a single process.
+// unsharedPages are the console pages an API node answers its own way:
+// the privacy officer's pages (the live guardian's in a single process)
+// with the shared saved analysis, and search, when no events are kept in
+// PostgreSQL, with a page saying why.
 func (s *Service) unsharedPages() []apiRoute {
-	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.console.Error(w, r, http.StatusNotImplemented, "Privacy cases are not available on this node",
-			"Patient-record access is analysed by the single-process Vigil service (role all). This is an API node of a "+
-				"scaled-out deployment, which shares alerts, incidents, events, accounts and the audit log, but not yet the "+
-				"privacy analysis. Use the single-process service's console for privacy cases.")
-	})
+	page := s.sharedPrivacyPage()
 	var out []apiRoute
 	for _, p := range []string{"GET /privacy", "GET /privacy/{rest...}"} {
 		out = append(out, apiRoute{pattern: p, roles: privacyRoles, audit: auditAll, page: true, handler: page})
 	}
+	if s.events == nil {
+		out = append(out, apiRoute{pattern: "GET /search", roles: analystRoles, audit: auditAll, page: true, handler: s.noSearchPage()})
+	}
 	return out
+}
+
+// noSearchPage is the search page of an API node whose deployment keeps
+// no events in PostgreSQL.
+func (s *Service) noSearchPage() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.console.Error(w, r, http.StatusNotImplemented, "Event search is off in this deployment",
+			"The detect nodes keep no events in PostgreSQL (store.postgres.events: false), so this node has none to search. "+
+				"Alerts, incidents and their matched events are shown as usual; search the events where the deployment keeps them.")
+	})
 }
 
 // roleStats answers GET /api/v1/stats on an API node: the alerts and the
@@ -104,6 +133,9 @@ func (s *Service) sourceWindow() time.Duration {
 // flow watch's judgement (which runs where the events arrive, in role
 // all): expected is -1 and the state "ok".
 func (s *Service) roleSources(ctx context.Context) ([]console.Source, error) {
+	if s.node.events == nil { // store.postgres.events: false; the sources are known from the events only
+		return nil, nil
+	}
 	seen, err := s.node.events.Sources(ctx, time.Now().Add(-s.sourceWindow()))
 	if err != nil {
 		return nil, err
@@ -117,10 +149,13 @@ func (s *Service) roleSources(ctx context.Context) ([]console.Source, error) {
 }
 
 // privacyCases is GET /api/v1/privacy/cases: the live guardian's, or on
-// an API node the notShared answer.
+// an API node the analysis saved in the shared database.
 func (s *Service) privacyCases() http.Handler {
 	if s.privacy == nil {
-		return notShared("Privacy cases")
+		if s.node != nil && s.node.db != nil {
+			return s.sharedPrivacyCases()
+		}
+		return notShared("Privacy cases") // an ingest node, which does not route it
 	}
 	return s.privacy.CasesHandler()
 }

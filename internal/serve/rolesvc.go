@@ -30,13 +30,14 @@ type roleParts struct {
 	events *pgstore.EventStore // role api: the events the detect nodes store
 }
 
-// openRole prepares a scaled-out role: ingest connects to the bus and
+// openRole prepares a scaled-out role: ingest connects to the bus (and,
+// when store.postgres.dsn is set, to the database for its tokens) and
 // binds the listeners; detect connects to the database and the bus and
 // prepares the partition detector; api connects to the database and binds
 // the API. Only the role's own parts are loaded or connected.
 func (s *Service) openRole() error {
 	s.node = &roleParts{}
-	if s.cfg.Role != RoleIngest {
+	if s.cfg.Role != RoleIngest || s.cfg.Store.Postgres.Enabled() {
 		if err := s.openDB(); err != nil {
 			return err
 		}
@@ -45,8 +46,12 @@ func (s *Service) openRole() error {
 		if err := os.MkdirAll(s.cfg.Data, 0o700); err != nil {
 			return fmt.Errorf("data folder: %w", err)
 		}
-		// Tokens, accounts, sessions and the self-audit log: the shared
-		// database's in role api, the node's own in role ingest.
+		// Tokens, accounts, sessions, login failures and the self-audit
+		// log: the shared database's when the node has one, else (an
+		// ingest node without store.postgres.dsn) the node's own.
+		if s.node.db == nil {
+			s.log.Warn("ingest node without store.postgres.dsn: its tokens, accounts and audit log are its own data folder's, not shared with the other nodes")
+		}
 		if err := s.openAccess(); err != nil {
 			return err
 		}
@@ -83,7 +88,9 @@ func (s *Service) openDB() error {
 		return fmt.Errorf("config key store.postgres.dsn: %w", err)
 	}
 	s.node.db = db
-	s.store = db.Alerts()
+	if s.cfg.Role != RoleIngest { // an ingest node reads only the auth tables
+		s.store = db.Alerts()
+	}
 	return nil
 }
 
@@ -106,7 +113,10 @@ func (s *Service) openDetect() error {
 	if err := s.loadRules(); err != nil {
 		return err
 	}
-	events := s.node.db.Events(s.eventOptions())
+	var events partitionEvents // nil: store.postgres.events is false, no event is kept for search
+	if s.cfg.Store.Postgres.StoresEvents() {
+		events = s.node.db.Events(s.eventOptions())
+	}
 	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), events, s.set, s.cfg, s.node.bus.Partitions())
 	if err := s.openNotify(os.Getenv); err != nil {
 		return err
@@ -132,6 +142,9 @@ func (s *Service) roleRoutes(all []apiRoute) []apiRoute {
 		keep := ingest == (s.cfg.Role == RoleIngest)
 		if s.cfg.Role == RoleIngest {
 			keep = keep || slices.Contains([]string{"GET /api/v1/whoami", "POST /api/v1/login", "POST /api/v1/logout", "/api/"}, rt.pattern)
+		}
+		if rt.pattern == "GET /api/v1/events" && s.cfg.Role == RoleAPI && s.events == nil {
+			rt.handler = noEventSearch()
 		}
 		if keep {
 			out = append(out, rt)
