@@ -134,6 +134,9 @@ func (s *Service) handleReports(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reports could not be read; try again"})
 		return
 	}
+	if all == nil {
+		all = []people.Report{} // [] rather than null for clients that iterate it
+	}
 	slices.Reverse(all)
 	writeJSON(w, http.StatusOK, map[string]any{"reports": all[:min(len(all), limit)], "total": len(all), "mailbox": s.cfg.People.Mailbox})
 }
