@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest"
 	"github.com/vigilhealth/vigil/internal/ingest/httpin"
 )
@@ -160,23 +159,33 @@ func (h *fhirHandler) take(w http.ResponseWriter, r *http.Request, kind int, bod
 }
 
 // store hands the valid items' events to the sink in one call, and answers
-// (reporting false) when it did not take them.
+// (reporting false) when it did not take them. The events are reused by
+// later requests once the sink has returned (fhirEvents).
 func (h *fhirHandler) store(w http.ResponseWriter, r *http.Request, items []fhirItem) bool {
+	n := 0
+	for i := range items {
+		if items[i].access != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return true
+	}
+	buf := fhirEventPool.Get().(*fhirEvents)
+	defer buf.release()
+	evs := buf.take(n)
 	host := httpin.HostOf(r.RemoteAddr)
-	var evs []*event.Event
+	j := 0
 	for i := range items {
 		if a := items[i].access; a != nil {
-			ev := new(event.Event)
+			ev := evs[j]
+			j++
 			a.ToEvent(ev)
 			ev.Source = fhirListener
 			if ev.Host == "" {
 				ev.Host = host
 			}
-			evs = append(evs, ev)
 		}
-	}
-	if len(evs) == 0 {
-		return true
 	}
 	err := h.sink.Accept(r.Context(), evs)
 	switch {
