@@ -114,11 +114,36 @@ func (h *fhirHandler) read(w http.ResponseWriter, r *http.Request) ([]byte, int,
 	if status != 0 {
 		return nil, status, msg
 	}
-	body, err := io.ReadAll(br)
+	body, err := readSized(br, r.ContentLength, h.maxBody)
 	if err != nil {
 		return nil, httpin.BodyStatus(err), "body: " + httpin.BodyError(err, h.maxBody)
 	}
 	return body, 0, ""
+}
+
+// readSized reads r to the end. A body of known size (the request's
+// Content-Length, at most max) is read into one buffer of that size, one
+// byte more to see the end, where io.ReadAll would start small and grow
+// and copy about as much again as the body; a body that turns out longer
+// (gzip) still grows as needed.
+func readSized(r io.Reader, size, max int64) ([]byte, error) {
+	if size <= 0 || size > max {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // take parses the body, stores what is valid and answers.
