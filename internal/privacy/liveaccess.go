@@ -31,6 +31,12 @@ func (t *liveStrings) id(s string) uint32 {
 	if i, ok := t.idx[s]; ok {
 		return i
 	}
+	if t.idx == nil { // a zero table
+		*t = newLiveStrings()
+		if s == "" {
+			return 0
+		}
+	}
 	s = strings.Clone(s)
 	i := uint32(len(t.names))
 	t.idx[s] = i

@@ -68,6 +68,18 @@ func TestLiveStringsCopy(t *testing.T) {
 	}
 }
 
+// TestLiveStringsZero checks that a zero table works as a new one: "" is
+// index 0 whichever string comes first.
+func TestLiveStringsZero(t *testing.T) {
+	for _, first := range []string{"", "B001"} {
+		var tab liveStrings
+		i := tab.id(first)
+		if tab.id("") != 0 || tab.names[i] != first || tab.id("B001") == 0 || len(tab.names) != 2 {
+			t.Errorf("first %q: table %q", first, tab.names)
+		}
+	}
+}
+
 // TestLiveAccessSize holds the record Live keeps per access to its size:
 // the figure DefaultMaxAccesses' comment and docs/privacy.md give.
 func TestLiveAccessSize(t *testing.T) {
