@@ -14,7 +14,7 @@ import (
 )
 
 const reportUsage = `Usage:
-  vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--caf-supplement FILE] [--assets FILE] [--register FILE]
+  vigil report board --data DIR [--period 2026-Q3|2026-11|last-30-days] [--caf FILE] [--caf-supplement FILE] [--assets FILE] [--register FILE]
                      [--staff FILE --training FILE] [--phishing FILE] [--record]
                      --format html|pdf --output FILE
   vigil report staff --data DIR [--month 2026-11] [--report-to TEXT] --format html|pdf --output FILE
@@ -53,7 +53,7 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 	fs.StringVar(&r.o.Staff, "staff", "", "staff directory CSV; default the one vigil people import stored")
 	fs.StringVar(&r.o.Training, "training", "", "training records CSV; default the ones vigil people import stored")
 	if kind == "board" {
-		fs.StringVar(&r.period, "period", "", "quarter (2026-Q3) or month (2026-11); default the current quarter")
+		fs.StringVar(&r.period, "period", "", "quarter (2026-Q3), month (2026-11) or the last N days to today (last-30-days); default the current quarter")
 		fs.StringVar(&r.o.CAF, "caf", "", "CAF YAML to assess against; default the one named in DIR/"+report.CAFFile)
 		fs.StringVar(&r.o.CAFSupplement, "caf-supplement", "", "extra objectives in the CAF's form, such as the DSPT's objective E; default the one named in DIR/"+report.SupplementFile)
 		fs.StringVar(&r.o.Assets, "assets", "", "asset CSV (name,vendor,product,version,...)")
@@ -83,7 +83,7 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 	r.o.Now = time.Now()
 	switch {
 	case r.period != "":
-		p, err := report.ParsePeriod(r.period)
+		p, err := report.ParsePeriodAt(r.period, r.o.Now)
 		if err != nil {
 			return r, usageErr("%v", err)
 		}

@@ -71,7 +71,7 @@ func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request) {
 	now := c.deps.Now()
 	v := reportsView{Period: strings.TrimSpace(r.URL.Query().Get("period")), Redacted: !auth.Admits(detailRoles, p.Role)}
 	v.Recent = recentPeriods(now)
-	chosen, err := choosePeriod(v.Period, report.QuarterOf(now))
+	chosen, err := choosePeriod(v.Period, now)
 	if err != nil {
 		v.Error = err.Error()
 		c.Render(w, r, http.StatusBadRequest, "reports", v)
@@ -89,21 +89,24 @@ type periodLink struct {
 }
 
 // recentPeriods are the periods a reader most often wants: this quarter
-// and the last, this month and the last.
+// and the last, this month and the last, and the last 30 days.
 func recentPeriods(now time.Time) []periodLink {
 	q, m := report.QuarterOf(now), report.MonthOf(now)
 	return []periodLink{
 		{"This quarter", q}, {"Last quarter", report.QuarterOf(q.Start.AddDate(0, 0, -1))},
 		{"This month", m}, {"Last month", report.MonthOf(m.Start.AddDate(0, 0, -1))},
+		{"Last 30 days", report.LastDays(30, now)},
 	}
 }
 
-// choosePeriod reads the period typed, or gives def when none was.
-func choosePeriod(s string, def report.Period) (report.Period, error) {
+// choosePeriod reads the period typed: a quarter (2026-Q3), a month
+// (2026-11) or the last N days (last-30-days, or the words "last 30
+// days"), counted back from now; the current quarter when none was typed.
+func choosePeriod(s string, now time.Time) (report.Period, error) {
 	if s = strings.TrimSpace(s); s == "" {
-		return def, nil
+		return report.QuarterOf(now), nil
 	}
-	return report.ParsePeriod(s)
+	return report.ParsePeriodAt(s, now)
 }
 
 // linksFor are the addresses of one report for period p.
@@ -113,7 +116,8 @@ func linksFor(kind string, p report.Period) reportLinks {
 }
 
 // reportHandler answers GET /reports/{kind}?period=P&format=html|pdf:
-// the report for the period (the current quarter when none is given),
+// the report for the period (choosePeriod: the current quarter when none
+// is given),
 // gathered from the data as it stands. The HTML is shown in the page (it
 // is what the reports page frames) with a Content-Security-Policy of its
 // own that admits its one style element; the PDF is a download.
@@ -126,7 +130,7 @@ func (c *Console) reportHandler(kind string) http.Handler {
 			c.Error(w, r, http.StatusBadRequest, "No such format", fmt.Sprintf("A report comes as html or pdf, not %q.", format))
 			return
 		}
-		period, err := choosePeriod(q.Get("period"), report.QuarterOf(c.deps.Now()))
+		period, err := choosePeriod(q.Get("period"), c.deps.Now())
 		if err != nil {
 			c.Error(w, r, http.StatusBadRequest, "That period is not one Vigil knows", err.Error()+". Go back to the reports page and choose one.")
 			return

@@ -93,7 +93,8 @@ func TestReportsPagePerRole(t *testing.T) {
 		}
 		contains(t, string(c.role)+" reports page", body, `<iframe class="report-frame" src="/reports/board?period=2026-Q4&amp;format=html" title="Board pack for October to December 2026">`,
 			`href="/reports/board?period=2026-Q4&amp;format=pdf"`, `href="/reports/staff?period=2026-Q4&amp;format=pdf"`,
-			`href="/reports?period=2026-Q3"`, `Last month: October 2026`, `href="/reports" aria-current="page">Reports</a>`)
+			`href="/reports?period=2026-Q3"`, `Last month: October 2026`, `href="/reports" aria-current="page">Reports</a>`,
+			`href="/reports?period=last-30-days">Last 30 days: 30 October to 28 November 2026</a>`)
 		if got := strings.Contains(body, "Your copy leaves out"); got != c.redacted {
 			t.Errorf("%s: redaction note shown %v, want %v", c.role, got, c.redacted)
 		}
@@ -132,6 +133,7 @@ func TestReportDownloads(t *testing.T) {
 		{auth.RoleAnalyst, "/reports/board?period=2026-Q3&format=html", "text/html", "<!DOCTYPE html>", `inline; filename="board-report-2026-Q3.html"`, true, "board 2026-Q3 html"},
 		{auth.RoleAdmin, "/reports/staff?period=2026-Q3&format=pdf", "application/pdf", "%PDF-", `attachment; filename="staff-briefing-2026-Q3.pdf"`, true, "staff 2026-Q3 pdf"},
 		{auth.RoleBoard, "/reports/board", "text/html", "<!DOCTYPE html>", `inline; filename="board-report-2026-Q4.html"`, false, "board 2026-Q4 html without incident detail"},
+		{auth.RoleBoard, "/reports/staff?period=last+30+days&format=pdf", "application/pdf", "%PDF-", `attachment; filename="staff-briefing-last-30-days.pdf"`, false, "staff last-30-days pdf without incident detail"},
 	}
 	for i, c := range cases {
 		w := f.get(t, as(c.role), c.path)
@@ -170,7 +172,9 @@ func TestReportRefusals(t *testing.T) {
 		want string
 	}{
 		{"/reports/board?period=2026-Q5&format=pdf", 400, `period &#34;2026-Q5&#34;: the quarter must be Q1 to Q4`},
-		{"/reports/staff?period=last+30+days", 400, `period &#34;last 30 days&#34;`},
+		{"/reports/staff?period=last+30+weeks", 400, `period &#34;last 30 weeks&#34;: write the last N days as last-30-days or last 30 days`},
+		{"/reports/board?period=last-400-days", 400, `period &#34;last-400-days&#34;: the number of days must be 1 to 366`},
+		{"/reports/board?period=yesterday", 400, `or the last N days such as last-30-days`},
 		{"/reports/board?period=2026-Q3&format=docx", 400, `not &#34;docx&#34;`},
 	}
 	for _, c := range cases {
@@ -256,5 +260,26 @@ func TestPatientReportDownloadRecorded(t *testing.T) {
 	}
 	if len(f.audited) != 1 || !strings.HasPrefix(f.audited[0].outcome, "refused: ") {
 		t.Errorf("unrecorded download audited as %+v", f.audited)
+	}
+}
+
+// TestReportsPageLastDays: the last 30 days, typed in words, are read as
+// the 30 London days to today; the page names them, marks their link and
+// asks for the reports of exactly that span.
+func TestReportsPageLastDays(t *testing.T) {
+	f := newReportsFixture(t)
+	w := f.get(t, as(auth.RoleBoard), "/reports?period=last+30+days")
+	if w.Code != 200 {
+		t.Fatalf("last 30 days: %d", w.Code)
+	}
+	body := w.Body.String()
+	contains(t, "last 30 days", body, `30 October to 28 November 2026 (last-30-days)`, `value="last-30-days"`,
+		`href="/reports?period=last-30-days" aria-current="true"`, `src="/reports/board?period=last-30-days&amp;format=html"`)
+	checkHTML(t, "reports page for the last 30 days", body)
+	f.get(t, as(auth.RoleBoard), "/reports/board?period=last-30-days&format=html")
+	start := time.Date(2026, 10, 30, 0, 0, 0, 0, time.UTC) // GMT: the clocks went back on 25 October
+	end := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	if len(f.asked) != 1 || !f.asked[0].Start.Equal(start) || !f.asked[0].End.Equal(end) || f.asked[0].Days != 30 {
+		t.Errorf("asked for %+v, want the 30 days from %v to %v", f.asked, start, end)
 	}
 }

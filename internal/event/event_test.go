@@ -112,3 +112,36 @@ func TestNameTableIsBounded(t *testing.T) {
 		t.Fatalf("overflowed value lost: %q %v", v, ok)
 	}
 }
+
+// TestGrow checks that a presized event takes its values with one
+// allocation for them and one for its field table, however many there
+// are, and that growing keeps the values already added.
+func TestGrow(t *testing.T) {
+	id := Intern("GrowTest")
+	for _, n := range []int{1, 6, 40} {
+		allocs := testing.AllocsPerRun(20, func() {
+			e := new(Event)
+			e.Grow(n)
+			for range n {
+				e.Add(id, "v")
+			}
+			if e.Len() != n {
+				t.Fatalf("Len = %d, want %d", e.Len(), n)
+			}
+		})
+		if allocs > 3 { // the event, its values, its field table
+			t.Errorf("%d values: %.1f allocations, want at most 3", n, allocs)
+		}
+	}
+	var e Event
+	e.Add(id, "first")
+	e.Grow(100)
+	e.Add(id, "second")
+	var got []string
+	for i := e.Index(id); i >= 0; i = e.Next(i) {
+		got = append(got, e.Value(i))
+	}
+	if !reflect.DeepEqual(got, []string{"first", "second"}) {
+		t.Fatalf("values after Grow = %q", got)
+	}
+}

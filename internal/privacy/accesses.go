@@ -28,54 +28,81 @@ type rec struct {
 
 const noPatient = ^uint32(0)
 
-// AddAccess adds one normalised audit event. Events that touch no patient
-// record (logins, system queries) are counted as skipped; searches are
-// counted apart from opened records, since a patient who only appears in
-// a search result was not opened. It reports whether the event was kept.
-func (a *Auditor) AddAccess(ac *access.Access) bool {
-	kind := classify(ac)
-	userID := ac.UserID
-	if userID == "" {
-		userID = ac.UserName
+// fact is what the analysis takes from one audit event: all that
+// AddAccess reads of an access.Access, so that Live can keep this much
+// instead of the whole record.
+type fact struct {
+	t    int64  // unix seconds: Occurred, else Recorded
+	user string // the user id, else the user name
+	name string // the user name as the log gives it (noteUser)
+	role string // the user's first role (noteUser)
+	pat  string // the patient key (patientOf)
+	id   string // the event id, for a break-glass start only
+	kind recKind
+	bg   bool
+}
+
+// factOf reads the fact of ac.
+func factOf(ac *access.Access) fact {
+	f := fact{kind: classify(ac), user: ac.UserID, name: ac.UserName, pat: patientOf(ac), bg: ac.BreakGlass}
+	if f.user == "" {
+		f.user = ac.UserName
 	}
-	pat := patientOf(ac)
-	if userID == "" || (pat == "" && kind == kindOpen) {
-		a.counts.skipped++
-		return false
+	if len(ac.UserRole) > 0 {
+		f.role = ac.UserRole[0]
+	}
+	if f.kind == kindBGStart {
+		f.id = ac.ID
 	}
 	t := ac.Occurred
 	if t.IsZero() {
 		t = ac.Recorded
 	}
-	r := rec{t: t.Unix(), user: a.user(userID), pat: noPatient, ref: -1, kind: kind, bg: ac.BreakGlass}
-	a.noteUser(r.user, ac)
-	if pat != "" {
-		r.pat = a.patient(pat)
+	f.t = t.Unix()
+	return f
+}
+
+// AddAccess adds one normalised audit event. Events that touch no patient
+// record (logins, system queries) are counted as skipped; searches are
+// counted apart from opened records, since a patient who only appears in
+// a search result was not opened. It reports whether the event was kept.
+func (a *Auditor) AddAccess(ac *access.Access) bool { return a.addFact(factOf(ac)) }
+
+// addFact is AddAccess from the fact of the access.
+func (a *Auditor) addFact(f fact) bool {
+	if f.user == "" || (f.pat == "" && f.kind == kindOpen) {
+		a.counts.skipped++
+		return false
 	}
-	switch kind {
+	r := rec{t: f.t, user: a.user(f.user), pat: noPatient, ref: -1, kind: f.kind, bg: f.bg}
+	a.noteUser(r.user, f.name, f.role)
+	if f.pat != "" {
+		r.pat = a.patient(f.pat)
+	}
+	switch f.kind {
 	case kindQuery:
 		a.counts.queries++
 	case kindBGStart:
 		r.ref = int32(len(a.eventIDs))
-		a.eventIDs = append(a.eventIDs, ac.ID)
+		a.eventIDs = append(a.eventIDs, f.id)
 	}
 	a.recs = append(a.recs, r)
 	return true
 }
 
-// noteUser keeps the name and role the access log gives a user who is not
-// on the roster, for evidence.
-func (a *Auditor) noteUser(u uint32, ac *access.Access) {
+// noteUser keeps the name and first role the access log gives a user who
+// is not on the roster, for evidence.
+func (a *Auditor) noteUser(u uint32, name, role string) {
 	s := &a.staff[u]
 	if s.onRoster || s.name != "" {
 		return
 	}
-	s.name = ac.UserName
+	s.name = name
 	if s.name == "" {
 		s.name = s.ID
 	}
-	if len(ac.UserRole) > 0 {
-		s.Role = ac.UserRole[0]
+	if role != "" {
+		s.Role = role
 	}
 }
 

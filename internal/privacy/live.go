@@ -3,7 +3,6 @@ package privacy
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +36,8 @@ type Live struct {
 	vip       []string
 	reviews   []Review
 	care      []careRecord // ADT and SIU messages, in arrival order
-	accesses  []access.Access
+	accesses  []liveAccess // audit events, in arrival order
+	strs      liveStrings  // the strings accesses name
 	dropped   uint64
 	changed   bool
 	save      *liveSave    // nil: cases are not saved
@@ -47,8 +47,14 @@ type Live struct {
 	res atomic.Pointer[Result]
 }
 
-// DefaultMaxAccesses keeps about a month of a medium trust's access log
-// (about 12 GB of FHIR JSON at the source, 200 bytes an access here).
+// DefaultMaxAccesses keeps about four and a half months of a medium
+// trust's access log (a generated medium trust logs 1.1 million accesses
+// a month, about 2 KB of FHIR JSON each at the source). An access kept
+// takes about 38 bytes: its 32-byte liveAccess, the spare room of the
+// slice it is appended to, and its share of the strings it names, each
+// kept once (BenchmarkLiveMemory, on a generated medium trust's month:
+// 42 MB for its 1.1 million accesses). The care records (ADT and SIU) are
+// kept beside them, and are not bounded by this: 165 MB for that month.
 const DefaultMaxAccesses = 5_000_000
 
 // NewLive returns a Live analysis with the given options, logging to log
@@ -57,7 +63,7 @@ func NewLive(opts Options, log *slog.Logger) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses}
+	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses, strs: newLiveStrings()}
 }
 
 // SetRoster replaces the staff roster (reloaded from the HR export).
@@ -112,10 +118,11 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 		if ac.UserID == "" && ac.UserName == "" {
 			return false
 		}
+		f := factOf(&ac) // its strings are ev's, until they are interned
 		l.mu.Lock()
-		l.accesses, l.changed = append(l.accesses, ac), true
+		l.accesses, l.changed = append(l.accesses, l.strs.keep(f)), true
 		if n := len(l.accesses) - l.MaxAccesses; l.MaxAccesses > 0 && n > l.MaxAccesses/8 {
-			l.accesses = append(l.accesses[:0:0], l.accesses[n:]...)
+			l.accesses, l.strs = compact(l.accesses, l.strs.names, n)
 			l.dropped += uint64(n)
 		}
 		l.mu.Unlock()
@@ -128,7 +135,7 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 func (l *Live) Analyse() *Result {
 	l.mu.Lock()
 	staff, vip, reviews := l.staff, l.vip, l.reviews
-	care, accs := l.care, l.accesses
+	care, accs, names := l.care, l.accesses, l.strs.names
 	l.changed = false
 	l.mu.Unlock()
 	// The slices are only appended to (or replaced) under the lock, so the
@@ -143,7 +150,7 @@ func (l *Live) Analyse() *Result {
 		}
 	}
 	for i := range accs {
-		a.AddAccess(&accs[i])
+		a.addFact(accs[i].fact(names))
 	}
 	for _, n := range vip {
 		a.AddVIP(n)
@@ -193,7 +200,8 @@ func (l *Live) Cases() []Case {
 }
 
 // accessFromEvent rebuilds the normalised access from the fields that
-// access.Access.AddFields and the format's ToEvent wrote.
+// access.Access.AddFields and the format's ToEvent wrote. Its strings are
+// ev's: Live keeps only what liveStrings copies.
 func accessFromEvent(ev *event.Event) access.Access {
 	ac := access.Access{Recorded: ev.Time, Source: ev.Host}
 	get := func(name string) string { return first(ev, name) }
@@ -252,17 +260,17 @@ var liveFields = func() map[string]event.FieldID {
 	return m
 }()
 
-// first returns the first value of the named field, copied.
+// first returns the first value of the named field.
 func first(ev *event.Event, name string) string {
 	v, _ := ev.Get(liveFields[name])
-	return strings.Clone(v)
+	return v
 }
 
-// values returns every value of the named field, copied.
+// values returns every value of the named field.
 func values(ev *event.Event, name string) []string {
 	var out []string
 	for i := ev.Index(liveFields[name]); i >= 0; i = ev.Next(i) {
-		out = append(out, strings.Clone(ev.Value(i)))
+		out = append(out, ev.Value(i))
 	}
 	return out
 }

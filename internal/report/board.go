@@ -167,28 +167,25 @@ func alertLevelChart(f *Facts) chart {
 	return ch
 }
 
-// alertTrendChart counts alerts by the week (or, for a month, the day)
-// they were first seen.
+// alertTrendChart counts alerts by the week (or, for a period of a month
+// or less, the day) they were first seen (Period.Steps).
 func alertTrendChart(f *Facts) chart {
-	step, format := 7*24*time.Hour, "2 Jan"
-	if f.Period.End.Sub(f.Period.Start) <= 31*24*time.Hour {
-		step, format = 24*time.Hour, "2"
+	steps, unit := f.Period.Steps(f.Generated)
+	format := "2 Jan"
+	if unit == "day" {
+		format = "2"
 	}
 	ch := chart{Title: "Alerts over the period", Line: true}
 	var words []string
-	for t := f.Period.Start; t.Before(f.Period.End) && t.Before(f.Generated); t = t.Add(step) {
+	for _, s := range steps {
 		n := 0
 		for _, a := range f.Alerts {
-			if !a.FirstSeen.Before(t) && a.FirstSeen.Before(t.Add(step)) {
+			if !a.FirstSeen.Before(s.Start) && a.FirstSeen.Before(s.End) {
 				n++
 			}
 		}
-		ch.Bars = append(ch.Bars, bar{Label: t.In(London).Format(format), Value: float64(n), Text: num(n), Fill: blue})
-		words = append(words, fmt.Sprintf("%s: %d", t.In(London).Format("2 January"), n))
-	}
-	unit := "week"
-	if step == 24*time.Hour {
-		unit = "day"
+		ch.Bars = append(ch.Bars, bar{Label: s.Start.Format(format), Value: float64(n), Text: num(n), Fill: blue})
+		words = append(words, fmt.Sprintf("%s: %d", s.Start.Format("2 January"), n))
 	}
 	ch.Title += " (by " + unit + ")"
 	ch.Alt = "Line chart of alerts first seen each " + unit + " of the period: " + strings.Join(words, "; ") + "."

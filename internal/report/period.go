@@ -21,15 +21,20 @@ func mustLoad(name string) *time.Location {
 
 // Period is the span a report covers: [Start, End) in London time.
 type Period struct {
-	Name       string // "2026-Q3", "2026-11"
+	Name       string // "2026-Q3", "2026-11", "last-30-days"
 	Start, End time.Time
+	Days       int // for the last N days, N; 0 for a quarter or a month
 }
 
 // Contains reports whether t falls in the period.
 func (p Period) Contains(t time.Time) bool { return !t.Before(p.Start) && t.Before(p.End) }
 
-// Label is the period in words: "July to September 2026", "November 2026".
+// Label is the period in words: "July to September 2026", "November 2026",
+// and for the last N days their dates, "29 October to 27 November 2026".
 func (p Period) Label() string {
+	if p.Days > 0 {
+		return p.dayLabel()
+	}
 	last := p.End.AddDate(0, 0, -1)
 	if p.Start.Month() == last.Month() && p.Start.Year() == last.Year() {
 		return p.Start.Format("January 2006")
@@ -37,12 +42,21 @@ func (p Period) Label() string {
 	return p.Start.Format("January") + " to " + last.Format("January 2006")
 }
 
-// ParsePeriod reads a quarter ("2026-Q3") or a month ("2026-11").
-func ParsePeriod(s string) (Period, error) {
+// ParsePeriod reads a period as ParsePeriodAt does, the last N days
+// counted back from the present.
+func ParsePeriod(s string) (Period, error) { return ParsePeriodAt(s, time.Now()) }
+
+// ParsePeriodAt reads a quarter ("2026-Q3"), a month ("2026-11"), or the
+// last N days ("last-30-days", or in words "last 30 days"): the N days in
+// London up to and including the day of now.
+func ParsePeriodAt(s string, now time.Time) (Period, error) {
+	if isRolling(s) {
+		return parseRolling(s, now)
+	}
 	year, rest, ok := strings.Cut(strings.TrimSpace(s), "-")
 	y, err := strconv.Atoi(year)
 	if !ok || err != nil || len(year) != 4 || y < 1970 {
-		return Period{}, fmt.Errorf("period %q: want a quarter such as 2026-Q3 or a month such as 2026-11", s)
+		return Period{}, fmt.Errorf("period %q: want a quarter such as 2026-Q3, a month such as 2026-11, or the last N days such as last-30-days", s)
 	}
 	if q, found := strings.CutPrefix(strings.ToUpper(rest), "Q"); found {
 		n, err := strconv.Atoi(q)

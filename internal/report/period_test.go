@@ -64,16 +64,27 @@ func FuzzParsePeriod(f *testing.F) {
 	for _, s := range []string{"2026-Q3", "2026-11", "1999-q4", "2026-", "-Q1", "99999-Q1"} {
 		f.Add(s)
 	}
+	for _, s := range []string{"last-30-days", "Last 7 Days", "last 1 day", "last-366-days", "last -1 days", "last 30 weeks"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC) // just after the clock went back
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := ParsePeriod(s)
+		p, err := ParsePeriodAt(s, now)
 		if err != nil {
 			return
 		}
 		if !p.Start.Before(p.End) || !p.Contains(p.Start) || p.Contains(p.End) {
 			t.Fatalf("%q: bad period %v..%v", s, p.Start, p.End)
 		}
-		if q, err := ParsePeriod(p.Name); err != nil || !q.Start.Equal(p.Start) {
+		if q, err := ParsePeriodAt(p.Name, now); err != nil || !q.Start.Equal(p.Start) || !q.End.Equal(p.End) {
 			t.Fatalf("%q: name %q does not read back: %v", s, p.Name, err)
+		}
+		if p.Days > 0 && (!p.Contains(now) || p.calendarDays() != p.Days) {
+			t.Fatalf("%q: %d days %v..%v do not end with the day of %v", s, p.Days, p.Start, p.End, now)
+		}
+		steps, _ := p.Steps(p.End)
+		if len(steps) == 0 || !steps[0].Start.Equal(p.Start) || !steps[len(steps)-1].End.Equal(p.End) {
+			t.Fatalf("%q: steps do not cover the period", s)
 		}
 	})
 }

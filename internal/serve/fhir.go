@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest"
 	"github.com/vigilhealth/vigil/internal/ingest/httpin"
 )
@@ -115,11 +114,36 @@ func (h *fhirHandler) read(w http.ResponseWriter, r *http.Request) ([]byte, int,
 	if status != 0 {
 		return nil, status, msg
 	}
-	body, err := io.ReadAll(br)
+	body, err := readSized(br, r.ContentLength, h.maxBody)
 	if err != nil {
 		return nil, httpin.BodyStatus(err), "body: " + httpin.BodyError(err, h.maxBody)
 	}
 	return body, 0, ""
+}
+
+// readSized reads r to the end. A body of known size (the request's
+// Content-Length, at most max) is read into one buffer of that size, one
+// byte more to see the end, where io.ReadAll would start small and grow
+// and copy about as much again as the body; a body that turns out longer
+// (gzip) still grows as needed.
+func readSized(r io.Reader, size, max int64) ([]byte, error) {
+	if size <= 0 || size > max {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // take parses the body, stores what is valid and answers.
@@ -160,23 +184,33 @@ func (h *fhirHandler) take(w http.ResponseWriter, r *http.Request, kind int, bod
 }
 
 // store hands the valid items' events to the sink in one call, and answers
-// (reporting false) when it did not take them.
+// (reporting false) when it did not take them. The events are reused by
+// later requests once the sink has returned (fhirEvents).
 func (h *fhirHandler) store(w http.ResponseWriter, r *http.Request, items []fhirItem) bool {
+	n := 0
+	for i := range items {
+		if items[i].access != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return true
+	}
+	buf := fhirEventPool.Get().(*fhirEvents)
+	defer buf.release()
+	evs := buf.take(n)
 	host := httpin.HostOf(r.RemoteAddr)
-	var evs []*event.Event
+	j := 0
 	for i := range items {
 		if a := items[i].access; a != nil {
-			ev := new(event.Event)
+			ev := evs[j]
+			j++
 			a.ToEvent(ev)
 			ev.Source = fhirListener
 			if ev.Host == "" {
 				ev.Host = host
 			}
-			evs = append(evs, ev)
 		}
-	}
-	if len(evs) == 0 {
-		return true
 	}
 	err := h.sink.Accept(r.Context(), evs)
 	switch {

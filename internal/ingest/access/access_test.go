@@ -1,6 +1,10 @@
 package access
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vigilhealth/vigil/internal/event"
+)
 
 func TestValidNHSNumber(t *testing.T) {
 	tests := map[string]bool{
@@ -65,6 +69,32 @@ func TestIsBreakGlass(t *testing.T) {
 	for _, tt := range tests {
 		if got := IsBreakGlass(tt.c); got != tt.want {
 			t.Errorf("IsBreakGlass(%+v) = %v, want %v", tt.c, got, tt.want)
+		}
+	}
+}
+
+// TestFieldCount checks that FieldCount is exactly what AddFields adds
+// when every element is present, and an upper bound otherwise.
+func TestFieldCount(t *testing.T) {
+	full := Access{UserID: "u", UserAltID: "alt", UserName: "n", UserRole: []string{"r1", "r2"}, Requestor: true,
+		PurposeOfUse: []Coding{{Code: "TREAT"}, {Code: "ETREAT"}}, PatientIDs: []Identifier{{Value: "p1"}, {Value: "p2"}},
+		NHSNumber: "9434765919", PatientRefs: []string{"Patient/1"}, EntityRefs: []string{"Observation/2", "Encounter/3"},
+		Query: "q", BreakGlass: true, Site: "s", NetworkAddress: "10.0.0.1", OutcomeDetail: "d"}
+	tests := []struct {
+		name  string
+		a     Access
+		exact bool
+	}{
+		{"full", full, true},
+		{"empty", Access{}, false},
+		{"roles only", Access{UserRole: []string{"a", "b", "c"}}, false},
+	}
+	for _, tt := range tests {
+		var ev event.Event
+		tt.a.AddFields(&ev)
+		got, bound := ev.Len(), tt.a.FieldCount()
+		if got > bound || (tt.exact && got != bound) {
+			t.Errorf("%s: AddFields added %d values, FieldCount says %d", tt.name, got, bound)
 		}
 	}
 }

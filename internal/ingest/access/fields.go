@@ -56,6 +56,13 @@ func (a *Access) AddFields(ev *event.Event) {
 	addNonEmpty(ev, FieldSite, a.Site)
 }
 
+// FieldCount is the most values AddFields adds for a, so that a caller
+// can presize the event (event.Event.Grow) before adding them.
+func (a *Access) FieldCount() int {
+	const single = 10 // user id, alt id, name, requestor, NHS number, breakglass, query, address, detail, site
+	return single + len(a.UserRole) + len(a.PatientIDs) + len(a.PatientRefs) + len(a.EntityRefs) + len(a.PurposeOfUse)
+}
+
 func addNonEmpty(ev *event.Event, id event.FieldID, v string) {
 	if v != "" {
 		ev.Add(id, v)

@@ -24,8 +24,10 @@ var LogSource = event.LogSource{Product: "fhir", Service: "auditevent"}
 // code), fhir.outcome, and the shared fields of access.Access.AddFields
 // (user.*, patient.*, purpose_of_use, breakglass, query,
 // network.address, ...). Source and Record are left to the caller. The
-// event refers to a's strings, which never change.
+// event refers to a's strings, which never change. The event's storage is
+// grown once, to fit them all, before they are added.
 func (a *Access) ToEvent(ev *event.Event) {
+	ev.Grow(a.fieldCount())
 	ev.LogSource = LogSource
 	ev.Time = a.Recorded
 	if ev.Time.IsZero() {
@@ -51,4 +53,10 @@ func (a *Access) ToEvent(ev *event.Event) {
 		ev.Add(fieldOutcome, a.Outcome)
 	}
 	a.AddFields(ev)
+}
+
+// fieldCount is the most field values ToEvent adds for a.
+func (a *Access) fieldCount() int {
+	const own = 5 // id, version, action, type, outcome
+	return own + len(a.Subtypes) + a.FieldCount()
 }

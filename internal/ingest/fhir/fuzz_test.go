@@ -26,7 +26,8 @@ func addSeeds(f *testing.F) {
 }
 
 // FuzzAuditEvent checks that no input makes the parser or ToEvent panic,
-// and that every accepted resource has a recorded time.
+// that every accepted resource has a recorded time, and that ToEvent adds
+// no more values than it presized the event for.
 func FuzzAuditEvent(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -42,6 +43,9 @@ func FuzzAuditEvent(f *testing.F) {
 		}
 		var ev event.Event
 		a.ToEvent(&ev)
+		if ev.Len() > a.fieldCount() {
+			t.Fatalf("ToEvent added %d values, presized for %d", ev.Len(), a.fieldCount())
+		}
 	})
 }
 
