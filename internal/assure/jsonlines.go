@@ -85,11 +85,14 @@ func cutTornLine[T any](path string) error {
 	body := bytes.TrimSuffix(data, []byte{'\n'})
 	start := bytes.LastIndexByte(body, '\n') + 1
 	last := body[start:]
-	if len(bytes.TrimSpace(last)) == 0 {
-		return nil
+	blank := len(bytes.TrimSpace(last)) == 0
+	if blank && (len(last) == 0 || len(body) < len(data)) {
+		return nil // ends on a whole line
 	}
 	var v T
-	if json.Unmarshal(last, &v) != nil {
+	// White space without its newline would join the next line appended
+	// (a vertical tab is not JSON's white space): cut it as a torn line.
+	if blank || json.Unmarshal(last, &v) != nil {
 		if err := os.Truncate(path, int64(start)); err != nil {
 			return fmt.Errorf("cut the torn last line of %s at byte %d: %w", path, start, err)
 		}
