@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"slices"
-	"sync"
 	"time"
 )
 
@@ -20,33 +18,6 @@ import (
 // stores it durably (as the implementation defines) and returns the ID.
 type ReportStore interface {
 	AddReport(ctx context.Context, r Report) (string, error)
-}
-
-// MemoryReports is a ReportStore held in memory, for tests and for a
-// service that persists reports elsewhere. It is safe for concurrent use.
-type MemoryReports struct {
-	mu      sync.Mutex
-	reports []Report
-}
-
-// AddReport stores a copy of r with a new random ID.
-func (m *MemoryReports) AddReport(_ context.Context, r Report) (string, error) {
-	id, err := NewReportID()
-	if err != nil {
-		return "", err
-	}
-	r.ID = id
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.reports = append(m.reports, r)
-	return id, nil
-}
-
-// Reports returns the reports stored, oldest first.
-func (m *MemoryReports) Reports() []Report {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.reports)
 }
 
 // NewReportID returns a random report ID ("phr-" and 16 hex digits).
