@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 // readyWait bounds how long a server may take to accept connections and
 // the cluster to elect its JetStream meta leader.
-const readyWait = 30 * time.Second
+const readyWait = 60 * time.Second
 
 // Cluster is a JetStream cluster of in-process servers. Its methods may be
 // called from the test's goroutine and the goroutines it starts.
@@ -172,25 +173,51 @@ func (c *Cluster) WaitReady() {
 		}
 		time.Sleep(20 * time.Millisecond) // polling the servers' own state
 	}
-	c.t.Fatalf("bustest: no JetStream meta leader followed by every server after %v", readyWait)
+	c.t.Fatalf("bustest: no JetStream meta leader followed by every server after %v: %s", readyWait, c.state())
+}
+
+// state says, for a failing test, how each server sees the meta group.
+func (c *Cluster) state() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	for i, s := range c.srv {
+		if s == nil {
+			fmt.Fprintf(&b, "n%d killed; ", i)
+			continue
+		}
+		fmt.Fprintf(&b, "n%d current=%t leader=%t peers=%d; ", i, s.JetStreamIsCurrent(), s.JetStreamIsLeader(), len(s.JetStreamClusterPeers()))
+	}
+	return b.String()
 }
 
 func (c *Cluster) ready() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	leaders := 0
+	if len(c.srv) == 1 {
+		return c.srv[0] != nil && c.srv[0].JetStreamEnabled() // no meta group to elect
+	}
+	running := 0
+	var leader *server.Server
 	for _, s := range c.srv {
 		if s == nil {
 			continue
 		}
+		running++
 		if !s.JetStreamEnabled() || !s.JetStreamIsCurrent() {
 			return false
 		}
 		if s.JetStreamIsLeader() {
-			leaders++
+			if leader != nil {
+				return false
+			}
+			leader = s
 		}
 	}
-	return leaders == 1 || len(c.srv) == 1 // one server: no meta group to elect
+	// The leader must also count every running server among the meta
+	// group's peers: a leader killed before a follower joined the peer set
+	// would leave the others without a quorum they can see.
+	return leader != nil && len(leader.JetStreamClusterPeers()) >= running
 }
 
 func (c *Cluster) shutdown() {
