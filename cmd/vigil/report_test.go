@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/sharedtest"
 )
 
@@ -25,9 +27,7 @@ var update = flag.Bool("update", false, "save the report screenshots in docs/")
 func TestReportOnTheDemoTrust(t *testing.T) {
 	data := t.TempDir()
 	var out, errb bytes.Buffer
-	if code := run([]string{"demo", "--data", data, "--duration", "8s", "--http", "127.0.0.1:0", "--speed", "100", "--scenario", "wannacry"}, &out, &errb); code != 0 {
-		t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
-	}
+	runDemoUntilCritical(t, data)
 	if code := run([]string{"estate", "update", "--data", data, "--kev", sharedtest.Path(t, "kev", "known_exploited_vulnerabilities.json"), "--eol", sharedtest.Path(t, "endoflife", "products")}, &out, &errb); code != 0 {
 		t.Fatalf("estate update: exit %d\n%s", code, errb.String())
 	}
@@ -77,6 +77,38 @@ func TestReportOnTheDemoTrust(t *testing.T) {
 	if *update {
 		saveScreenshots(t, files)
 	}
+}
+
+// runDemoUntilCritical plays the WannaCry scenario into data until it has
+// raised a critical alert, which the board pack's charts draw in red. A
+// loaded machine can leave the first 8 seconds without one, so the demo is
+// run again on the same folder, a few times at most.
+func runDemoUntilCritical(t *testing.T, data string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	for range 4 {
+		if code := run([]string{"demo", "--data", data, "--duration", "8s", "--http", "127.0.0.1:0", "--speed", "100", "--scenario", "wannacry"}, &out, &errb); code != 0 {
+			t.Fatalf("demo: exit %d\n%s\n%s", code, out.String(), errb.String())
+		}
+		if criticalAlerts(t, data) > 0 {
+			return
+		}
+	}
+	t.Fatal("the demo raised no critical alert in four runs of 8 seconds")
+}
+
+func criticalAlerts(t *testing.T, data string) int {
+	t.Helper()
+	st, err := alert.OpenFileStoreReadOnly(filepath.Join(data, "alerts"))
+	if err != nil {
+		t.Fatalf("open the demo's alerts: %v", err)
+	}
+	defer st.Close()
+	as, err := st.Alerts(context.Background(), alert.Query{Level: "critical"})
+	if err != nil {
+		t.Fatalf("read the demo's alerts: %v", err)
+	}
+	return len(as)
 }
 
 func checkBoardHTML(t *testing.T, path string) {
