@@ -21,12 +21,13 @@ const timeLayout = "2 Jan 2006 15:04 MST"
 // funcs are the template functions every page may use.
 func (c *Console) funcs() template.FuncMap {
 	return template.FuncMap{
-		"when":     c.when,
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"roleName": RoleName,
-		"duration": humanDuration,
-		"count":    func(n any) string { return fmt.Sprint(n) },
-		"plural":   plural,
+		"when":        c.when,
+		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"roleName":    RoleName,
+		"duration":    humanDuration,
+		"count":       func(n any) string { return fmt.Sprint(n) },
+		"plural":      plural,
+		"explanation": explanationLabel,
 	}
 }
 

@@ -146,7 +146,7 @@ func TestPrivacyPages(t *testing.T) {
 	contains(t, "case page", w.Body.String(), "Privacy case "+first.ID, "The openings and the explanations tried", "<th scope=\"col\">Held?</th>",
 		"What the care records and roster say", "Everything "+orID(first.UserName, first.UserID)+" opened",
 		`name="csrf_token" value="csrf-privacy_officer"`, `value="breach"`, "starts the 72-hour clock", `<label for="outcome-reported">`)
-	lacks(t, "undecided case page", w.Body.String(), "UK GDPR 72-hour clock</h2>")
+	lacks(t, "undecided case page", w.Body.String(), "UK GDPR 72-hour clock</h2>", "<td>direct_care</td>", "<td>ward</td>")
 
 	tests := []struct {
 		name, outcome string

@@ -31,6 +31,35 @@ func kindLabel(kind string) string {
 	return strings.ReplaceAll(kind, "_", " ")
 }
 
+// explanationLabels say each explanation tried on an access (the keys of
+// privacy's Summary.ByExplanation) in plain English.
+var explanationLabels = map[string]string{
+	"direct_care":          "named clinician on the visit or appointment",
+	"referral":             "referred the patient",
+	"registered_carer":     "the patient's registered carer",
+	"registration_clerk":   "recorded the patient's registration, admission, transfer or appointment",
+	"ward":                 "works on the patient's ward or in its specialty",
+	"department":           "works in the department caring for the patient",
+	"team":                 "works closely with a clinician caring for the patient",
+	"service":              "works in a department that serves the patient's ward",
+	"breakglass_justified": "emergency access, reviewed and found justified",
+}
+
+// explanationLabel says an explanation in plain English; an unknown one
+// shows as it is.
+func explanationLabel(key string) string {
+	if l, ok := explanationLabels[key]; ok {
+		return l
+	}
+	return strings.ReplaceAll(key, "_", " ")
+}
+
+// agentTypeCodes are the audit trail's codes for what kind of participant
+// a user is (FHIR AuditEvent agent.type, from DICOM and HL7 participation
+// types). They stand in for a job role when the user is not on the staff
+// roster, and say nothing a reader needs, so they are not shown.
+var agentTypeCodes = map[string]bool{"humanuser": true, "110153": true, "110152": true}
+
 // outcomeLabels say each outcome as the privacy officer chose it.
 var outcomeLabels = map[privacy.Outcome]string{
 	privacy.OutcomeOpen:        "not yet decided",
@@ -107,6 +136,9 @@ func newBreachClock(d *privacy.Decision, now time.Time) breachClock {
 
 // roleLabel writes "Staff Nurse (Cardiology)".
 func roleLabel(role, dept string) string {
+	if agentTypeCodes[strings.ToLower(role)] {
+		role = ""
+	}
 	switch {
 	case dept == "":
 		return role

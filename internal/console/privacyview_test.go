@@ -254,3 +254,23 @@ func TestPatientView(t *testing.T) {
 
 // mkdirTemp makes a folder for the shared trust, outside any one test.
 func mkdirTemp() (string, error) { return os.MkdirTemp("", "console-trust-") }
+
+func TestPlainLabels(t *testing.T) {
+	roles := []struct{ role, dept, want string }{
+		{"Staff Nurse", "Cardiology", "Staff Nurse (Cardiology)"},
+		{"humanuser", "", ""},
+		{"HumanUser", "Cardiology", "Cardiology"},
+		{"", "Radiology", "Radiology"},
+	}
+	for _, tc := range roles {
+		if got := roleLabel(tc.role, tc.dept); got != tc.want {
+			t.Errorf("roleLabel(%q, %q) = %q, want %q", tc.role, tc.dept, got, tc.want)
+		}
+	}
+	if got := explanationLabel("direct_care"); got != "named clinician on the visit or appointment" {
+		t.Errorf("direct_care shown as %q", got)
+	}
+	if got := explanationLabel("new_kind"); got != "new kind" {
+		t.Errorf("an unknown explanation shown as %q", got)
+	}
+}
