@@ -30,6 +30,7 @@ var (
 type eventsFollower struct {
 	log   *slog.Logger
 	wal   *wal.Log
+	rd    *wal.Reader // kept between catch-ups, so that each record is read once
 	store eventstore.Store
 	pos   atomic.Uint64 // the store's position
 	errs  atomic.Int64  // failed appends
@@ -70,6 +71,11 @@ func (s *Service) openEvents(walLast uint64) error {
 func (f *eventsFollower) run(ctx context.Context) error {
 	tick := time.NewTicker(followEvery)
 	defer tick.Stop()
+	defer func() {
+		if f.rd != nil {
+			f.rd.Close()
+		}
+	}()
 	for {
 		if err := f.catchUp(); err != nil {
 			return err
@@ -95,7 +101,11 @@ func (f *eventsFollower) catchUp() error {
 		f.log.Warn("event store: records before the log's oldest are gone", "from", next, "oldest", ws.First)
 		next = ws.First
 	}
-	err := f.wal.Read(next, func(seq uint64, rec []byte) error {
+	if f.rd == nil {
+		f.rd = f.wal.NewReader(next)
+	}
+	f.rd.Seek(next) // back to the first record not stored, after a failed append
+	err := f.rd.ReadCommitted(func(seq uint64, rec []byte) error {
 		f.buf = append(f.buf, rec...)
 		f.ends, f.seqs = append(f.ends, len(f.buf)), append(f.seqs, seq)
 		if len(f.seqs) >= followBatch {

@@ -80,3 +80,44 @@ func rawWriteRate(b *testing.B, dir string, n, batch, size int) float64 {
 	}
 	return float64(n) / time.Since(start).Seconds()
 }
+
+// BenchmarkFollowPolling measures a follower that polls the log every
+// 500 new records of 500 bytes, as the event-store follower does under
+// load, reading with a Reader kept between polls beside the peer it
+// replaces, a Read per poll (which finds its place by reading its segment
+// from the start). A segment of 64 MiB holds about 130,000 such records.
+func BenchmarkFollowPolling(b *testing.B) {
+	const poll, size = 500, 500
+	for _, mode := range []string{"reader", "read-per-poll"} {
+		b.Run(mode, func(b *testing.B) {
+			l, err := Open(b.TempDir(), Options{NoSync: true, SegmentBytes: 64 << 20})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			batch := make([][]byte, poll)
+			for i := range batch {
+				batch[i] = make([]byte, size)
+			}
+			r := l.NewReader(1)
+			defer r.Close()
+			next := uint64(1)
+			count := func(uint64, []byte) error { next++; return nil }
+			b.SetBytes(size)
+			b.ResetTimer()
+			for done := 0; done < b.N; done += poll {
+				if _, _, err := l.Append(batch...); err != nil {
+					b.Fatal(err)
+				}
+				if mode == "reader" {
+					err = r.ReadCommitted(count)
+				} else {
+					err = l.Read(next, count)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -27,20 +27,56 @@ type Record struct {
 // runs may or may not be included; Follow waits for them. Reading from
 // below the oldest retained record fails with ErrCompacted.
 func (l *Log) Read(from uint64, fn func(seq uint64, rec []byte) error) error {
-	limit, oldest, err := l.bounds()
+	r := l.NewReader(from)
+	defer r.Close()
+	return r.ReadCommitted(fn)
+}
+
+// Reader reads committed records in order across calls and keeps its
+// place in the segment it reads: a follower that polls the log reads each
+// record once, where a Read per poll would read the segment again from its
+// start to find its place. A Reader is used by one goroutine at a time.
+type Reader struct {
+	c cursor
+}
+
+// NewReader returns a Reader at record from (0: the oldest retained).
+// Close it when done.
+func (l *Log) NewReader(from uint64) *Reader {
+	return &Reader{c: cursor{l: l, seq: from}}
+}
+
+// Next is the record the next ReadCommitted starts at (0: the oldest
+// retained).
+func (r *Reader) Next() uint64 { return r.c.seq }
+
+// Seek moves the reader to record seq, such as back to a record whose
+// handling failed; the segment holding it is found at the next read.
+func (r *Reader) Seek(seq uint64) {
+	if seq == r.c.seq {
+		return
+	}
+	r.c.release()
+	r.c.seq = seq
+}
+
+// ReadCommitted calls fn for each record committed from Next on, in order,
+// and returns fn's first error. A record fn returned an error for counts
+// as read: Seek back to it to read it again. Reading from below the oldest
+// retained record fails with ErrCompacted.
+func (r *Reader) ReadCommitted(fn func(seq uint64, rec []byte) error) error {
+	limit, oldest, err := r.c.l.bounds()
 	if err != nil {
 		return err
 	}
-	if from == 0 {
-		from = oldest
+	if r.c.seq == 0 {
+		r.c.seq = oldest
 	}
-	if from < oldest {
-		return fmt.Errorf("wal: read from %d: the oldest retained record is %d: %w", from, oldest, ErrCompacted)
+	if r.c.seq < oldest {
+		return fmt.Errorf("wal: read from %d: the oldest retained record is %d: %w", r.c.seq, oldest, ErrCompacted)
 	}
-	c := cursor{l: l, seq: from}
-	defer c.close()
-	for c.seq <= limit {
-		seq, rec, err := c.next()
+	for r.c.seq <= limit {
+		seq, rec, err := r.c.next()
 		if err != nil {
 			return err
 		}
@@ -50,6 +86,9 @@ func (l *Log) Read(from uint64, fn func(seq uint64, rec []byte) error) error {
 	}
 	return nil
 }
+
+// Close releases the segment the reader holds open.
+func (r *Reader) Close() { r.c.release() }
 
 // Follow returns an iterator over the records from sequence number from on
 // (0: the oldest retained), which waits for new records as they are
@@ -65,7 +104,7 @@ func (l *Log) Read(from uint64, fn func(seq uint64, rec []byte) error) error {
 func (l *Log) Follow(ctx context.Context, from uint64) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		c := cursor{l: l, seq: from}
-		defer c.close()
+		defer c.release()
 		for {
 			l.mu.Lock()
 			limit, wake, closed := l.committed, l.notify, l.closed
@@ -119,9 +158,12 @@ type cursor struct {
 	buf []byte
 }
 
-func (c *cursor) close() {
+// release closes the segment reader, keeping its buffer for the next.
+func (c *cursor) release() {
 	if c.r != nil {
+		c.buf = c.r.buf
 		c.r.close()
+		c.r = nil
 	}
 }
 
@@ -165,11 +207,7 @@ func (c *cursor) open() error {
 	if !ok {
 		return fmt.Errorf("wal: read record %d: %w", c.seq, ErrCompacted)
 	}
-	if c.r != nil {
-		c.buf = c.r.buf
-		c.r.close()
-		c.r = nil
-	}
+	c.release()
 	r, err := openSegReader(seg.path, c.buf)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("wal: read record %d: %w", c.seq, ErrCompacted)

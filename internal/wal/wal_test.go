@@ -188,7 +188,7 @@ func assertSegmentsNamedByFirst(t *testing.T, l *Log) {
 	for i, seg := range segs[:len(segs)-1] {
 		c := cursor{l: l, seq: seg.first}
 		seq, _, err := c.next()
-		c.close()
+		c.release()
 		if err != nil || seq != seg.first || filepath.Base(seg.path) != segmentName(seq) {
 			t.Fatalf("segment %d %s: first record %d, %v", i, seg.path, seq, err)
 		}
