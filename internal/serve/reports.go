@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"time"
 
 	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/pgstore"
@@ -15,7 +16,11 @@ import (
 // it reads the shared database (ReportSources) with the feeds and asset
 // CSV the node loaded.
 func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Facts, error) {
-	o := report.Options{Period: p, Now: s.now(), Assets: s.cfg.Estate.Assets, Log: s.log.With("component", "report")}
+	now := time.Now() // an API node runs no flow watch, whose clock s.now is
+	if s.now != nil {
+		now = s.now()
+	}
+	o := report.Options{Period: p, Now: now, Assets: s.cfg.Estate.Assets, Log: s.log.With("component", "report")}
 	if s.node != nil {
 		src := ReportSources(s.node.db, s.cfg.Data, false)
 		if s.node.events != nil { // store.postgres.events: the detect nodes store them
