@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/assure"
@@ -14,10 +15,10 @@ import (
 )
 
 const reportUsage = `Usage:
-  vigil report board --data DIR [--period 2026-Q3|2026-11|last-30-days] [--caf FILE] [--caf-supplement FILE] [--assets FILE] [--register FILE]
+  vigil report board --data DIR|--postgres DSN [--period 2026-Q3|2026-11|last-30-days] [--caf FILE] [--caf-supplement FILE] [--assets FILE] [--register FILE]
                      [--staff FILE --training FILE] [--phishing FILE] [--record]
                      --format html|pdf --output FILE
-  vigil report staff --data DIR [--month 2026-11] [--report-to TEXT] --format html|pdf --output FILE
+  vigil report staff --data DIR|--postgres DSN [--month 2026-11] [--report-to TEXT] --format html|pdf --output FILE
 `
 
 // reportOptions are the flags both reports share.
@@ -26,6 +27,11 @@ type reportOptions struct {
 	period, format   string
 	output, reportTo string
 	record           bool
+	// postgres is the shared database to read in place of the data
+	// folder; dataGiven says whether --data was given with it (its files
+	// then still name the CAF framework and hold the feeds).
+	postgres  string
+	dataGiven bool
 }
 
 func reportCmd(args []string, stdout, stderr io.Writer) error {
@@ -47,7 +53,8 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 	var r reportOptions
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&r.o.Data, "data", serve.DefaultData, "Vigil data folder to report on")
+	fs.StringVar(&r.o.Data, "data", serve.DefaultData, "Vigil data folder to report on; with --postgres, only the files it names (CAF, feeds)")
+	dsn := postgresFlag(fs)
 	fs.StringVar(&r.format, "format", "", "html or pdf")
 	fs.StringVar(&r.output, "output", "", "file to write")
 	fs.StringVar(&r.o.Staff, "staff", "", "staff directory CSV; default the one vigil people import stored")
@@ -65,7 +72,7 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 		fs.StringVar(&r.reportTo, "report-to", "the IT service desk", "how staff report a concern, in words")
 	}
 	fs.Usage = func() {
-		fmt.Fprint(stderr, reportUsage+"\nWrite the "+kind+" report from a data folder.\n\n")
+		fmt.Fprint(stderr, reportUsage+"\nWrite the "+kind+" report from a data folder, or from the shared database of a scaled-out deployment.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -74,6 +81,8 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 	if fs.NArg() > 0 {
 		return r, usageErr("unexpected argument %q", fs.Arg(0))
 	}
+	r.postgres = *dsn
+	fs.Visit(func(f *flag.Flag) { r.dataGiven = r.dataGiven || f.Name == "data" })
 	if r.format != "html" && r.format != "pdf" {
 		return r, usageErr("--format %q: want html or pdf", r.format)
 	}
@@ -101,7 +110,13 @@ func writeReport(kind string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	facts, err := report.Gather(context.Background(), r.o)
+	src, done, err := reportSources(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	ctx := context.Background()
+	facts, err := report.GatherFrom(ctx, src, r.o)
 	if err != nil {
 		return err
 	}
@@ -113,10 +128,31 @@ func writeReport(kind string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if r.record {
-		if err := report.Record(facts); err != nil {
+		if err := report.Record(ctx, src.Assurance, facts); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(stdout, "wrote the %s report for %s to %s\n", kind, r.o.Period.Name, r.output)
 	return nil
+}
+
+// reportSources are the data folder's stores, or with --postgres the
+// shared database's; done releases them.
+func reportSources(r reportOptions) (src *report.Sources, done func(), err error) {
+	if r.postgres == "" {
+		if _, err := os.Stat(r.o.Data); err != nil {
+			return nil, nil, fmt.Errorf("report: data folder: %w", err)
+		}
+		src = report.FolderSources(r.o.Data)
+		return src, func() { src.Close() }, nil
+	}
+	db, err := openShared(r.postgres)
+	if err != nil {
+		return nil, nil, err
+	}
+	data := ""
+	if r.dataGiven {
+		data = r.o.Data
+	}
+	return serve.ReportSources(db, data, true), db.Close, nil
 }

@@ -125,6 +125,15 @@ type Query struct {
 	Limit        int    // default 1000 (DefaultLimit)
 }
 
+// IncidentsSincer is a Store that selects incidents by when they were
+// last seen, as a Query's Since does for alerts, so that a reader of one
+// period (a report) need not read every incident.
+type IncidentsSincer interface {
+	// IncidentsSince returns the incidents last seen at or after since,
+	// as Incidents orders and limits them; a zero since selects all.
+	IncidentsSince(ctx context.Context, since time.Time, limit int) ([]*Incident, error)
+}
+
 // Store keeps alerts and incidents. Implementations: the embedded default
 // and, later, PostgreSQL; both pass the same test suite.
 type Store interface {

@@ -62,6 +62,12 @@ func matches(a *Alert, q Query, rank int) bool {
 
 // Incidents implements Store. The incidents returned are copies.
 func (s *FileStore) Incidents(ctx context.Context, limit int) ([]*Incident, error) {
+	return s.IncidentsSince(ctx, time.Time{}, limit)
+}
+
+// IncidentsSince implements IncidentsSincer. The incidents returned are
+// copies.
+func (s *FileStore) IncidentsSince(ctx context.Context, since time.Time, limit int) ([]*Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -70,9 +76,11 @@ func (s *FileStore) Incidents(ctx context.Context, limit int) ([]*Incident, erro
 	if s.closed {
 		return nil, ErrClosed
 	}
-	out := make([]*Incident, 0, len(s.incidents))
+	var out []*Incident
 	for _, e := range s.incidents {
-		out = append(out, e.v)
+		if !e.v.LastSeen.Before(since) {
+			out = append(out, e.v)
+		}
 	}
 	out = newestFirst(out, func(inc *Incident) (time.Time, string) { return inc.LastSeen, inc.ID }, limit)
 	for i, inc := range out {

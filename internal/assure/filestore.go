@@ -70,16 +70,25 @@ func (s *FileStore) RecordEvidence(ctx context.Context, e Evidence) error {
 	})
 }
 
-// Evidence implements Store: the log replayed, the last line of an ID
-// winning in the place of its first.
+// Evidence implements Store with ReadEvidence.
 func (s *FileStore) Evidence(ctx context.Context) ([]Evidence, error) {
 	var out []Evidence
 	err := s.use(ctx, func() error {
-		all, err := readJSONLines[Evidence](s.evidence, "recorded evidence")
-		out = latestByID(all)
+		var err error
+		out, err = ReadEvidence(s.evidence)
 		return err
 	})
 	return out, err
+}
+
+// ReadEvidence reads the recorded evidence file at path (EvidenceFile in
+// a data folder) without changing it, so a report may read it while the
+// service runs: the log replayed, the last line of an ID winning in the
+// place of its first. A missing file is no evidence; a last line cut
+// short by a crash is dropped.
+func ReadEvidence(path string) ([]Evidence, error) {
+	all, err := readJSONLines[Evidence](path, "recorded evidence")
+	return latestByID(all), err
 }
 
 // latestByID keeps one item per ID: the last, where the first stood.

@@ -96,8 +96,9 @@ type Deps struct {
 	Audit func(r *http.Request, action, object, outcome string) error
 
 	// Reports gathers the figures of the board pack and the staff
-	// briefing for a period, as vigil report does from the service's
-	// data folder; nil leaves the reports pages out.
+	// briefing for a period, as vigil report does (from the service's
+	// data folder, or on an API node the shared database); nil leaves
+	// the reports pages out.
 	Reports func(ctx context.Context, p report.Period) (*report.Facts, error)
 	// PatientReports records every patient access report downloaded;
 	// nil records none.

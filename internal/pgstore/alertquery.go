@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -52,11 +53,21 @@ func (s *AlertStore) Alerts(ctx context.Context, q alert.Query) ([]*alert.Alert,
 
 // Incidents implements alert.Store.
 func (s *AlertStore) Incidents(ctx context.Context, n int) ([]*alert.Incident, error) {
+	return s.IncidentsSince(ctx, time.Time{}, n)
+}
+
+// IncidentsSince implements alert.IncidentsSincer, over the index on
+// last_seen_ns.
+func (s *AlertStore) IncidentsSince(ctx context.Context, since time.Time, n int) ([]*alert.Incident, error) {
 	if err := s.usable(ctx); err != nil {
 		return nil, err
 	}
-	return queryBodies[alert.Incident](ctx, s.db, "incidents",
-		"SELECT body::text FROM incidents ORDER BY last_seen_ns DESC, id LIMIT $1", limit(n))
+	var w where
+	if !since.IsZero() {
+		w.add("last_seen_ns >= ", nanos(since))
+	}
+	sql := "SELECT body::text FROM incidents" + w.sql() + " ORDER BY last_seen_ns DESC, id LIMIT " + w.param(limit(n))
+	return queryBodies[alert.Incident](ctx, s.db, "incidents", sql, w.args...)
 }
 
 // Alert implements alert.Store.

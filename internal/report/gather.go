@@ -7,12 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/eventstore"
-	"github.com/vigilhealth/vigil/internal/flow"
 )
 
 // Options say where a report's figures come from.
@@ -43,27 +41,40 @@ const (
 	flowFile       = "flow.bin"
 )
 
-// Gather reads the figures for a report. Only a data folder that cannot be
-// read at all is an error: a part that is missing or unreadable is noted in
-// Facts.Missing, and the rest is still reported.
+// Gather reads the figures for a report from the data folder o.Data
+// (FolderSources). Only a data folder that cannot be read at all is an
+// error: a part that is missing or unreadable is noted in Facts.Missing,
+// and the rest is still reported.
 func Gather(ctx context.Context, o Options) (*Facts, error) {
+	if _, err := os.Stat(o.Data); err != nil {
+		return nil, fmt.Errorf("report: data folder: %w", err)
+	}
+	src := FolderSources(o.Data)
+	defer src.Close()
+	return GatherFrom(ctx, src, o)
+}
+
+// GatherFrom reads the figures for a report from src; o.Data is not used
+// (src.Data is). A part that is missing or unreadable is noted in
+// Facts.Missing, and the rest is still reported; the error is only ctx's.
+func GatherFrom(ctx context.Context, src *Sources, o Options) (*Facts, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	if _, err := os.Stat(o.Data); err != nil {
-		return nil, fmt.Errorf("report: data folder: %w", err)
+	f := &Facts{Data: src.Data, Period: o.Period, Generated: o.Now}
+	gatherAlerts(ctx, f, src.Alerts)
+	gatherEvents(ctx, f, src.Events)
+	gatherSources(f, src.Flow, f.asOf())
+	gatherEstate(ctx, f, src, o)
+	gatherPeople(ctx, f, src.People, o)
+	gatherPrivacy(ctx, f, src)
+	gatherCAF(ctx, f, src, o)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: gather: %w", err)
 	}
-	f := &Facts{Data: o.Data, Period: o.Period, Generated: o.Now}
-	gatherAlerts(ctx, f)
-	gatherEvents(ctx, f)
-	gatherSources(f, f.asOf())
-	gatherEstate(ctx, f, o)
-	gatherPeople(f, o)
-	gatherPrivacy(f)
-	gatherCAF(ctx, f, o)
 	return f, nil
 }
 
@@ -76,8 +87,15 @@ func (f *Facts) asOf() time.Time {
 	return f.Period.End.Add(-time.Second)
 }
 
-func gatherAlerts(ctx context.Context, f *Facts) {
-	st, err := alert.OpenFileStoreReadOnly(filepath.Join(f.Data, "alerts"))
+// gatherAlerts reads the alerts and incidents seen in the period: those
+// last seen from its start on (the stores' index), of which those first or
+// last seen in it.
+func gatherAlerts(ctx context.Context, f *Facts, st AlertReader) {
+	if st == nil {
+		f.missing(secDetection, "This deployment keeps no alert store for reports.")
+		return
+	}
+	n, _, err := st.Count(ctx)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			f.missing(secDetection, "The data folder has no alert store: Vigil has raised no alerts here.")
@@ -87,19 +105,19 @@ func gatherAlerts(ctx context.Context, f *Facts) {
 		}
 		return
 	}
-	defer st.Close()
-	all, err := st.Alerts(ctx, alert.Query{Limit: 1<<31 - 1})
+	since := f.Period.Start
+	all, err := st.Alerts(ctx, alert.Query{Since: since, Limit: 1<<31 - 1})
 	if err != nil {
 		f.missing(secDetection, "The alerts could not be read: "+err.Error())
 		return
 	}
-	f.Logs = append(f.Logs, StoreState{Name: "alerts", Records: int64(len(all))})
+	f.Logs = append(f.Logs, StoreState{Name: "alerts", Records: int64(n)})
 	for _, a := range all {
 		if f.Period.Contains(a.LastSeen) || f.Period.Contains(a.FirstSeen) {
 			f.Alerts = append(f.Alerts, a)
 		}
 	}
-	incs, err := st.Incidents(ctx, 1<<31-1)
+	incs, err := st.IncidentsSince(ctx, since, 1<<31-1)
 	if err != nil {
 		f.missing(secDetection, "The incidents could not be read: "+err.Error())
 		return
@@ -111,14 +129,11 @@ func gatherAlerts(ctx context.Context, f *Facts) {
 	}
 }
 
-func gatherEvents(ctx context.Context, f *Facts) {
-	st, err := eventstore.OpenReadOnly(filepath.Join(f.Data, "events"))
-	if err != nil {
-		f.missing(secSources, "The event store could not be read: "+err.Error())
-		f.Logs = append(f.Logs, StoreState{Name: "events", Err: err.Error()})
+func gatherEvents(ctx context.Context, f *Facts, st EventReader) {
+	if st == nil {
+		f.missing(secSources, "This deployment keeps no searchable events: events in the period cannot be counted.")
 		return
 	}
-	defer st.Close()
 	stats, err := st.Stats(ctx)
 	if err == nil {
 		// Reading every record checks each one's checksum.
@@ -126,7 +141,11 @@ func gatherEvents(ctx context.Context, f *Facts) {
 	}
 	if err != nil {
 		f.Logs = append(f.Logs, StoreState{Name: "events", Err: err.Error()})
-		f.missing(secSources, "The event store could not be read back: "+err.Error())
+		if errors.As(err, new(openError)) {
+			f.missing(secSources, "The event store could not be read: "+err.Error())
+		} else {
+			f.missing(secSources, "The event store could not be read back: "+err.Error())
+		}
 		return
 	}
 	f.Logs = append(f.Logs, StoreState{Name: "events", Records: stats.Events})
@@ -141,16 +160,18 @@ func gatherEvents(ctx context.Context, f *Facts) {
 	}
 }
 
-func gatherSources(f *Facts, at time.Time) {
-	data, err := os.ReadFile(filepath.Join(f.Data, flowFile))
-	if err != nil {
+func gatherSources(f *Facts, p FlowProfile, at time.Time) {
+	if p == nil {
+		f.missing(secSources, "No learned profile of the sources: the flow watch runs where events arrive, in the single process (role all), so silent sources cannot be shown.")
+		return
+	}
+	ss, err := p.SourcesAt(at)
+	switch {
+	case errors.Is(err, errNoProfile):
 		f.missing(secSources, "No learned profile of the sources (flow.bin): silent sources cannot be shown.")
-		return
-	}
-	w := flow.New(flow.Options{Clock: func() time.Time { return at }})
-	if err := w.UnmarshalBinary(data); err != nil {
+	case err != nil:
 		f.missing(secSources, "The learned profile of the sources could not be read: "+err.Error())
-		return
+	default:
+		f.Sources = ss
 	}
-	f.Sources = w.Sources()
 }

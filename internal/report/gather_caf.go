@@ -18,10 +18,10 @@ import (
 // framework defines one; the DSPT asks NHS bodies to meet the baseline.
 const TargetProfile = "baseline"
 
-func gatherCAF(ctx context.Context, f *Facts, o Options) {
+func gatherCAF(ctx context.Context, f *Facts, src *Sources, o Options) {
 	path := o.CAF
 	if path == "" {
-		b, err := os.ReadFile(filepath.Join(f.Data, CAFFile))
+		b, err := readNamed(src.Data, CAFFile)
 		if err != nil {
 			f.missing(secCAF, "No CAF framework file is recorded in the data folder: give --caf FILE (the CAF YAML you are assessed against) for the outcome heat map.")
 			return
@@ -33,13 +33,13 @@ func gatherCAF(ctx context.Context, f *Facts, o Options) {
 		f.missing(secCAF, "The CAF framework could not be read: "+err.Error())
 		return
 	}
-	addSupplement(f, fw, o)
+	addSupplement(f, fw, src, o)
 	f.Framework = fw
 	evs, err := assure.Collect(ctx, f.asOf(), collectors(f)...)
 	if err != nil {
 		f.missing(secCAF, "Some evidence could not be collected: "+err.Error())
 	}
-	f.Evidence = knownEvidence(f, fw, evs)
+	f.Evidence = knownEvidence(f, fw, append(evs, recordedEvidence(ctx, f, src.Assurance)...))
 	answers, _ := assure.AnswersFrom(f.Evidence, f.asOf())
 	f.Results = assure.AssessAll(fw, answers)
 	if f.Target, err = fw.Profile(TargetProfile); err != nil {
@@ -47,20 +47,43 @@ func gatherCAF(ctx context.Context, f *Facts, o Options) {
 	} else {
 		f.Gaps = assure.Gaps(fw, f.Results, f.Target)
 	}
-	f.History, err = assure.ReadHistory(filepath.Join(f.Data, filepath.FromSlash(assure.HistoryFile)))
-	if err != nil {
-		f.missing(secCAF, "The assessment history could not be read: "+err.Error())
+	if src.Assurance != nil {
+		if f.History, err = src.Assurance.History(ctx); err != nil {
+			f.missing(secCAF, "The assessment history could not be read: "+err.Error())
+		}
 	}
 	if len(f.History) == 0 {
 		f.missing(secCAF, "No earlier assessment is recorded (vigil report board --record keeps one), so no trend is shown yet.")
 	}
 }
 
+// readNamed reads a file of the data folder data that names another; an
+// empty data is no folder.
+func readNamed(data, name string) ([]byte, error) {
+	if data == "" {
+		return nil, fs.ErrNotExist
+	}
+	return os.ReadFile(filepath.Join(data, name))
+}
+
+// recordedEvidence is the evidence people recorded (a policy signed off,
+// an exercise run), which joins what the collectors find.
+func recordedEvidence(ctx context.Context, f *Facts, st AssuranceStore) []assure.Evidence {
+	if st == nil {
+		return nil
+	}
+	evs, err := st.Evidence(ctx)
+	if err != nil {
+		f.missing(secCAF, "The evidence recorded by people could not be read: "+err.Error())
+	}
+	return evs
+}
+
 // addSupplement adds the supplement given, or named in the data folder.
-func addSupplement(f *Facts, fw *assure.Framework, o Options) {
+func addSupplement(f *Facts, fw *assure.Framework, src *Sources, o Options) {
 	path := o.CAFSupplement
 	if path == "" {
-		b, err := os.ReadFile(filepath.Join(f.Data, SupplementFile))
+		b, err := readNamed(src.Data, SupplementFile)
 		if err != nil {
 			return // a supplement is optional
 		}
@@ -153,6 +176,9 @@ func logFigures(f *Facts) collect.Logs {
 		l.Stores = append(l.Stores, collect.StoreCheck{Name: s.Name, Records: s.Records, Err: s.Err})
 	}
 	for _, sub := range []string{"events", "alerts", "wal"} {
+		if f.Data == "" {
+			break // no data folder: the stores are a database's
+		}
 		filepath.WalkDir(filepath.Join(f.Data, sub), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return nil
@@ -235,15 +261,18 @@ func trainingFigures(f *Facts) collect.Training {
 	return t
 }
 
-// Record appends the report's CAF assessment to the data folder's history
-// so that later reports show which outcomes moved.
-func Record(f *Facts) error {
+// Record appends the report's CAF assessment to the history in st (the
+// Assurance of the report's Sources) so that later reports show which
+// outcomes moved.
+func Record(ctx context.Context, st AssuranceStore, f *Facts) error {
 	if f.Framework == nil {
 		return fmt.Errorf("report: no CAF assessment to record (give --caf FILE)")
 	}
-	path := filepath.Join(f.Data, filepath.FromSlash(assure.HistoryFile))
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if st == nil {
+		return fmt.Errorf("report: no assessment history is kept here to record the assessment in")
+	}
+	if err := st.AppendAssessment(ctx, assure.Assessment{At: f.asOf(), Framework: f.Framework.Version, Results: f.Results}); err != nil {
 		return fmt.Errorf("report: record the assessment: %w", err)
 	}
-	return assure.AppendHistory(path, assure.Assessment{At: f.asOf(), Framework: f.Framework.Version, Results: f.Results})
+	return nil
 }

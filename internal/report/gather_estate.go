@@ -2,7 +2,7 @@ package report
 
 import (
 	"context"
-	"path/filepath"
+	"errors"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/estate"
@@ -14,20 +14,8 @@ import (
 // event 6009 at each start and Kernel-General event 12.
 const estateQuery = "EventID:6009 OR EventID:12"
 
-func gatherEstate(ctx context.Context, f *Facts, o Options) {
-	checker := &estate.Checker{}
-	if kevPath, eolPath, err := estate.FeedPaths(f.Data); err != nil {
-		f.missing(secEstate, "No end-of-life data or KEV catalogue in the data folder (run vigil estate update --kev FILE --eol DIR): support dates and known-exploited vulnerabilities are not known.")
-	} else {
-		if checker.Lifecycles, err = estate.LoadLifecycles(eolPath); err != nil {
-			f.missing(secEstate, "The stored end-of-life data could not be read: "+err.Error())
-		}
-		if checker.KEV, err = estate.LoadKEV(kevPath); err != nil {
-			f.missing(secEstate, "The stored KEV catalogue could not be read: "+err.Error())
-		} else {
-			f.KEVName, f.KEVDate = "CISA KEV catalogue "+checker.KEV.Version, checker.KEV.Released
-		}
-	}
+func gatherEstate(ctx context.Context, f *Facts, src *Sources, o Options) {
+	checker := loadFeeds(f, src)
 	var imported []estate.Asset
 	if o.Assets != "" {
 		var err error
@@ -37,15 +25,17 @@ func gatherEstate(ctx context.Context, f *Facts, o Options) {
 	} else {
 		f.missing(secEstate, "No asset register given (--assets): only hosts whose events state their Windows version are listed, and medical devices and network equipment are not.")
 	}
-	learned := learnAssets(ctx, f)
-	if live, ok, err := estate.LoadLearned(f.Data); err != nil {
-		f.missing(secEstate, "The assets vigil serve learned could not be read: "+err.Error())
-	} else if ok {
-		learned = estate.Merge(learned, live)
+	learned := learnAssets(ctx, f, src.Events)
+	if src.Estate != nil {
+		if live, ok, err := src.Estate.Learned(ctx); err != nil {
+			f.missing(secEstate, "The assets vigil serve learned could not be read: "+err.Error())
+		} else if ok {
+			learned = estate.Merge(learned, live)
+		}
 	}
 	f.Findings = checker.CheckAll(estate.Merge(imported, learned), f.asOf())
 	if o.Register == "" {
-		gatherSavedRegister(f)
+		gatherSavedRegister(ctx, f, src.Estate)
 	} else {
 		reg, err := estate.LoadRegister(o.Register)
 		if err != nil {
@@ -56,15 +46,50 @@ func gatherEstate(ctx context.Context, f *Facts, o Options) {
 	}
 }
 
-// gatherSavedRegister reads the register vigil estate register keeps in
-// the data folder.
-func gatherSavedRegister(f *Facts) {
-	reg, ok, err := estate.OpenRegister(f.Data)
+// loadFeeds gives the feeds src holds loaded, or loads those stored in its
+// data folder.
+func loadFeeds(f *Facts, src *Sources) *estate.Checker {
+	if c := src.Feeds; c != nil && (c.KEV != nil || c.Lifecycles != nil) {
+		if c.KEV != nil {
+			f.KEVName, f.KEVDate = kevName(c.KEV), c.KEV.Released
+		}
+		return c
+	}
+	checker := &estate.Checker{}
+	kevPath, eolPath, err := estate.FeedPaths(src.Data)
+	if src.Data == "" || err != nil {
+		f.missing(secEstate, "No end-of-life data or KEV catalogue in the data folder (run vigil estate update --kev FILE --eol DIR): support dates and known-exploited vulnerabilities are not known.")
+		return checker
+	}
+	if checker.Lifecycles, err = estate.LoadLifecycles(eolPath); err != nil {
+		f.missing(secEstate, "The stored end-of-life data could not be read: "+err.Error())
+	}
+	if checker.KEV, err = estate.LoadKEV(kevPath); err != nil {
+		f.missing(secEstate, "The stored KEV catalogue could not be read: "+err.Error())
+	} else {
+		f.KEVName, f.KEVDate = kevName(checker.KEV), checker.KEV.Released
+	}
+	return checker
+}
+
+func kevName(k *estate.Catalog) string { return "CISA KEV catalogue " + k.Version }
+
+// noRegister is the note for a deployment without a risk register.
+const noRegister = "No risk register (vigil estate register add, or --register FILE): no unsupported system has a recorded reason, mitigation, owner or board approval."
+
+// gatherSavedRegister reads the register vigil estate register keeps (in
+// the data folder, or the shared database).
+func gatherSavedRegister(ctx context.Context, f *Facts, st EstateReader) {
+	if st == nil {
+		f.missing(secEstate, noRegister)
+		return
+	}
+	reg, err := st.Register(ctx)
 	switch {
 	case err != nil:
 		f.missing(secEstate, "The risk register could not be read: "+err.Error())
-	case !ok:
-		f.missing(secEstate, "No risk register (vigil estate register add, or --register FILE): no unsupported system has a recorded reason, mitigation, owner or board approval.")
+	case reg == nil || len(reg.Entries) == 0:
+		f.missing(secEstate, noRegister)
 	default:
 		f.Register = reg
 	}
@@ -72,13 +97,14 @@ func gatherSavedRegister(f *Facts) {
 
 // learnAssets learns hosts and their Windows builds from the stored events
 // that state them.
-func learnAssets(ctx context.Context, f *Facts) []estate.Asset {
-	st, err := eventstore.OpenReadOnly(filepath.Join(f.Data, "events"))
-	if err != nil {
+func learnAssets(ctx context.Context, f *Facts, st EventReader) []estate.Asset {
+	if st == nil {
 		return nil
 	}
-	defer st.Close()
 	res, err := st.Search(ctx, eventstore.Query{Text: estateQuery, Until: f.asOf().Add(time.Second), Limit: eventstore.MaxLimit})
+	if errors.As(err, new(openError)) {
+		return nil // noted with the events
+	}
 	if err != nil {
 		f.missing(secEstate, "The events could not be searched for hosts' versions: "+err.Error())
 		return nil

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,8 +11,8 @@ import (
 	"github.com/vigilhealth/vigil/internal/people"
 )
 
-func gatherPeople(f *Facts, o Options) {
-	saved, ok, err := people.LoadSaved(f.Data)
+func gatherPeople(ctx context.Context, f *Facts, r PeopleReader, o Options) {
+	saved, ok, err := loadPeople(ctx, r)
 	if err != nil {
 		f.missing(secPeople, "The people data in the data folder could not be read: "+err.Error())
 		ok = false
@@ -38,6 +39,50 @@ func gatherPeople(f *Facts, o Options) {
 	default:
 		f.missing(secPeople, "No phishing simulation results (vigil people import --gophish FILE, or --phishing here): report and click rates are not known.")
 	}
+}
+
+// loadPeople reads the people data of r; ok is false when there is none
+// (no store, or a data folder without people data).
+func loadPeople(ctx context.Context, r PeopleReader) (s people.Saved, ok bool, err error) {
+	switch r := r.(type) {
+	case nil:
+		return s, false, nil
+	case *folderPeople:
+		return r.load() // read whole, with the folder's own Pulse
+	}
+	if s.Imported, err = r.LoadImported(ctx); err != nil {
+		return s, false, err
+	}
+	if s.Reports, err = r.ListReports(ctx); err != nil {
+		return s, false, err
+	}
+	if s.Guidance, err = r.ListGuidance(ctx); err != nil {
+		return s, false, err
+	}
+	if len(s.Imported.Staff) > 0 {
+		if s.Pulse, err = pulseOf(ctx, r, s.Imported.Staff); err != nil {
+			return s, false, err
+		}
+	}
+	return s, true, nil
+}
+
+// pulseOf weights r's pulse counts by the staff directory, as
+// people.LoadSaved does for a data folder.
+func pulseOf(ctx context.Context, r PeopleReader, staff []people.Person) (*people.Pulse, error) {
+	counts, err := r.PulseCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := people.NewDirectory(staff)
+	if err != nil {
+		return nil, err
+	}
+	p := people.NewPulse(d)
+	if err := p.AddCounts(counts); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func gatherPhishingFile(f *Facts, path string) {

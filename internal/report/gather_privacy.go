@@ -1,14 +1,21 @@
 package report
 
 import (
+	"context"
+
 	"github.com/vigilhealth/vigil/internal/assure/collect"
 	"github.com/vigilhealth/vigil/internal/privacy"
 )
 
 // gatherPrivacy reads the patient-data guardian's saved cases and
-// decisions (vigil serve keeps them in the data folder).
-func gatherPrivacy(f *Facts) {
-	sum, err := privacy.LoadSummary(f.Data)
+// decisions (vigil serve keeps them in the data folder, an analysis saved
+// in the shared database on an API node) and the patient access reports.
+func gatherPrivacy(ctx context.Context, f *Facts, src *Sources) {
+	var sum privacy.SavedSummary
+	var err error
+	if src.Privacy != nil {
+		sum, err = src.Privacy.PrivacySummary(ctx, f.Generated)
+	}
 	switch {
 	case err != nil:
 		f.missing(secPrivacy, "The saved privacy cases could not be read: "+err.Error())
@@ -17,13 +24,17 @@ func gatherPrivacy(f *Facts) {
 	default:
 		f.Privacy = &sum
 	}
-	gatherPatientReports(f)
+	gatherPatientReports(ctx, f, src.PatientReports)
 }
 
 // gatherPatientReports counts the patient access reports produced in the
 // period, from the record the console and vigil privacy report keep.
-func gatherPatientReports(f *Facts) {
-	recs, err := privacy.ReadPatientReports(f.Data)
+func gatherPatientReports(ctx context.Context, f *Facts, r PatientReportReader) {
+	if r == nil {
+		f.missing(secPrivacy, "The record of patient access reports is kept in the single process's data folder (role all) only: reports given are not counted here.")
+		return
+	}
+	recs, err := r.PatientReports(ctx)
 	if err != nil {
 		f.missing(secPrivacy, "The record of patient access reports could not be read: "+err.Error())
 		return

@@ -22,9 +22,11 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	d.SourceWindow = s.sourceWindow()
 	d.Targets = consoleTargets(&s.cfg.Notify)
 	d.Audit = s.consoleAudit
+	d.Reports = s.gatherReport
 	if s.node != nil {
 		// An API node: no live privacy analysis, and the detections per
-		// rule are counted on the detect nodes.
+		// rule are counted on the detect nodes; the reports are gathered
+		// from the shared database.
 		d.Privacy = nil
 		return nil
 	}
@@ -34,7 +36,6 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	}
 	d.Decisions = dl
 	d.RuleCounts = s.ruleDetections
-	d.Reports = s.gatherReport
 	prl, err := privacy.OpenPatientReportLog(s.cfg.Data)
 	if err != nil {
 		return err

@@ -212,6 +212,38 @@ func testIncidents(t *testing.T, open Opener) {
 	}
 }
 
+// testIncidentsSince: a store that selects incidents by when they were
+// last seen (alert.IncidentsSincer; both backends are) keeps those at or
+// after since, in Incidents' order and limit.
+func testIncidentsSince(t *testing.T, open Opener) {
+	s, _ := openNew(t, open)
+	is, ok := s.(alert.IncidentsSincer)
+	if !ok {
+		t.Fatalf("%T does not select incidents by time (alert.IncidentsSincer)", s)
+	}
+	commit(t, s, 1, nil, []*alert.Incident{newIncident("old", "low", -2*time.Hour, "a"),
+		newIncident("edge", "high", -time.Hour, "b"), newIncident("new", "medium", time.Hour, "c"), newIncident("now", "low", 0, "d")})
+	tests := []struct {
+		name  string
+		since time.Time
+		limit int
+		want  []string
+	}{
+		{"zero since selects all", time.Time{}, 0, []string{"new", "now", "edge", "old"}},
+		{"since is inclusive", base.Add(-time.Hour), 0, []string{"new", "now", "edge"}},
+		{"a microsecond later leaves it out", base.Add(-time.Hour + time.Microsecond), 0, []string{"new", "now"}},
+		{"limit keeps the newest", base.Add(-time.Hour), 2, []string{"new", "now"}},
+		{"after every incident", base.Add(2 * time.Hour), 0, nil},
+	}
+	for _, tc := range tests {
+		got, err := is.IncidentsSince(context.Background(), tc.since, tc.limit)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		sameIDs(t, tc.name, incidentIDs(got), tc.want)
+	}
+}
+
 func testCopies(t *testing.T, open Opener) {
 	s, _ := openNew(t, open)
 	a := newAlert("a1", "r1", "high", "WS1", "open", 0)

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Limits", testLimits},
 		{"Reopen", testReopen},
 		{"Incidents", testIncidents},
+		{"IncidentsSince", testIncidentsSince},
 		{"Copies", testCopies},
 		{"Closed", testClosed},
 		{"Get", testGet},
