@@ -23,18 +23,27 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	d.Targets = consoleTargets(&s.cfg.Notify)
 	d.Audit = s.consoleAudit
 	if s.node != nil {
-		// An API node: no live privacy analysis, and the detections per
-		// rule are counted on the detect nodes.
-		d.Privacy = nil
-		return nil
+		// An API node: the detections per rule are counted on the detect
+		// nodes; the live privacy analysis runs on a node with
+		// privacy.analyse only, its decisions in the shared database.
+		if s.privacy == nil {
+			return nil
+		}
+		return s.privacyPageDeps(d, s.node.db.PrivacyDecisions())
 	}
 	dl := s.privacy.Decisions()
 	if dl == nil {
 		return fmt.Errorf("privacy case outcomes: the privacy state is not open")
 	}
-	d.Decisions = dl
 	d.RuleCounts = s.ruleDetections
 	d.Reports = s.gatherReport
+	return s.privacyPageDeps(d, dl)
+}
+
+// privacyPageDeps gives the privacy pages their decision store and the
+// record of patient reports downloaded, kept in the data folder.
+func (s *Service) privacyPageDeps(d *console.Deps, ds privacy.DecisionStore) error {
+	d.Decisions = ds
 	prl, err := privacy.OpenPatientReportLog(s.cfg.Data)
 	if err != nil {
 		return err
