@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vigilhealth/vigil/internal/bus"
 	"github.com/vigilhealth/vigil/internal/event"
@@ -33,8 +32,7 @@ func privacyTrust(t *testing.T) (string, PrivacyConfig) {
 	if _, err := care.Generate(care.Config{Seed: 7, Size: "test", Staff: 60, Patients: 1000, Days: 3, Start: care.DefaultStart}, dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	return dir, PrivacyConfig{Staff: filepath.Join(dir, "staff.csv"), VIP: filepath.Join(dir, "vip.txt"),
-		Reviews: filepath.Join(dir, "breakglass_reviews.csv"), Every: 100 * time.Millisecond}
+	return dir, trustPrivacy(dir)
 }
 
 // singleProcessCases runs the trust through the single process (role
@@ -42,20 +40,9 @@ func privacyTrust(t *testing.T) (string, PrivacyConfig) {
 // the records of its write-ahead log: the events it took, as stored.
 func singleProcessCases(t *testing.T, dir string, pc PrivacyConfig) (privacy.CasesResponse, []eventstore.Record) {
 	t.Helper()
-	offline := offlineAudit(t, dir)
 	cfg := testConfig(t)
-	cfg.HL7.MLLP = "127.0.0.1:0"
 	cfg.Privacy = pc
-	ts := startService(t, cfg)
-	sendADT(t, ts, filepath.Join(dir, "adt"))
-	sendADT(t, ts, filepath.Join(dir, "appointments"))
-	sendAccesses(t, ts, filepath.Join(dir, "access.ndjson"))
-	var resp privacy.CasesResponse
-	waitFor(t, "the single process's analysis of every input", func() bool {
-		resp = privacy.CasesResponse{}
-		ts.do(t, "GET", "/api/v1/privacy/cases?limit=100000", testToken, nil, &resp)
-		return resp.Analysed && sameInputs(resp.Summary, &offline.Summary)
-	})
+	ts, resp := runTrust(t, cfg, dir, offlineAudit(t, dir))
 	if err := ts.stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +60,6 @@ func singleProcessCases(t *testing.T, dir string, pc PrivacyConfig) (privacy.Cas
 		t.Fatal(err)
 	}
 	return resp, recs
-}
-
-// sameInputs reports whether two analyses read the same inputs.
-func sameInputs(s, o *privacy.Summary) bool {
-	return s != nil && o != nil && s.Accesses == o.Accesses && s.Searches == o.Searches &&
-		s.Appointments == o.Appointments && s.ADTMessages == o.ADTMessages
 }
 
 // storePartitioned stores recs in PostgreSQL as detect nodes do: each in
@@ -181,21 +162,7 @@ func TestPrivacyNodeMatchesSingleProcess(t *testing.T) {
 	if g, w := caseIDs(got.Cases), caseIDs(want.Cases); !slices.Equal(g, w) {
 		t.Errorf("case ids on the API node %v, single process %v", g, w)
 	}
-	wantSet, gotSet := caseSet(want.Cases), caseSet(got.Cases)
-	for k := range wantSet {
-		if !gotSet[k] {
-			t.Errorf("single-process case missing on the API node: %s", k)
-		}
-	}
-	for k := range gotSet {
-		if !wantSet[k] {
-			t.Errorf("API node case not in the single process: %s", k)
-		}
-	}
-	if g, w := got.Summary, want.Summary; g.Explained != w.Explained || g.Episodes != w.Episodes || g.Patients != w.Patients {
-		t.Errorf("API node explained %d (%d episodes, %d patients); single process %d (%d, %d)",
-			g.Explained, g.Episodes, g.Patients, w.Explained, w.Episodes, w.Patients)
-	}
+	checkSameCases(t, "single-process", want.Cases, want.Summary, "API node", got.Cases, got.Summary)
 
 	var saved *privacy.SavedCases
 	waitFor(t, "the full analysis saved to PostgreSQL", func() bool {
