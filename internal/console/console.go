@@ -80,9 +80,10 @@ type Deps struct {
 	// button on the login page, linking to OIDCLoginPath.
 	OIDCEnabled bool
 
-	// Decisions keeps the outcomes of privacy cases; nil leaves the
+	// Decisions keeps the outcomes of privacy cases (the data folder's
+	// log, or the shared database's on an API node); nil leaves the
 	// outcome form out.
-	Decisions *privacy.DecisionLog
+	Decisions privacy.DecisionStore
 	// RuleCounts gives each rule's detections since start; nil shows none.
 	RuleCounts RuleCounts
 	// SourceWindow is the span the flow watch measures sources' rates

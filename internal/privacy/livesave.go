@@ -1,16 +1,21 @@
 package privacy
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
 // liveSave is where a Live keeps its cases between runs of the server.
 type liveSave struct {
-	dir    string
+	store  CaseStore
+	by     string // SavedCases.SavedBy
 	raised map[string]time.Time
+	saving sync.Mutex // one save at a time
 }
 
 // SaveCases makes every later analysis save its cases, with when each was
@@ -21,12 +26,20 @@ func (l *Live) SaveCases(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("privacy state folder: %w", err)
 	}
-	sc, err := loadCases(dir)
+	return l.SaveCasesTo(context.Background(), NewCaseFile(dir), "")
+}
+
+// SaveCasesTo is SaveCases through store, each save naming the node by
+// (SavedCases.SavedBy; "" for the single process): a scaled-out node
+// saves to the shared database. What store holds is served until the
+// first analysis, and its raised moments are kept.
+func (l *Live) SaveCasesTo(ctx context.Context, store CaseStore, by string) error {
+	sc, err := store.LoadCases(ctx)
 	if err != nil {
 		return err
 	}
 	l.mu.Lock()
-	l.save = &liveSave{dir: dir, raised: sc.Raised}
+	l.save = &liveSave{store: store, by: by, raised: sc.Raised}
 	if !sc.AnalysedAt.IsZero() {
 		l.saved = sc
 	}
@@ -49,7 +62,7 @@ func (l *Live) lastCases() (cases []Case, sum *Summary, ok bool) {
 }
 
 // saveResult saves res as the last analysis at now, if SaveCases was
-// called; a failure is logged (the previous file still stands).
+// called; a failure is logged (the previous save still stands).
 func (l *Live) saveResult(res *Result, now time.Time) {
 	l.mu.Lock()
 	s := l.save
@@ -62,11 +75,14 @@ func (l *Live) saveResult(res *Result, now time.Time) {
 			s.raised[c.ID] = now
 		}
 	}
-	sc := &SavedCases{AnalysedAt: now, Summary: res.Summary, Cases: res.Cases, Raised: s.raised}
-	err := saveCases(s.dir, sc) // under the lock: raised is shared
+	// A copy of raised, so that the save (a database's round trip) runs
+	// without the lock that AddEvent takes.
+	sc := &SavedCases{AnalysedAt: now, Summary: res.Summary, Cases: res.Cases, Raised: maps.Clone(s.raised), SavedBy: s.by}
+	s.saving.Lock()
 	l.mu.Unlock()
-	if err != nil {
-		l.log.Warn("privacy: cases not saved", "folder", s.dir, "err", err)
+	defer s.saving.Unlock()
+	if err := s.store.SaveCases(context.Background(), sc); err != nil {
+		l.log.Warn("privacy: cases not saved", "saved_by", s.by, "err", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -169,5 +170,50 @@ func TestLiveServesSavedCases(t *testing.T) {
 	second, _ := loadCases(dir)
 	if !reflect.DeepEqual(first.Raised, second.Raised) {
 		t.Fatal("raised times changed across a restart")
+	}
+}
+
+// TestLiveSavesThroughAStore: SaveCasesTo saves every analysis through
+// the store with the node's name, serves what the store held until the
+// first analysis, and keeps its raised moments.
+func TestLiveSavesThroughAStore(t *testing.T) {
+	ctx := context.Background()
+	staff, evs := liveEvents(t, t.TempDir())
+	earlier := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	store := NewCaseFile(t.TempDir())
+	held := &SavedCases{AnalysedAt: earlier, SavedBy: "api-2", Cases: []Case{{ID: "held-1", UserID: "X"}},
+		Raised: map[string]time.Time{"held-1": earlier}}
+	if err := store.SaveCases(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+	l := NewLive(DefaultOptions(), nil)
+	if err := l.SaveCasesTo(ctx, store, "api-1"); err != nil {
+		t.Fatal(err)
+	}
+	if cs := l.Cases(); len(cs) != 1 || cs[0].ID != "held-1" {
+		t.Fatalf("before the first analysis: cases %v, want the one the store held", cs)
+	}
+	l.SetRoster(staff)
+	for _, ev := range evs {
+		l.AddEvent(ev)
+	}
+	res := l.Analyse()
+	got, err := store.LoadCases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case got.SavedBy != "api-1":
+		t.Errorf("saved by %q, want api-1", got.SavedBy)
+	case len(got.Cases) != len(res.Cases) || len(got.Cases) == 0:
+		t.Errorf("saved %d cases, analysed %d", len(got.Cases), len(res.Cases))
+	case !got.Raised["held-1"].Equal(earlier):
+		t.Errorf("the held case's raised moment became %v, want %v", got.Raised["held-1"], earlier)
+	case got.Raised[res.Cases[0].ID].IsZero():
+		t.Errorf("case %s has no raised moment", res.Cases[0].ID)
+	}
+	store.Close()
+	if err := NewLive(DefaultOptions(), nil).SaveCasesTo(ctx, store, "api-1"); err == nil {
+		t.Error("SaveCasesTo over a closed store succeeded")
 	}
 }

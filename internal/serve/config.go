@@ -42,7 +42,7 @@ type Config struct {
 	OIDC        OIDCConfig        `yaml:"oidc"`        // login through an OpenID Connect provider
 
 	Role Role      `yaml:"role"` // what this process runs: all (default), ingest, detect or api
-	Node string    `yaml:"node"` // a detect node's name in its group; default the host name
+	Node string    `yaml:"node"` // a detect node's name in its group, an analysing API node's in saved_by; default the host name
 	Bus  BusConfig `yaml:"bus"`  // the event bus of the scaled-out roles
 }
 

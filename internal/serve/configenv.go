@@ -68,6 +68,7 @@ var envVars = []envVar{
 		return nil
 	}},
 	dur("VIGIL_PRIVACY_LOOKBACK", "privacy.lookback", func(c *Config) *time.Duration { return &c.Privacy.Lookback }),
+	boolean("VIGIL_PRIVACY_ANALYSE", "privacy.analyse", func(c *Config) *bool { return &c.Privacy.Analyse }),
 	boolean("VIGIL_PEOPLE_GUIDANCE_ENABLED", "people.guidance.enabled", func(c *Config) *bool { return &c.People.Guidance.Enabled }),
 	str("VIGIL_PEOPLE_GUIDANCE_TEMPLATES", "people.guidance.templates", func(c *Config) *string { return &c.People.Guidance.Templates }),
 	str("VIGIL_PEOPLE_GUIDANCE_FROM", "people.guidance.from", func(c *Config) *string { return &c.People.Guidance.From }),

@@ -24,18 +24,28 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	d.Audit = s.consoleAudit
 	d.Reports = s.gatherReport
 	if s.node != nil {
-		// An API node: no live privacy analysis, and the detections per
-		// rule are counted on the detect nodes; the reports are gathered
-		// from the shared database.
-		d.Privacy = nil
-		return nil
+		// An API node: the detections per rule are counted on the detect
+		// nodes and the reports gathered from the shared database; the
+		// live privacy analysis runs on a node with privacy.analyse only,
+		// its decisions in the shared database.
+		if s.privacy == nil {
+			d.Privacy = nil
+			return nil
+		}
+		return s.privacyPageDeps(d, s.node.db.PrivacyDecisions())
 	}
 	dl := s.privacy.Decisions()
 	if dl == nil {
 		return fmt.Errorf("privacy case outcomes: the privacy state is not open")
 	}
-	d.Decisions = dl
 	d.RuleCounts = s.ruleDetections
+	return s.privacyPageDeps(d, dl)
+}
+
+// privacyPageDeps gives the privacy pages their decision store and the
+// record of patient reports downloaded, kept in the data folder.
+func (s *Service) privacyPageDeps(d *console.Deps, ds privacy.DecisionStore) error {
+	d.Decisions = ds
 	prl, err := privacy.OpenPatientReportLog(s.cfg.Data)
 	if err != nil {
 		return err

@@ -24,6 +24,11 @@ type PrivacyConfig struct {
 	// event store still holds. Care records are rebuilt whatever their
 	// age: a visit admitted before the window still explains an access in it.
 	Lookback time.Duration `yaml:"lookback"`
+	// Analyse runs the live analysis on an API node of a scaled-out
+	// deployment, over the events the detect nodes store in PostgreSQL,
+	// saving each analysis there (privacynode.go). The single process
+	// always runs it.
+	Analyse bool `yaml:"analyse"`
 }
 
 // DefaultPrivacyEvery is how often the live cases are analysed again.
@@ -39,27 +44,41 @@ func (c *PrivacyConfig) validate() error {
 	return nil
 }
 
-// openPrivacy creates the live guardian and loads its files; a malformed
-// line is logged with its file and line, and the rest is used.
+// openPrivacy creates the live guardian, keeps its state in the data
+// folder and loads its files.
 func (s *Service) openPrivacy() error {
-	s.privacy = privacy.NewLive(privacy.DefaultOptions(), s.log.With("component", "privacy"))
+	s.privacy = s.newPrivacy()
 	if err := s.privacy.OpenState(filepath.Join(s.cfg.Data, privacy.StateDir)); err != nil {
 		return fmt.Errorf("privacy state: %w", err)
 	}
+	return s.loadPrivacyFiles(s.privacy)
+}
+
+// newPrivacy returns a live guardian with the default options, logging
+// as the privacy component: the single process's and an analysing API
+// node's alike.
+func (s *Service) newPrivacy() *privacy.Live {
+	return privacy.NewLive(privacy.DefaultOptions(), s.log.With("component", "privacy"))
+}
+
+// loadPrivacyFiles gives l the staff roster, the watch list and the
+// break-glass reviews the privacy section names; a malformed line is
+// logged with its file and line, and the rest is used.
+func (s *Service) loadPrivacyFiles(l *privacy.Live) error {
 	pc := s.cfg.Privacy
 	if pc.Staff != "" {
 		staff, err := readPrivacyFile(s, "privacy.staff", pc.Staff, privacy.ReadRoster)
 		if err != nil {
 			return err
 		}
-		s.privacy.SetRoster(staff)
+		l.SetRoster(staff)
 	}
 	if pc.VIP != "" {
 		vip, err := readPrivacyFile(s, "privacy.vip", pc.VIP, privacy.ReadVIP)
 		if err != nil {
 			return err
 		}
-		s.privacy.SetWatchList(vip)
+		l.SetWatchList(vip)
 	}
 	if pc.Reviews != "" {
 		reviews, err := readPrivacyFile(s, "privacy.reviews", pc.Reviews, privacy.ReadReviews)
@@ -67,7 +86,7 @@ func (s *Service) openPrivacy() error {
 			return err
 		}
 		for _, r := range reviews {
-			s.privacy.AddReview(r)
+			l.AddReview(r)
 		}
 	}
 	return nil

@@ -26,9 +26,29 @@ func TestLivePrivacyEqualsOffline(t *testing.T) {
 	offline := offlineAudit(t, dir)
 
 	cfg := testConfig(t)
-	cfg.HL7.MLLP = "127.0.0.1:0"
-	cfg.Privacy = PrivacyConfig{Staff: filepath.Join(dir, "staff.csv"), VIP: filepath.Join(dir, "vip.txt"),
+	cfg.Privacy = trustPrivacy(dir)
+	_, resp := runTrust(t, cfg, dir, offline)
+	checkSameCases(t, "offline", offline.Cases, &offline.Summary, "live", resp.Cases, resp.Summary)
+	ev, oev := privacy.Evaluate(resp.Cases, *resp.Summary, readTruth(t, dir)), privacy.Evaluate(offline.Cases, offline.Summary, readTruth(t, dir))
+	t.Logf("live: %d cases, %d of them cover injected misuse, recall %.3f; offline: %d cases, %d true, recall %.3f; %d injected; %d of %d accesses explained",
+		len(resp.Cases), len(resp.Cases)-ev.FalseCases, ev.Recall, len(offline.Cases), len(offline.Cases)-oev.FalseCases, oev.Recall,
+		len(truth.Misuse), resp.Summary.Explained, resp.Summary.Accesses)
+}
+
+// trustPrivacy is the privacy section naming the files of the trust
+// generated in dir, analysed every 100ms.
+func trustPrivacy(dir string) PrivacyConfig {
+	return PrivacyConfig{Staff: filepath.Join(dir, "staff.csv"), VIP: filepath.Join(dir, "vip.txt"),
 		Reviews: filepath.Join(dir, "breakglass_reviews.csv"), Every: 100 * time.Millisecond}
+}
+
+// runTrust starts a single process with cfg, streams it the trust
+// generated in dir (the ADT and SIU messages over MLLP, the accesses over
+// FHIR), and waits for its analysis of every input the offline audit
+// read; it returns the running service and that analysis.
+func runTrust(t *testing.T, cfg Config, dir string, offline *privacy.Result) (*testService, privacy.CasesResponse) {
+	t.Helper()
+	cfg.HL7.MLLP = "127.0.0.1:0"
 	ts := startService(t, cfg)
 	sendADT(t, ts, filepath.Join(dir, "adt"))
 	sendADT(t, ts, filepath.Join(dir, "appointments"))
@@ -37,29 +57,37 @@ func TestLivePrivacyEqualsOffline(t *testing.T) {
 	waitFor(t, "a live analysis of every access and appointment", func() bool {
 		resp = privacy.CasesResponse{} // a reused one would keep fields an earlier answer had and this one omits
 		ts.do(t, "GET", "/api/v1/privacy/cases?limit=100000", testToken, nil, &resp)
-		s := resp.Summary
-		return resp.Analysed && s.Accesses == offline.Summary.Accesses && s.Searches == offline.Summary.Searches &&
-			s.Appointments == offline.Summary.Appointments && s.ADTMessages == offline.Summary.ADTMessages
+		return resp.Analysed && sameInputs(resp.Summary, &offline.Summary)
 	})
-	want, got := caseSet(offline.Cases), caseSet(resp.Cases)
-	for k := range want {
-		if !got[k] {
-			t.Errorf("offline case missing live: %s", k)
+	return ts, resp
+}
+
+// checkSameCases fails t for each case (user, patients, kinds) that one
+// analysis raised and the other did not, and when they explained a
+// different number of accesses, episodes or patients.
+func checkSameCases(t *testing.T, wantName string, want []privacy.Case, ws *privacy.Summary, gotName string, got []privacy.Case, gs *privacy.Summary) {
+	t.Helper()
+	wantSet, gotSet := caseSet(want), caseSet(got)
+	for k := range wantSet {
+		if !gotSet[k] {
+			t.Errorf("%s case missing %s: %s", wantName, gotName, k)
 		}
 	}
-	for k := range got {
-		if !want[k] {
-			t.Errorf("live case not offline: %s", k)
+	for k := range gotSet {
+		if !wantSet[k] {
+			t.Errorf("%s case not %s: %s", gotName, wantName, k)
 		}
 	}
-	if s, o := resp.Summary, offline.Summary; s.Explained != o.Explained || s.Episodes != o.Episodes || s.Patients != o.Patients {
-		t.Errorf("live explained %d of %d (%d episodes, %d patients); offline %d (%d episodes, %d patients)",
-			s.Explained, s.Accesses, s.Episodes, s.Patients, o.Explained, o.Episodes, o.Patients)
+	if gs.Explained != ws.Explained || gs.Episodes != ws.Episodes || gs.Patients != ws.Patients {
+		t.Errorf("%s explained %d of %d (%d episodes, %d patients); %s %d (%d episodes, %d patients)",
+			gotName, gs.Explained, gs.Accesses, gs.Episodes, gs.Patients, wantName, ws.Explained, ws.Episodes, ws.Patients)
 	}
-	ev, oev := privacy.Evaluate(resp.Cases, *resp.Summary, readTruth(t, dir)), privacy.Evaluate(offline.Cases, offline.Summary, readTruth(t, dir))
-	t.Logf("live: %d cases, %d of them cover injected misuse, recall %.3f; offline: %d cases, %d true, recall %.3f; %d injected; %d of %d accesses explained",
-		len(resp.Cases), len(resp.Cases)-ev.FalseCases, ev.Recall, len(offline.Cases), len(offline.Cases)-oev.FalseCases, oev.Recall,
-		len(truth.Misuse), resp.Summary.Explained, resp.Summary.Accesses)
+}
+
+// sameInputs reports whether two analyses read the same inputs.
+func sameInputs(s, o *privacy.Summary) bool {
+	return s != nil && o != nil && s.Accesses == o.Accesses && s.Searches == o.Searches &&
+		s.Appointments == o.Appointments && s.ADTMessages == o.ADTMessages
 }
 
 // offlineAudit runs the audit over the generated files, as vigil privacy

@@ -81,6 +81,9 @@ func (c *Config) validateRole() error {
 			return err
 		}
 	}
+	if err := c.validatePrivacyNode(); err != nil {
+		return err
+	}
 	if role == RoleAll {
 		return nil
 	}

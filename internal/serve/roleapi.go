@@ -34,6 +34,11 @@ func (s *Service) openAPI() error {
 	if err := s.openPeople(); err != nil {
 		return err
 	}
+	if s.cfg.Privacy.Analyse {
+		if err := s.openPrivacyNode(); err != nil {
+			return err
+		}
+	}
 	return s.openConsole()
 }
 
@@ -79,14 +84,16 @@ func unshared(routes []apiRoute, what string) []apiRoute {
 }
 
 // unsharedPages are the console pages an API node answers its own way:
-// the privacy officer's pages (the live guardian's in a single process)
-// with the shared saved analysis, and search, when no events are kept in
-// PostgreSQL, with a page saying why.
+// the privacy officer's pages (the live guardian's in a single process
+// and on an analysing node) with the shared saved analysis, and search,
+// when no events are kept in PostgreSQL, with a page saying why.
 func (s *Service) unsharedPages() []apiRoute {
-	page := s.sharedPrivacyPage()
 	var out []apiRoute
-	for _, p := range []string{"GET /privacy", "GET /privacy/{rest...}"} {
-		out = append(out, apiRoute{pattern: p, roles: privacyRoles, audit: auditAll, page: true, handler: page})
+	if s.privacy == nil {
+		page := s.sharedPrivacyPage()
+		for _, p := range []string{"GET /privacy", "GET /privacy/{rest...}"} {
+			out = append(out, apiRoute{pattern: p, roles: privacyRoles, audit: auditAll, page: true, handler: page})
+		}
 	}
 	if s.events == nil {
 		out = append(out, apiRoute{pattern: "GET /search", roles: analystRoles, audit: auditAll, page: true, handler: s.noSearchPage()})

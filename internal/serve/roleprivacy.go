@@ -9,13 +9,14 @@ import (
 	"github.com/vigilhealth/vigil/internal/privacy"
 )
 
-// The privacy officer's view on an API node. The live analysis is not
-// placed in a scaled-out deployment yet (docs/scale-out.md): an API node
-// serves, read-only, the last analysis saved to the shared database
-// (privacy_cases) and the decisions recorded there, saying when it was
-// analysed and by which node. The case pages with their evidence and
-// timelines need the analysis's inputs in memory, which no API node
-// holds, so /privacy is a summary page here.
+// The privacy officer's view on an API node without privacy.analyse. The
+// live analysis runs on the API node that has the flag (privacynode.go),
+// which saves each analysis to the shared database (privacy_cases); the
+// other API nodes serve, read-only, the last one saved and the decisions
+// recorded there, saying when it was analysed and by which node. The case
+// pages with their evidence and timelines need the analysis's inputs in
+// memory, which only the analysing node holds, so /privacy is a summary
+// page here that sends the reader there.
 
 // sharedPrivacyCases is GET /api/v1/privacy/cases on an API node: the
 // saved analysis from PostgreSQL.
@@ -42,10 +43,20 @@ func (s *Service) sharedPrivacyPage() http.Handler {
 		page := console.ErrorPage{Heading: "Privacy cases", Next: "/api/v1/privacy/cases", NextLabel: "The saved cases, ranked (JSON)"}
 		page.Message = sharedPrivacyMessage(sc, privacy.Summarise(sc, ds, time.Now()))
 		if r.URL.Path != "/privacy" {
-			page.Message = "Case and patient pages are shown by the node that runs the live analysis, which holds its evidence. " + page.Message
+			page.Message = analysingNode(sc) + page.Message
 		}
 		s.console.Render(w, r, http.StatusOK, "error", page)
 	})
+}
+
+// analysingNode says where the case and patient pages are shown: on the
+// node that saved the analysis.
+func analysingNode(sc *privacy.SavedCases) string {
+	const prefix = "Case and patient pages are shown by the node that runs the live analysis"
+	if sc.SavedBy == "" {
+		return prefix + " (an API node with privacy.analyse: true), which holds its evidence. "
+	}
+	return fmt.Sprintf("%s, %s, which holds its evidence. ", prefix, sc.SavedBy)
 }
 
 // sharedPrivacyMessage says what the saved analysis holds, in a sentence
@@ -53,7 +64,8 @@ func (s *Service) sharedPrivacyPage() http.Handler {
 func sharedPrivacyMessage(sc *privacy.SavedCases, sum privacy.SavedSummary) string {
 	if !sum.Analysed {
 		return fmt.Sprintf("No analysis of record accesses has been saved to the shared database yet; %d decisions are recorded. "+
-			"In a scaled-out deployment the live analysis is not yet run by any node (see docs/scale-out.md).", sum.Decided)
+			"In a scaled-out deployment the live analysis is run by the API node configured with privacy.analyse: true, "+
+			"which saves each analysis there (see docs/scale-out.md).", sum.Decided)
 	}
 	by := sc.SavedBy
 	if by == "" {

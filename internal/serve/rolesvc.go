@@ -28,6 +28,7 @@ type roleParts struct {
 	db     *pgstore.DB
 	part   *partitionDetector
 	events *pgstore.EventStore // role api: the events the detect nodes store
+	follow *privacyFollower    // role api with privacy.analyse: feeds the live analysis
 }
 
 // openRole prepares a scaled-out role: ingest connects to the bus (and,
@@ -193,6 +194,9 @@ func (s *Service) runRole(ctx context.Context) error {
 	}
 	if s.node.events != nil { // the event store's retention; an API node has no log to truncate
 		g.Go(func() error { return s.maintain(gctx) })
+	}
+	if s.node.follow != nil {
+		g.Go(func() error { return s.runPrivacyNode(gctx) })
 	}
 	s.log.Info("serving", "role", s.cfg.Role.String(), "http", s.Addr().String())
 	return g.Wait()
