@@ -13,32 +13,33 @@ import "slices"
 // and LastSeen the latest. Assets without a name are kept as they are.
 // The lists are not changed.
 func MergeLearned(lists ...[]Asset) []Asset {
-	var keys []string
-	groups := make(map[string][]Asset)
-	var unnamed []Asset
+	n := 0
+	for _, list := range lists {
+		n += len(list)
+	}
+	out := make([]Asset, 0, n)
+	at := make(map[string]int, n) // host key → its place in out
+	more := make(map[int][]Asset) // the further observations of out[i]'s host
 	for _, list := range lists {
 		for _, a := range list {
 			k := hostKey(a.Name)
-			if k == "" {
-				keys = append(keys, "")
-				unnamed = append(unnamed, cloneAsset(a))
+			i, ok := at[k]
+			if ok && k != "" {
+				more[i] = append(more[i], a)
 				continue
 			}
-			if _, ok := groups[k]; !ok {
-				keys = append(keys, k)
-			}
-			groups[k] = append(groups[k], a)
+			at[k] = len(out)
+			out = append(out, a)
 		}
 	}
-	merged := make([]Asset, 0, len(keys))
-	for _, k := range keys {
-		if k == "" {
-			merged, unnamed = append(merged, unnamed[0]), unnamed[1:]
-			continue
+	for i, a := range out {
+		if g, ok := more[i]; ok {
+			out[i] = mergeObservations(append([]Asset{a}, g...))
+		} else {
+			out[i] = cloneAsset(a)
 		}
-		merged = append(merged, mergeObservations(groups[k]))
 	}
-	return merged
+	return out
 }
 
 // mergeObservations joins one host's assets, the latest observation first.

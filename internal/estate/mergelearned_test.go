@@ -2,6 +2,8 @@ package estate
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -139,4 +141,60 @@ func jsonOf(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// FuzzMergeLearned: whatever the nodes saved, the merge lists each host
+// once, none lost, with the latest last-seen time and the earliest
+// first-seen time of any node, and merging the result again changes
+// nothing. Each line of the input is one node; each field "name@hour" one
+// asset ("@" alone: unnamed).
+func FuzzMergeLearned(f *testing.F) {
+	f.Add("WS1@3 ws1.trust@5 10.0.0.7@1\nWS1@9 DC01@2\n@ DC01.trust@1")
+	f.Add("a@1 A@1 a.b@0\n\n.x@2 .X@3")
+	f.Add("WARD7-PC03.trust.nhs.uk@4\nward7-pc03@7 ward7-pc03@2")
+	f.Fuzz(func(t *testing.T, in string) {
+		t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+		var lists [][]Asset
+		type span struct{ first, last time.Time }
+		want := map[string]span{}
+		for line := range strings.SplitSeq(in, "\n") {
+			var list []Asset
+			for field := range strings.FieldsSeq(line) {
+				name, hour, _ := strings.Cut(field, "@")
+				h, _ := strconv.Atoi(hour)
+				at := t0.Add(time.Duration(h%1000) * time.Hour)
+				list = append(list, Asset{Name: name, OS: field, FirstSeen: at, LastSeen: at.Add(time.Hour)})
+				if k := hostKey(name); k != "" {
+					s, ok := want[k]
+					if !ok || at.Before(s.first) {
+						s.first = at
+					}
+					s.last = latest(s.last, at.Add(time.Hour))
+					want[k] = s
+				}
+			}
+			lists = append(lists, list)
+		}
+		got := MergeLearned(lists...)
+		seen := map[string]bool{}
+		for _, a := range got {
+			k := hostKey(a.Name)
+			if k == "" {
+				continue
+			}
+			if seen[k] {
+				t.Fatalf("host %q listed twice: %+v", k, got)
+			}
+			seen[k] = true
+			if w := want[k]; !a.FirstSeen.Equal(w.first) || !a.LastSeen.Equal(w.last) {
+				t.Errorf("host %q seen %v to %v, want %v to %v", k, a.FirstSeen, a.LastSeen, w.first, w.last)
+			}
+		}
+		if len(seen) != len(want) {
+			t.Errorf("%d hosts merged, %d given", len(seen), len(want))
+		}
+		if again := jsonOf(t, MergeLearned(got)); again != jsonOf(t, got) {
+			t.Errorf("merging the merge changed it:\n was %s\n now %s", jsonOf(t, got), again)
+		}
+	})
 }
