@@ -30,7 +30,6 @@ func Run(t *testing.T, open Opener) {
 		{Name: "LearnedPerNode", Fn: testLearnedPerNode},
 		{Name: "LearnedMerged", Fn: testLearnedMerged},
 		{Name: "Concurrent", Fn: testConcurrent},
-		{Name: "ConcurrentNodes", Fn: testConcurrentNodes},
 		{Name: "Cancelled", Fn: testCancelled},
 		{Name: "Closed", Fn: testClosed},
 	})
@@ -178,14 +177,27 @@ func testConcurrent(t *testing.T, open Opener) {
 				return err
 			}
 		}
-		return s.SaveLearned(ctx, "det-1", assets(w))
+		// Each writer saves its own node's assets twice, and all save
+		// one node's in turn.
+		for r := range 2 {
+			own := []estate.Asset{{Name: fmt.Sprintf("HOST-%d", w), OSVersion: fmt.Sprint(r)}}
+			if err := s.SaveLearned(ctx, fmt.Sprintf("det-%d", w), own); err != nil {
+				return err
+			}
+		}
+		return s.SaveLearned(ctx, "shared", assets(w))
 	})
 	if es := register(t, s); len(es) != writers*each {
 		t.Fatalf("%d register entries after %d concurrent puts", len(es), writers*each)
 	}
-	// Whichever save came last stands whole: n assets from events and "bare".
+	// Every node's last save, det-0 to det-3 then "shared", where
+	// whichever save came last stands whole: n assets and "bare".
 	got := learned(t, s)
-	sharedtest.SameJSON(t, "learned assets after concurrent saves", got, assets(len(got)-1))
+	var want []estate.Asset
+	for w := range writers {
+		want = append(want, estate.Asset{Name: fmt.Sprintf("HOST-%d", w), OSVersion: "1"})
+	}
+	sharedtest.SameJSON(t, "learned assets after concurrent saves", got, append(want, assets(len(got)-writers-1)...))
 }
 
 func testCancelled(t *testing.T, open Opener) {

@@ -89,24 +89,3 @@ func testLearnedMerged(t *testing.T, open Opener) {
 		}
 	}
 }
-
-// testConcurrentNodes: nodes saving at once each keep their own.
-func testConcurrentNodes(t *testing.T, open Opener) {
-	s := open(t, t.TempDir())
-	defer s.Close()
-	const nodes, rounds = 4, 3
-	sharedtest.Concurrently(t, nodes, func(w int) error {
-		for r := range rounds {
-			as := []estate.Asset{{Name: fmt.Sprintf("HOST-%d", w), OSVersion: fmt.Sprint(r)}}
-			if err := s.SaveLearned(ctx, fmt.Sprintf("det-%d", w), as); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	var want []estate.Asset
-	for w := range nodes {
-		want = append(want, estate.Asset{Name: fmt.Sprintf("HOST-%d", w), OSVersion: fmt.Sprint(rounds - 1)})
-	}
-	sharedtest.SameJSON(t, "every node's last save", learned(t, s), want)
-}
