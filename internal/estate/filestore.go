@@ -72,9 +72,10 @@ func (s *FileStore) PutRegisterEntries(ctx context.Context, es ...RegisterEntry)
 	})
 }
 
-// SaveLearned implements Store.
-func (s *FileStore) SaveLearned(ctx context.Context, assets []Asset) error {
-	return s.use(ctx, func() error { return SaveLearned(s.dir, assets) })
+// SaveLearned implements Store. The single process is node ""; the
+// assets of other nodes go in the same file under their names.
+func (s *FileStore) SaveLearned(ctx context.Context, node string, assets []Asset) error {
+	return s.use(ctx, func() error { return saveNodeLearned(s.dir, node, assets) })
 }
 
 // Learned implements Store.

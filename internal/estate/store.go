@@ -22,10 +22,14 @@ type Store interface {
 	// its asset (names compared as hosts are, RegisterKey) in its place;
 	// all or nothing. Entries are kept as Normalise gives them.
 	PutRegisterEntries(ctx context.Context, es ...RegisterEntry) error
-	// SaveLearned replaces the assets learned from events with assets.
-	SaveLearned(ctx context.Context, assets []Asset) error
-	// Learned returns the assets last saved, in their order; ok is false
-	// when none were ever saved.
+	// SaveLearned replaces the assets that node learned from events with
+	// assets, leaving other nodes' as they are: each detect node of a
+	// scaled-out deployment sees only its partitions' hosts and saves
+	// what it learned under its own name; the single process is node "".
+	SaveLearned(ctx context.Context, node string, assets []Asset) error
+	// Learned returns the assets every node last saved, merged per host
+	// (MergeLearned over the nodes in order of name, each node's assets
+	// in the order it saved them); ok is false when no node ever saved.
 	Learned(ctx context.Context) (assets []Asset, ok bool, err error)
 	// Close releases the store; its methods then return ErrClosed.
 	Close() error

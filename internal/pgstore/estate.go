@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 
@@ -72,53 +73,90 @@ func (s *EstateStore) PutRegisterEntries(ctx context.Context, es ...estate.Regis
 	return nil
 }
 
-// SaveLearned implements estate.Store: one transaction that first locks
-// the saved row, so that saves from several nodes follow one another.
-func (s *EstateStore) SaveLearned(ctx context.Context, assets []estate.Asset) error {
+// SaveLearned implements estate.Store: one transaction that first
+// upserts node's row of estate_learned_nodes, so that two saves of one
+// node follow one another while other nodes' saves go on beside them,
+// then replaces node's rows. Assets of one host given twice are merged
+// first (estate.MergeLearned), as the rows are keyed by host.
+func (s *EstateStore) SaveLearned(ctx context.Context, node string, assets []estate.Asset) error {
 	if err := s.usable(ctx); err != nil {
-		return fmt.Errorf("pgstore: save the learned assets: %w", err)
+		return fmt.Errorf("pgstore: save node %q's learned assets: %w", node, err)
 	}
-	bodies := make([]string, len(assets))
+	assets = estate.MergeLearned(assets)
+	keys, bodies := make([]string, len(assets)), make([]string, len(assets))
 	for i, a := range assets {
+		keys[i] = learnedKey(i, a)
 		var err error
 		if bodies[i], err = jsonText("asset "+a.Name, a); err != nil {
-			return fmt.Errorf("pgstore: save the learned assets: %w", err)
+			return fmt.Errorf("pgstore: save node %q's learned assets: %w", node, err)
 		}
 	}
 	err := s.db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "UPDATE estate_learned_saved SET saved_at = now()"); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO estate_learned_nodes (node, saved_at) VALUES ($1, now())
+			ON CONFLICT (node) DO UPDATE SET saved_at = excluded.saved_at`, node); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM estate_learned"); err != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM estate_learned WHERE node = $1", node); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO estate_learned (pos, body)
-			SELECT ord, body::json FROM unnest($1::text[]) WITH ORDINALITY AS u(body, ord)`, bodies)
+		_, err := tx.Exec(ctx, `INSERT INTO estate_learned (node, key, pos, body)
+			SELECT $1, key, ord, body::json FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(key, body, ord)`, node, keys, bodies)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("pgstore: save %d learned assets: %w", len(assets), err)
+		return fmt.Errorf("pgstore: save node %q's %d learned assets: %w", node, len(assets), err)
 	}
 	return nil
 }
 
-// Learned implements estate.Store.
+// learnedKey is the row key of the i-th asset of a save: its host's key,
+// or for an asset without a name (which merges with none) its place.
+func learnedKey(i int, a estate.Asset) string {
+	if k := estate.RegisterKey(a.Name); k != "" {
+		return k
+	}
+	return fmt.Sprintf("#%d", i+1)
+}
+
+// Learned implements estate.Store: every node's rows in one query (one
+// snapshot), merged per host.
 func (s *EstateStore) Learned(ctx context.Context) ([]estate.Asset, bool, error) {
 	if err := s.usable(ctx); err != nil {
 		return nil, false, fmt.Errorf("pgstore: read the learned assets: %w", err)
 	}
-	var saved bool
-	if err := s.db.pool.QueryRow(ctx, "SELECT saved_at IS NOT NULL FROM estate_learned_saved").Scan(&saved); err != nil {
+	rows, err := s.db.pool.Query(ctx, `SELECT n.node, l.body FROM estate_learned_nodes AS n
+		LEFT JOIN estate_learned AS l USING (node) ORDER BY n.node, l.pos`)
+	if err != nil {
 		return nil, false, fmt.Errorf("pgstore: read the learned assets: %w", err)
 	}
-	if !saved {
+	defer rows.Close()
+	var lists [][]estate.Asset
+	last := ""
+	for rows.Next() {
+		var node string
+		var body []byte
+		if err := rows.Scan(&node, &body); err != nil {
+			return nil, false, fmt.Errorf("pgstore: read the learned assets: %w", err)
+		}
+		if len(lists) == 0 || node != last {
+			lists, last = append(lists, nil), node
+		}
+		if body == nil { // a node that saved none
+			continue
+		}
+		var a estate.Asset
+		if err := json.Unmarshal(body, &a); err != nil {
+			return nil, false, fmt.Errorf("pgstore: decode node %q's learned asset %d: %w", node, len(lists[len(lists)-1])+1, err)
+		}
+		lists[len(lists)-1] = append(lists[len(lists)-1], a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("pgstore: read the learned assets: %w", err)
+	}
+	if len(lists) == 0 {
 		return nil, false, nil
 	}
-	as, err := queryJSON[estate.Asset](ctx, s.db, "table estate_learned", "SELECT body FROM estate_learned ORDER BY pos")
-	if err != nil {
-		return nil, false, fmt.Errorf("pgstore: %w", err)
-	}
-	return as, true, nil
+	return estate.MergeLearned(lists...), true, nil
 }
 
 // Close implements estate.Store.

@@ -78,6 +78,9 @@ type deployment struct {
 	// noEvents sets store.postgres.events false on every node started.
 	noEvents bool
 	events   string // the embedded service's event search counts (reference)
+	// estate is the estate section of every node started in the test's
+	// process (the feeds an API node checks assets against).
+	estate serve.EstateConfig
 }
 
 func newDeployment(t testing.TB) *deployment {
@@ -114,6 +117,7 @@ func (d *deployment) startNode(role serve.Role) *node {
 	d.t.Helper()
 	cfg := serve.DefaultConfig()
 	cfg.Role, cfg.Data, cfg.HTTP, cfg.AdminToken = role, d.t.TempDir(), "127.0.0.1:0", token
+	cfg.Estate = d.estate
 	if role != serve.RoleAll {
 		cfg.Store.Postgres = serve.PostgresConfig{DSN: d.dsn, MaxConns: 4}
 		if d.noEvents {
@@ -165,6 +169,7 @@ type child struct {
 	cmd  *exec.Cmd
 	base string
 	done chan struct{}
+	err  error // how the process ended, once done is closed
 }
 
 // startDetect starts a detect node called name as a child process, and
@@ -206,7 +211,7 @@ func (d *deployment) startDetect(name string) *child {
 				ready <- addr
 			}
 		}
-		cmd.Wait()
+		c.err = cmd.Wait()
 	}()
 	d.t.Cleanup(c.kill)
 	select {
@@ -227,4 +232,22 @@ func (c *child) kill() {
 		c.cmd.Process.Kill()
 	}
 	<-c.done
+}
+
+// stop ends the node with SIGTERM, as an operator would: it commits its
+// batch in hand, gives its leases up and saves what it learned. The
+// process must end cleanly within a minute.
+func (c *child) stop(t *testing.T) {
+	t.Helper()
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatalf("stop detect node %s: %v", c.name, err)
+	}
+	select {
+	case <-c.done:
+	case <-time.After(time.Minute):
+		t.Fatalf("detect node %s did not stop within a minute of SIGTERM", c.name)
+	}
+	if c.err != nil {
+		t.Fatalf("detect node %s stopped with %v", c.name, c.err)
+	}
 }

@@ -27,7 +27,7 @@ func TestAPINodesSharePeopleAndAssets(t *testing.T) {
 	if code, body := call(t, a.base, "POST", "/api/v1/phishing-reports", token, nil, "", report); code != http.StatusCreated {
 		t.Fatalf("a phishing report on node A: %d %s", code, body)
 	}
-	if err := db.Estate().SaveLearned(context.Background(), []estate.Asset{{Name: "WARD7-PC03", OS: "Windows 7", Sources: []string{"events"}}}); err != nil {
+	if err := db.Estate().SaveLearned(context.Background(), "det-1", []estate.Asset{{Name: "WARD7-PC03", OS: "Windows 7", Sources: []string{"events"}}}); err != nil {
 		t.Fatal(err)
 	}
 	checks := []struct {

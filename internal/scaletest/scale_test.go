@@ -3,6 +3,7 @@ package scaletest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -171,19 +172,31 @@ func (d *deployment) streamMsgs(t *testing.T) uint64 {
 // leases counts the partitions each node holds, from the lease bucket.
 func (d *deployment) leases(t *testing.T) map[string]int {
 	t.Helper()
+	held := map[string]int{}
+	for _, node := range d.holders(t) {
+		held[node]++
+	}
+	return held
+}
+
+// holders names the node holding each partition, from the lease bucket.
+func (d *deployment) holders(t *testing.T) map[int]string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	kv, err := d.connect(t).KeyValue(ctx, bus.DefaultStream+"_LEASES")
 	if err != nil {
 		t.Fatalf("lease bucket: %v", err)
 	}
-	held := map[string]int{}
+	out := map[int]string{}
 	keys, err := kv.ListKeys(ctx)
 	if err != nil {
 		t.Fatalf("lease bucket keys: %v", err)
 	}
 	for k := range keys.Keys() {
-		if !strings.HasPrefix(k, "p.") {
+		num, ok := strings.CutPrefix(k, "p.")
+		p, err := strconv.Atoi(num)
+		if !ok || err != nil {
 			continue
 		}
 		e, err := kv.Get(ctx, k)
@@ -191,7 +204,7 @@ func (d *deployment) leases(t *testing.T) map[string]int {
 			continue // expired or given up since listed
 		}
 		node, _, _ := strings.Cut(string(e.Value()), "/")
-		held[node]++
+		out[p] = node
 	}
-	return held
+	return out
 }

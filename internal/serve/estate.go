@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -96,13 +97,17 @@ func (s *Service) openEstate() error {
 type estateOfferer struct {
 	w    *estateWatch
 	skip int
+	// borrowed: the records are the caller's only until offer returns (a
+	// detect node's, which the bus owns), so those queued are copied.
+	borrowed bool
 }
 
 const estateSkip = 63
 
 // offer hands a decoded record's encoding to the inventory without
-// waiting. The bytes must not change afterwards (the detector's records
-// are fresh copies out of the log, never reused); ev is only read here.
+// waiting. Unless borrowed, the bytes must not change afterwards (the
+// detector's records are fresh copies out of the log, never reused); ev
+// is only read here.
 func (o *estateOfferer) offer(ev *event.Event, rec []byte) {
 	q := o.w.prio
 	if !estate.StatesOS(ev) {
@@ -112,16 +117,29 @@ func (o *estateOfferer) offer(ev *event.Event, rec []byte) {
 		}
 		q = o.w.in
 	}
+	if o.borrowed {
+		if len(q) == cap(q) { // full: no copy for a record that would be dropped
+			o.full(q)
+			return
+		}
+		rec = bytes.Clone(rec)
+	}
 	select {
 	case q <- rec:
 	default:
-		if q == o.w.in {
-			o.skip = estateSkip
-			o.w.dropped.Add(estateSkip + 1)
-			return
-		}
-		o.w.dropped.Add(1)
+		o.full(q)
 	}
+}
+
+// full counts a record that found its queue q full as dropped, and after
+// an ordinary one passes over the next estateSkip.
+func (o *estateOfferer) full(q chan []byte) {
+	if q == o.w.in {
+		o.skip = estateSkip
+		o.w.dropped.Add(estateSkip + 1)
+		return
+	}
+	o.w.dropped.Add(1)
 }
 
 // run observes the offered records until ctx ends, within its budget,

@@ -43,6 +43,9 @@ type partitionDetector struct {
 	// that commits an alert notifies it; a batch committed again after a
 	// take-over notifies its alerts again, under the same ids.
 	notify func(*alert.Alert)
+	// estate learns assets from the partitions' events through the side
+	// channel role all uses, never waiting; nil: not learning.
+	estate *estateWatch
 	counts detectCounts
 
 	mu    sync.Mutex
@@ -64,6 +67,7 @@ type partitionState struct {
 	scratch *detect.Scratch
 	pend    pending
 	recs    []eventstore.Record
+	offer   *estateOfferer // nil: not learning assets
 }
 
 func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events partitionEvents, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
@@ -95,6 +99,9 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 		return 0, err
 	}
 	ps := &partitionState{batch: newMatchBatch(), scratch: h.matcher.NewScratch()}
+	if h.estate != nil {
+		ps.offer = &estateOfferer{w: h.estate, borrowed: true} // the messages' bytes are the bus's
+	}
 	ps.der = newDeriver(h.log.With("partition", p), dedup, corr, h.set.Rules, &h.counts)
 	ps.pend.reset()
 	h.mu.Lock()
@@ -189,6 +196,9 @@ func (h *partitionDetector) derive(ps *partitionState, msgs []bus.Msg) {
 	b.match(h.matcher, ps.scratch)
 	for i, r := range b.recs {
 		ps.der.process(r.seq, &b.evs[i], b.bad[i], b.rules[i], b.ents[i], &ps.pend)
+		if ps.offer != nil && b.bad[i] == nil {
+			ps.offer.offer(&b.evs[i], r.data)
+		}
 	}
 	clear(b.recs) // the messages' bytes are the bus's once Process returns
 	ps.pend.epoch = msgs[len(msgs)-1].Epoch

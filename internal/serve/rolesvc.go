@@ -125,6 +125,7 @@ func (s *Service) openDetect() error {
 	if s.notify != nil {
 		s.node.part.notify = s.notify.Notify
 	}
+	s.learnOnDetect()
 	return nil
 }
 
@@ -202,15 +203,18 @@ func (s *Service) runRole(ctx context.Context) error {
 	return g.Wait()
 }
 
-// runDetect joins the detector group; notifications go on until the node
-// has left it, so that its last commits are notified too.
+// runDetect joins the detector group; notifications and the inventory go
+// on until the node has left it, so that its last commits are notified
+// and its last events learned from.
 func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 	notifyCtx, stopNotify := context.WithCancel(context.Background())
 	if s.notify != nil {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
 	}
+	stopEstate := s.runNodeEstate(g)
 	g.Go(func() error {
 		defer stopNotify()
+		defer stopEstate()
 		if err := s.node.bus.Join(ctx, s.cfg.Node, s.node.part); err != nil {
 			return fmt.Errorf("config key node: %w", err)
 		}
@@ -255,6 +259,7 @@ func (s *Service) roleMetrics(m metricWriter) {
 		m.one("vigil_detector_decode_errors_total", "counter", "Events that did not decode.", float64(p.counts.decodeErrs.Load()))
 		m.one("vigil_detections_total", "counter", "Rule and correlation detections since start.", float64(p.counts.detections.Load()))
 		m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(p.counts.changed.Load()))
+		s.estateMetrics(m)
 	}
 }
 

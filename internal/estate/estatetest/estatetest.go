@@ -27,6 +27,8 @@ func Run(t *testing.T, open Opener) {
 		{Name: "RegisterReplace", Fn: testRegisterReplace},
 		{Name: "RegisterAllOrNothing", Fn: testRegisterAllOrNothing},
 		{Name: "Learned", Fn: testLearned},
+		{Name: "LearnedPerNode", Fn: testLearnedPerNode},
+		{Name: "LearnedMerged", Fn: testLearnedMerged},
 		{Name: "Concurrent", Fn: testConcurrent},
 		{Name: "Cancelled", Fn: testCancelled},
 		{Name: "Closed", Fn: testClosed},
@@ -151,21 +153,15 @@ func learned(t *testing.T, s estate.Store) []estate.Asset {
 func testLearned(t *testing.T, open Opener) {
 	dir := t.TempDir()
 	s := open(t, dir)
-	if err := s.SaveLearned(ctx, assets(3)); err != nil {
-		t.Fatalf("SaveLearned: %v", err)
-	}
+	save(t, s, "", assets(3))
 	sharedtest.SameJSON(t, "learned assets read back", learned(t, s), assets(3))
-	if err := s.SaveLearned(ctx, assets(1)); err != nil {
-		t.Fatalf("SaveLearned: %v", err)
-	}
+	save(t, s, "", assets(1))
 	sharedtest.SameJSON(t, "learned assets after a second save", learned(t, s), assets(1))
 	closeStore(t, s)
 	s = open(t, dir)
 	defer s.Close()
 	sharedtest.SameJSON(t, "learned assets after reopening", learned(t, s), assets(1))
-	if err := s.SaveLearned(ctx, nil); err != nil {
-		t.Fatalf("SaveLearned of none: %v", err)
-	}
+	save(t, s, "", nil)
 	if got := learned(t, s); len(got) != 0 {
 		t.Fatalf("learned assets after saving none: %+v", got)
 	}
@@ -181,14 +177,27 @@ func testConcurrent(t *testing.T, open Opener) {
 				return err
 			}
 		}
-		return s.SaveLearned(ctx, assets(w))
+		// Each writer saves its own node's assets twice, and all save
+		// one node's in turn.
+		for r := range 2 {
+			own := []estate.Asset{{Name: fmt.Sprintf("HOST-%d", w), OSVersion: fmt.Sprint(r)}}
+			if err := s.SaveLearned(ctx, fmt.Sprintf("det-%d", w), own); err != nil {
+				return err
+			}
+		}
+		return s.SaveLearned(ctx, "shared", assets(w))
 	})
 	if es := register(t, s); len(es) != writers*each {
 		t.Fatalf("%d register entries after %d concurrent puts", len(es), writers*each)
 	}
-	// Whichever save came last stands whole: n assets from events and "bare".
+	// Every node's last save, det-0 to det-3 then "shared", where
+	// whichever save came last stands whole: n assets and "bare".
 	got := learned(t, s)
-	sharedtest.SameJSON(t, "learned assets after concurrent saves", got, assets(len(got)-1))
+	var want []estate.Asset
+	for w := range writers {
+		want = append(want, estate.Asset{Name: fmt.Sprintf("HOST-%d", w), OSVersion: "1"})
+	}
+	sharedtest.SameJSON(t, "learned assets after concurrent saves", got, append(want, assets(len(got)-writers-1)...))
 }
 
 func testCancelled(t *testing.T, open Opener) {
@@ -199,7 +208,7 @@ func testCancelled(t *testing.T, open Opener) {
 	if err := s.PutRegisterEntries(cancelled, entry("PACS-01")); err == nil {
 		t.Fatal("PutRegisterEntries with a cancelled context succeeded")
 	}
-	if err := s.SaveLearned(cancelled, assets(1)); err == nil {
+	if err := s.SaveLearned(cancelled, "det-1", assets(1)); err == nil {
 		t.Fatal("SaveLearned with a cancelled context succeeded")
 	}
 	if es := register(t, s); len(es) != 0 {
@@ -216,7 +225,7 @@ func testClosed(t *testing.T, open Opener) {
 	closeStore(t, s)
 	checks := map[string]error{
 		"PutRegisterEntries": s.PutRegisterEntries(ctx, entry("LAB-PC7")),
-		"SaveLearned":        s.SaveLearned(ctx, assets(1)),
+		"SaveLearned":        s.SaveLearned(ctx, "det-1", assets(1)),
 	}
 	_, checks["Register"] = s.Register(ctx)
 	_, _, checks["Learned"] = s.Learned(ctx)
