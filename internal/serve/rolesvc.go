@@ -27,6 +27,7 @@ type roleParts struct {
 	bus    *bus.Bus
 	db     *pgstore.DB
 	part   *partitionDetector
+	linker *incidentLinker     // role detect: the cross-partition incident linker
 	events *pgstore.EventStore // role api: the events the detect nodes store
 }
 
@@ -124,6 +125,10 @@ func (s *Service) openDetect() error {
 	if s.notify != nil {
 		s.node.part.notify = s.notify.Notify
 	}
+	s.node.linker = &incidentLinker{
+		log: s.log.With("component", "linker"), store: s.node.db.Alerts(), lock: s.node.db.TryLinkerLock,
+		window: s.cfg.Alert.IncidentWindow, partitions: s.node.bus.Partitions(),
+	}
 	return nil
 }
 
@@ -205,6 +210,7 @@ func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 	if s.notify != nil {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
 	}
+	g.Go(func() error { return s.node.linker.run(ctx) })
 	g.Go(func() error {
 		defer stopNotify()
 		if err := s.node.bus.Join(ctx, s.cfg.Node, s.node.part); err != nil {
