@@ -122,3 +122,22 @@ func runPartitions(t *testing.T, db *pgstore.DB, parts int) string {
 	}
 	return grouping(t, db.Alerts())
 }
+
+// TestLinkerRoundNeedsTheLock: a node that does not get the lock merges
+// nothing, and one that does merges what is linked.
+func TestLinkerRoundNeedsTheLock(t *testing.T) {
+	db := pgtest.Open(t, t.TempDir(), pgstore.Options{})
+	runPartitions(t, db, 8)
+	held := func(context.Context) (func(), bool, error) { return nil, false, nil }
+	l := &incidentLinker{log: testLogger(t), store: db.Alerts(), lock: held, window: time.Hour, partitions: 8}
+	if n, err := l.round(context.Background()); n != 0 || err != nil {
+		t.Errorf("a round without the lock merged %d (%v)", n, err)
+	}
+	l.lock = db.TryLinkerLock
+	if n, err := l.round(context.Background()); n == 0 || err != nil {
+		t.Errorf("a round with the lock merged %d (%v), want some", n, err)
+	}
+	if l.merged.Load() == 0 {
+		t.Error("merges not counted")
+	}
+}

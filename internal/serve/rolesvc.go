@@ -238,6 +238,9 @@ func (s *Service) roleMetrics(m metricWriter) {
 	for _, l := range sortedKeys(s.eventsIn) {
 		m.sample("vigil_events_in_total", "listener", l, float64(s.eventsIn[l].Load()))
 	}
+	if l := s.node.linker; l != nil {
+		m.one("vigil_incidents_linked_total", "counter", "Incidents this node merged into an incident of another partition (the cross-partition linker).", float64(l.merged.Load()))
+	}
 	if b := s.node.bus; b != nil {
 		st := b.Stats()
 		m.one("vigil_bus_published_total", "counter", "Messages sent to the stream, retries included.", float64(st.Published))
