@@ -78,6 +78,7 @@ type deployment struct {
 	// noEvents sets store.postgres.events false on every node started.
 	noEvents bool
 	events   string // the embedded service's event search counts (reference)
+	groups   string // the embedded service's incident grouping (reference)
 }
 
 func newDeployment(t testing.TB) *deployment {
