@@ -70,8 +70,10 @@ func LinkProbes(inc *Incident) []string {
 // linked to no other are left out.
 func LinkIncidents(incs []*Incident, window time.Duration, linkable func(a, b *Incident) bool) [][]string {
 	open := make([]*Incident, 0, len(incs))
+	seen := make(map[string]bool, len(incs))
 	for _, inc := range incs {
-		if inc != nil && inc.MergedInto == "" && !slices.ContainsFunc(open, func(x *Incident) bool { return x.ID == inc.ID }) {
+		if inc != nil && inc.MergedInto == "" && !seen[inc.ID] {
+			seen[inc.ID] = true
 			open = append(open, inc)
 		}
 	}
