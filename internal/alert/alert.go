@@ -62,6 +62,12 @@ type Incident struct {
 	// older one: its alerts now belong to that one.
 	MergedInto string    `json:"merged_into,omitempty"`
 	Updated    time.Time `json:"updated,omitzero"` // as Alert.Updated
+	// Links are the keys (as LinkKeys gives them) under which its alerts,
+	// when placed, looked for other incidents by the hosts, addresses and
+	// artefacts their events and sightings named: what the cross-partition
+	// linker matches against other partitions' incidents. Only a Deduper
+	// told to (KeepLinks) records them; the single process needs none.
+	Links []string `json:"links,omitempty"`
 }
 
 // Note is one entry of an alert's or incident's history.

@@ -100,6 +100,11 @@ type Deduper struct {
 	byRecord               map[uint64][]*Alert
 	graph                  *graph
 	scratch                []Entity
+	// keepLinks makes placing an alert record, in its incident's Links,
+	// the keys it looked other incidents up by (KeepLinks); probed holds
+	// them meanwhile.
+	keepLinks bool
+	probed    []string
 }
 
 // bucketKey is what makes one alert: rule, lower-cased host, key and the
@@ -325,6 +330,7 @@ func cloneIncident(inc *Incident) *Incident {
 	c.AlertIDs = slices.Clone(inc.AlertIDs)
 	c.Entities = slices.Clone(inc.Entities)
 	c.History = slices.Clone(inc.History)
+	c.Links = slices.Clone(inc.Links)
 	return &c
 }
 
@@ -373,5 +379,6 @@ func shareIncident(inc *Incident) *Incident {
 	c.AlertIDs = inc.AlertIDs[:len(inc.AlertIDs):len(inc.AlertIDs)]
 	c.Entities = inc.Entities[:len(inc.Entities):len(inc.Entities)]
 	c.History = inc.History[:len(inc.History):len(inc.History)]
+	c.Links = inc.Links[:len(inc.Links):len(inc.Links)]
 	return &c
 }

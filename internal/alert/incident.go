@@ -32,6 +32,7 @@ func (d *Deduper) place(a *Alert, correlated []uint64, host string, ents []Entit
 	}
 	d.join(inc, a)
 	d.touch(inc, a, host, ents)
+	d.keepProbed(inc)
 	ch.incident(inc)
 }
 
@@ -62,9 +63,16 @@ func (d *Deduper) linkedIncidents(a *Alert, correlated []uint64, host string, en
 			}
 		}
 	}
+	look := func(key string) {
+		add(d.byEntity[key])
+		if d.keepLinks {
+			d.probed = append(d.probed, key)
+		}
+	}
+	d.probed = d.probed[:0]
 	if host != "" {
 		add(d.byEntity["host:"+host])
-		d.entityLinks(host, a.FirstSeen, ents, add)
+		d.entityLinks(host, a.FirstSeen, ents, look)
 	}
 	if u := groupUser(a.User); u != "" {
 		add(d.byEntity["user:"+u])
@@ -75,10 +83,10 @@ func (d *Deduper) linkedIncidents(a *Alert, correlated []uint64, host string, en
 	return out
 }
 
-// entityLinks hands add the incidents linked to host at t by what reached
-// it, by what it was reached from, and by artefacts. Shared
-// infrastructure links nothing (SharedEntityHosts).
-func (d *Deduper) entityLinks(host string, t time.Time, ents []Entity, add func([]*incident)) {
+// entityLinks hands look the index keys of the incidents linked to host at
+// t by what reached it, by what it was reached from, and by artefacts.
+// Shared infrastructure links nothing (SharedEntityHosts).
+func (d *Deduper) entityLinks(host string, t time.Time, ents []Entity, look func(key string)) {
 	g := d.graph
 	// Sources: the alert's own, and those Observe saw within the window.
 	if !shared(g.reached, host) {
@@ -92,23 +100,23 @@ func (d *Deduper) entityLinks(host string, t time.Time, ents []Entity, add func(
 			if shared(g.reaches, src) {
 				continue
 			}
-			add(d.byEntity["host:"+src])                         // from an infected host
-			add(d.byEntity[Entity{EntityAddress, src}.String()]) // from an address of one
-			add(d.byEntity[Entity{EntitySource, src}.String()])  // from what reached one
+			look("host:" + src)                       // from an infected host
+			look(Entity{EntityAddress, src}.String()) // from an address of one
+			look(Entity{EntitySource, src}.String())  // from what reached one
 		}
 		// An incident's alerts named this host, or one of its addresses,
 		// as reached.
-		add(d.byEntity[Entity{EntityTarget, host}.String()])
+		look(Entity{EntityTarget, host}.String())
 		for _, addr := range g.hostAddr[host] {
-			add(d.byEntity[Entity{EntityTarget, addr}.String()])
+			look(Entity{EntityTarget, addr}.String())
 		}
 	}
 	// An incident's alerts named this host as what reached them: it now
 	// raises alerts itself, so it was the way in.
 	if !shared(g.reaches, host) {
-		add(d.byEntity[Entity{EntitySource, host}.String()])
+		look(Entity{EntitySource, host}.String())
 		for _, addr := range g.hostAddr[host] {
-			add(d.byEntity[Entity{EntitySource, addr}.String()])
+			look(Entity{EntitySource, addr}.String())
 		}
 	}
 	arts := near(g.names, host, t, d.incidentWindow)
@@ -119,7 +127,7 @@ func (d *Deduper) entityLinks(host string, t time.Time, ents []Entity, add func(
 	}
 	for _, art := range arts {
 		if !shared(g.named, art) {
-			add(d.byEntity[Entity{EntityArtifact, art}.String()])
+			look(Entity{EntityArtifact, art}.String())
 		}
 	}
 }
@@ -134,43 +142,26 @@ func (d *Deduper) nearby(inc *incident, t time.Time) bool {
 // reported as changed), hosts, users, entities, span and title. from is
 // left with MergedInto set, and forgotten once reported.
 func (d *Deduper) merge(into, from *incident, at time.Time, ch *changes) {
-	// AlertIDs first, in their order: the held alerts' order is not
-	// repeatable after a restart.
-	for _, id := range from.AlertIDs {
-		if len(into.AlertIDs) < MaxIncidentAlerts && !slices.Contains(into.AlertIDs, id) {
-			into.AlertIDs = append(into.AlertIDs, id)
-		}
-	}
+	absorb(into.Incident, from.Incident, adders{
+		host:   func(h string) bool { return d.addHost(into, h) },
+		user:   func(u string) bool { return d.addUser(into, u) },
+		entity: func(e string) bool { return d.addEntity(into, e) },
+	})
+	into.titleRank = max(into.titleRank, from.titleRank)
 	for _, a := range from.alerts {
 		d.join(into, a)
 		ch.alert(a)
 	}
-	for _, h := range from.Hosts {
-		d.addHost(into, h)
-	}
-	for _, u := range from.Users {
-		d.addUser(into, u)
-	}
-	for _, e := range from.Entities {
-		d.addEntity(into, e)
-	}
-	if from.FirstSeen.Before(into.FirstSeen) {
-		into.FirstSeen = from.FirstSeen
-	}
-	if from.LastSeen.After(into.LastSeen) {
-		into.LastSeen = from.LastSeen
-	}
-	if from.titleRank > into.titleRank {
-		into.titleRank, into.Level, into.Title = from.titleRank, from.Level, from.Title
-	}
-	into.History = append(into.History, Note{At: at, By: ByVigil, Action: "merged", Text: "incident " + from.ID + " merged into this one: a new alert links them"})
-	from.History = append(from.History, Note{At: at, By: ByVigil, Action: "merged", Text: "merged into incident " + into.ID})
-	from.MergedInto, from.alerts = into.ID, nil
+	mergeNotes(into.Incident, from.Incident, at, mergeReason)
+	from.alerts = nil
 	from.Updated, into.Updated = d.newest, d.newest
 	ch.incident(from)
 	ch.incident(into)
 	d.dropIncident(from)
 }
+
+// mergeReason is why the Deduper merges incidents, in its notes.
+const mergeReason = "a new alert links them"
 
 // touch brings inc up to date with its alert a, on short host name host,
 // and the entities of a's latest event, and reports whether it changed.

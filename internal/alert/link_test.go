@@ -45,7 +45,11 @@ func infrastructure(host string, n int, reaching bool) []step {
 // run plays steps and returns, for each detection in order, the incident
 // its alert ends up in, and the incidents as last reported.
 func run(steps []step) ([]string, map[string]*Incident) {
-	d := NewDeduper(10*time.Minute, time.Hour)
+	return runOn(NewDeduper(10*time.Minute, time.Hour), steps)
+}
+
+// runOn is run on d.
+func runOn(d *Deduper, steps []step) ([]string, map[string]*Incident) {
 	var ids []string
 	alerts, incs := map[string]*Alert{}, map[string]*Incident{}
 	for _, s := range steps {
@@ -69,12 +73,18 @@ func run(steps []step) ([]string, map[string]*Incident) {
 	return out, incs
 }
 
-func TestIncidentLinks(t *testing.T) {
-	tests := []struct {
-		name   string
-		steps  []step
-		groups [][]int // which detections' alerts share an incident
-	}{
+// linkCase is a sequence of detections and sightings and how one Deduper
+// groups the detections' alerts.
+type linkCase struct {
+	name   string
+	steps  []step
+	groups [][]int // which detections' alerts share an incident
+}
+
+// linkCases are the Deduper's linking rules, case by case; the
+// cross-partition linker is checked against them too.
+func linkCases() []linkCase {
+	return []linkCase{
 		{"lateral movement: the next host reached from an infected host's address", []step{
 			sight("WS1.corp.example", 0, self("10.0.0.1"), dst("10.0.0.9")),
 			add("worm", "WS1.corp.example", "SYSTEM", time.Minute),
@@ -143,7 +153,10 @@ func TestIncidentLinks(t *testing.T) {
 			add("r4", "WS1", "", 3*time.Minute),
 		}, [][]int{{0, 1, 2, 3}}},
 	}
-	for _, tc := range tests {
+}
+
+func TestIncidentLinks(t *testing.T) {
+	for _, tc := range linkCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			incOf, _ := run(tc.steps)
 			checkGroups(t, incOf, tc.groups)

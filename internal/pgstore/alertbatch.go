@@ -19,6 +19,9 @@ import (
 type batch struct {
 	alerts    []*alert.Alert
 	incidents []*alert.Incident
+	// fold makes write fold the items into what is stored, as a detect
+	// node's commit must (writeFolded).
+	fold bool
 }
 
 func newBatch(alerts []*alert.Alert, incidents []*alert.Incident) (batch, error) {
@@ -30,7 +33,7 @@ func newBatch(alerts []*alert.Alert, incidents []*alert.Incident) (batch, error)
 	if err != nil {
 		return batch{}, err
 	}
-	return batch{as, is}, nil
+	return batch{alerts: as, incidents: is}, nil
 }
 
 // lastByID keeps the last version of each item, sorted by id, refusing
@@ -56,6 +59,9 @@ func lastByID[T any](items []*T, what string, id func(*T) string) ([]*T, error) 
 // write merges the batch with the stored versions (locking their rows)
 // and upserts it.
 func (b batch) write(ctx context.Context, tx pgx.Tx) error {
+	if b.fold {
+		return b.writeFolded(ctx, tx)
+	}
 	if len(b.alerts) > 0 {
 		old, err := lockBodies[alert.Alert](ctx, tx, "alerts", ids(b.alerts, func(a *alert.Alert) string { return a.ID }))
 		if err != nil {

@@ -37,7 +37,10 @@ func (s *AlertStore) ClaimPartition(ctx context.Context, p int, epoch uint64) (u
 }
 
 // CommitPartition implements alert.PartitionStore: the transaction locks
-// p's row first and goes on only if epoch still owns it.
+// p's row first and goes on only if epoch still owns it. Its incidents
+// and alerts are folded into what is stored (see writeFolded), so that
+// the merges of MergeIncidents hold against a node that still holds the
+// incidents as they were.
 func (s *AlertStore) CommitPartition(ctx context.Context, p int, epoch, seq uint64, state []byte, alerts []*alert.Alert, incidents []*alert.Incident) error {
 	if err := s.usable(ctx); err != nil {
 		return fmt.Errorf("pgstore: commit partition %d at sequence %d: %w", p, seq, err)
@@ -53,6 +56,7 @@ func (s *AlertStore) CommitPartition(ctx context.Context, p int, epoch, seq uint
 	if err != nil {
 		return fmt.Errorf("pgstore: commit partition %d at sequence %d: %w", p, seq, err)
 	}
+	b.fold = true // the cross-partition linker may have merged what the node holds
 	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
 		var cur, last int64
 		err := tx.QueryRow(ctx, "SELECT epoch, seq FROM alert_partitions WHERE partition = $1 FOR UPDATE", p).Scan(&cur, &last)

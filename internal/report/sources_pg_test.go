@@ -150,7 +150,7 @@ func fill(t *testing.T, s trustStores, in string) {
 		SupportEnd: afterQ2.AddDate(-1, 0, 0)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.estate.SaveLearned(ctx, []estate.Asset{{Name: "LAB-PC", OS: "Windows", OSVersion: "10.0.19045", Sources: []string{"events"}}}); err != nil {
+	if err := s.estate.SaveLearned(ctx, "", []estate.Asset{{Name: "LAB-PC", OS: "Windows", OSVersion: "10.0.19045", Sources: []string{"events"}}}); err != nil {
 		t.Fatal(err)
 	}
 	fillPeople(t, s.people, in)

@@ -184,6 +184,7 @@ func reference(t *testing.T, d *deployment) (summary string, accepted int) {
 		return st.Ready && st.EventsProcessed == st.LogPosition
 	})
 	summary = alertSummary(t, n.base)
+	d.groups = incidentGrouping(t, n.base)
 	// The searchable copy follows the log on its own, behind the detector:
 	// wait until it holds every accepted event.
 	want := fmt.Sprintf("%q: %d", "", accepted)

@@ -81,6 +81,7 @@ type deployment struct {
 	// estate is the estate section of every node started in the test's
 	// process (the feeds an API node checks assets against).
 	estate serve.EstateConfig
+	groups string // the embedded service's incident grouping (reference)
 }
 
 func newDeployment(t testing.TB) *deployment {

@@ -154,6 +154,9 @@ func (h *partitionDetector) restoreDedup(ctx context.Context, p int) (deduper, e
 		}
 	}
 	d := newDeduper(h.window, h.incWindow)
+	if k, ok := d.(interface{ KeepLinks() }); ok {
+		k.KeepLinks() // for the cross-partition linker
+	}
 	d.Restore(mine, myIncidents)
 	return d, nil
 }

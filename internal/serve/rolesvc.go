@@ -27,6 +27,7 @@ type roleParts struct {
 	bus    *bus.Bus
 	db     *pgstore.DB
 	part   *partitionDetector
+	linker *incidentLinker     // role detect: the cross-partition incident linker
 	events *pgstore.EventStore // role api: the events the detect nodes store
 	follow *privacyFollower    // role api with privacy.analyse: feeds the live analysis
 }
@@ -126,6 +127,10 @@ func (s *Service) openDetect() error {
 		s.node.part.notify = s.notify.Notify
 	}
 	s.learnOnDetect()
+	s.node.linker = &incidentLinker{
+		log: s.log.With("component", "linker"), store: s.node.db.Alerts(), lock: s.node.db.TryLinkerLock,
+		window: s.cfg.Alert.IncidentWindow, partitions: s.node.bus.Partitions(),
+	}
 	return nil
 }
 
@@ -212,6 +217,7 @@ func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
 	}
 	stopEstate := s.runNodeEstate(g)
+	g.Go(func() error { return s.node.linker.run(ctx) })
 	g.Go(func() error {
 		defer stopNotify()
 		defer stopEstate()
@@ -239,6 +245,9 @@ func (s *Service) roleMetrics(m metricWriter) {
 	m.family("vigil_events_in_total", "counter", "Events accepted (stored by the stream), per listener.")
 	for _, l := range sortedKeys(s.eventsIn) {
 		m.sample("vigil_events_in_total", "listener", l, float64(s.eventsIn[l].Load()))
+	}
+	if l := s.node.linker; l != nil {
+		m.one("vigil_incidents_linked_total", "counter", "Incidents this node merged into an incident of another partition (the cross-partition linker).", float64(l.merged.Load()))
 	}
 	if b := s.node.bus; b != nil {
 		st := b.Stats()
