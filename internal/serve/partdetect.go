@@ -44,6 +44,11 @@ type partitionDetector struct {
 	// take-over notifies its alerts again, under the same ids.
 	notify func(*alert.Alert)
 	counts detectCounts
+	// plan splits the correlations between this host pass and the key
+	// pass (rekey.go); keyBus takes the matches feeding the re-keyed
+	// ones. Both nil: every correlation runs here.
+	plan   *rekeyPlan
+	keyBus *bus.Bus
 
 	mu    sync.Mutex
 	parts map[int]*partitionState
@@ -64,6 +69,7 @@ type partitionState struct {
 	scratch *detect.Scratch
 	pend    pending
 	recs    []eventstore.Record
+	out     []bus.Keyed // the batch's matches for the key pass
 }
 
 func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events partitionEvents, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
@@ -85,38 +91,29 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 	if err != nil {
 		return 0, fenced(fmt.Errorf("detect: claim partition %d under epoch %d: %w", p, epoch, err))
 	}
-	corr, err := correlate.New(h.set.Rules, h.set.Correlations)
+	corrs := h.set.Correlations
+	if h.plan != nil {
+		corrs = h.plan.host
+	}
+	corr, err := correlate.New(h.set.Rules, corrs)
 	if err != nil { // rules.Load set every refused correlation aside
 		return 0, fmt.Errorf("detect: correlations: %w", err)
 	}
-	h.restoreCorr(corr, p, state)
+	restoreCorrState(h.log, corr, "partition", p, state)
 	dedup, err := h.restoreDedup(ctx, p)
 	if err != nil {
 		return 0, err
 	}
 	ps := &partitionState{batch: newMatchBatch(), scratch: h.matcher.NewScratch()}
 	ps.der = newDeriver(h.log.With("partition", p), dedup, corr, h.set.Rules, &h.counts)
+	if h.plan != nil {
+		ps.der.quiet = h.plan.quiet // a rule feeding only re-keyed correlations stays quiet
+	}
 	ps.pend.reset()
 	h.mu.Lock()
 	h.parts[p] = ps
 	h.mu.Unlock()
 	return seq, nil
-}
-
-// restoreCorr loads the committed correlation state; one that cannot be
-// read is logged, and the partition's correlations start empty.
-func (h *partitionDetector) restoreCorr(corr *correlate.Engine, p int, state []byte) {
-	if len(state) == 0 {
-		return
-	}
-	dropped, err := corr.UnmarshalState(state)
-	if err != nil {
-		h.log.Warn("detect: correlation state unusable; the partition's correlations start empty", "partition", p, "err", err)
-		return
-	}
-	for _, d := range dropped {
-		h.log.Warn("detect: dropped a correlation's windows", "partition", p, "correlation", d)
-	}
 }
 
 // restoreDedup rebuilds the alert windows of p's hosts from the store, so
@@ -132,23 +129,9 @@ func (h *partitionDetector) restoreDedup(ctx context.Context, p int) (deduper, e
 	if err != nil {
 		return nil, fmt.Errorf("detect: partition %d: read incidents to restore: %w", p, err)
 	}
-	mine := alerts[:0]
-	incs := map[string]bool{}
-	for _, a := range alerts {
-		if a.Host == "" || bus.PartitionOf(a.Host, h.partitions) == p {
-			mine = append(mine, a)
-			incs[a.IncidentID] = true
-		}
-	}
-	var myIncidents []*alert.Incident
-	for _, in := range incidents {
-		if incs[in.ID] {
-			myIncidents = append(myIncidents, in)
-		}
-	}
-	d := newDeduper(h.window, h.incWindow)
-	d.Restore(mine, myIncidents)
-	return d, nil
+	return restoreOwned(alerts, incidents, h.window, h.incWindow, func(a *alert.Alert) bool {
+		return !h.plan.rekeyedAlert(a) && (a.Host == "" || bus.PartitionOf(a.Host, h.partitions) == p)
+	}), nil
 }
 
 // Release implements bus.Handler: the partition's state is dropped.
@@ -168,7 +151,7 @@ func (h *partitionDetector) Process(p int, msgs []bus.Msg) error {
 	if ps == nil || len(msgs) == 0 {
 		return fmt.Errorf("detect: partition %d: process without a claim", p)
 	}
-	ps.recs = ps.recs[:0]
+	ps.recs, ps.out = ps.recs[:0], ps.out[:0]
 	for len(msgs) > 0 {
 		n := min(len(msgs), matchBatchSize)
 		h.derive(ps, msgs[:n])
@@ -189,6 +172,9 @@ func (h *partitionDetector) derive(ps *partitionState, msgs []bus.Msg) {
 	b.match(h.matcher, ps.scratch)
 	for i, r := range b.recs {
 		ps.der.process(r.seq, &b.evs[i], b.bad[i], b.rules[i], b.ents[i], &ps.pend)
+		if h.plan.active() && b.bad[i] == nil && len(b.rules[i]) > 0 {
+			ps.out = h.plan.collect(ps.out, msgs[i].Partition, r.seq, &b.evs[i], b.rules[i], r.data)
+		}
 	}
 	clear(b.recs) // the messages' bytes are the bus's once Process returns
 	ps.pend.epoch = msgs[len(msgs)-1].Epoch
@@ -207,6 +193,9 @@ func (h *partitionDetector) commit(p int, ps *partitionState) error {
 		if err := h.events.AppendPartition(ctx, p, ps.recs); err != nil {
 			return fmt.Errorf("detect: partition %d: store %d events for search: %w", p, len(ps.recs), err)
 		}
+	}
+	if err := publishRekeyed(h.keyBus, p, ps.out); err != nil { // stored before the commit moves past them
+		return err
 	}
 	state, err := ps.der.corr.MarshalState()
 	if err != nil {
