@@ -83,23 +83,24 @@ func (k *keyPass) Claim(p int, epoch uint64) (uint64, error) {
 // restoreDedup rebuilds the alert windows of the re-keyed correlations'
 // alerts whose group-by values route to key partition p.
 func (k *keyPass) restoreDedup(ctx context.Context, p int) (deduper, error) {
-	alerts, err := k.store.Alerts(ctx, alert.Query{Limit: restoreLimit})
-	if err != nil {
-		return nil, fmt.Errorf("detect: key partition %d: read alerts to restore: %w", p, err)
-	}
-	incidents, err := k.store.Incidents(ctx, restoreLimit)
-	if err != nil {
-		return nil, fmt.Errorf("detect: key partition %d: read incidents to restore: %w", p, err)
-	}
-	return restoreOwned(alerts, incidents, k.window, k.incWindow, func(a *alert.Alert) bool {
+	return restoreOwned(ctx, k.store, "key partition", p, k.window, k.incWindow, func(a *alert.Alert) bool {
 		q, ok := k.plan.alertPartition(a, k.partitions)
 		return ok && q == p
-	}), nil
+	})
 }
 
-// restoreOwned is a deduper holding the alerts mine selects and their
-// incidents.
-func restoreOwned(alerts []*alert.Alert, incidents []*alert.Incident, window, incWindow time.Duration, mine func(*alert.Alert) bool) deduper {
+// restoreOwned reads the store's recent alerts and incidents and returns
+// a deduper holding the alerts mine selects and their incidents; what and
+// p name the partition in errors.
+func restoreOwned(ctx context.Context, store alert.Store, what string, p int, window, incWindow time.Duration, mine func(*alert.Alert) bool) (deduper, error) {
+	alerts, err := store.Alerts(ctx, alert.Query{Limit: restoreLimit})
+	if err != nil {
+		return nil, fmt.Errorf("detect: %s %d: read alerts to restore: %w", what, p, err)
+	}
+	incidents, err := store.Incidents(ctx, restoreLimit)
+	if err != nil {
+		return nil, fmt.Errorf("detect: %s %d: read incidents to restore: %w", what, p, err)
+	}
 	var kept []*alert.Alert
 	incs := map[string]bool{}
 	for _, a := range alerts {
@@ -116,7 +117,7 @@ func restoreOwned(alerts []*alert.Alert, incidents []*alert.Incident, window, in
 	}
 	d := newDeduper(window, incWindow)
 	d.Restore(kept, keptIncidents)
-	return d
+	return d, nil
 }
 
 // Release implements bus.Handler: the key partition's state is dropped.

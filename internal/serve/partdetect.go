@@ -121,17 +121,9 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 // counted into before. Alerts without a host go to every partition: only
 // the one that sees their source's events updates them.
 func (h *partitionDetector) restoreDedup(ctx context.Context, p int) (deduper, error) {
-	alerts, err := h.store.Alerts(ctx, alert.Query{Limit: restoreLimit})
-	if err != nil {
-		return nil, fmt.Errorf("detect: partition %d: read alerts to restore: %w", p, err)
-	}
-	incidents, err := h.store.Incidents(ctx, restoreLimit)
-	if err != nil {
-		return nil, fmt.Errorf("detect: partition %d: read incidents to restore: %w", p, err)
-	}
-	return restoreOwned(alerts, incidents, h.window, h.incWindow, func(a *alert.Alert) bool {
+	return restoreOwned(ctx, h.store, "partition", p, h.window, h.incWindow, func(a *alert.Alert) bool {
 		return !h.plan.rekeyedAlert(a) && (a.Host == "" || bus.PartitionOf(a.Host, h.partitions) == p)
-	}), nil
+	})
 }
 
 // Release implements bus.Handler: the partition's state is dropped.
