@@ -41,7 +41,13 @@ func (b *Bus) publish(ctx context.Context, evs []*event.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	msgs := b.encode(evs)
+	return b.sendAll(ctx, b.encode(evs))
+}
+
+// sendAll sends msgs, again for those that failed for a passing reason,
+// and returns nil once every one is acknowledged.
+func (b *Bus) sendAll(ctx context.Context, msgs []*nats.Msg) error {
+	total := len(msgs)
 	var err error
 	for attempt, wait := 1, publishBackoff; ; attempt, wait = attempt+1, 2*wait {
 		if msgs, err = b.send(ctx, msgs); len(msgs) == 0 {
@@ -52,7 +58,7 @@ func (b *Bus) publish(ctx context.Context, evs []*event.Event) error {
 		}
 		b.log.Debug("bus: publishing again", "stream", b.cfg.Stream, "events", len(msgs), "attempt", attempt+1, "err", err)
 	}
-	return b.publishErr(ctx, err, len(msgs), len(evs))
+	return b.publishErr(ctx, err, len(msgs), total)
 }
 
 // encode builds one message per event, to the event's partition, with an
@@ -122,7 +128,7 @@ func (b *Bus) send(ctx context.Context, msgs []*nats.Msg) ([]*nats.Msg, error) {
 // acknowledge and why; a passing failure wraps ingest.ErrOverloaded so
 // that the listener asks its sender to retry shortly.
 func (b *Bus) publishErr(ctx context.Context, err error, failed, total int) error {
-	err = fmt.Errorf("bus: stream %s: %d of %d events not acknowledged: %w", b.cfg.Stream, failed, total, err)
+	err = fmt.Errorf("bus: stream %s: %d of %d messages not acknowledged: %w", b.cfg.Stream, failed, total, err)
 	if ctx.Err() == nil && transient(err) {
 		b.stats.overloaded.Add(1)
 		return fmt.Errorf("%w: %w", ingest.ErrOverloaded, err)

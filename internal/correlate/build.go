@@ -27,6 +27,26 @@ type builder struct {
 // corrs. It returns a working Engine even when some correlations are
 // refused; the error joins one *Error per refused correlation.
 func New(rules []*sigma.Rule, corrs []*sigma.Correlation) (*Engine, error) {
+	b := newBuilder(rules, corrs)
+	e := newEngine()
+	for _, i := range b.order {
+		if err := e.addCorrelation(b, i); err != nil {
+			b.errs[i] = err
+		}
+	}
+	e.finish()
+	var errs []error
+	for _, err := range b.errs {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return e, errors.Join(errs...)
+}
+
+// newBuilder resolves and orders corrs among rules; b.order lists the
+// correlations that are not refused.
+func newBuilder(rules []*sigma.Rule, corrs []*sigma.Correlation) *builder {
 	b := &builder{
 		rules: slices.DeleteFunc(slices.Clone(rules), func(r *sigma.Rule) bool { return r == nil }),
 		defs:  slices.DeleteFunc(slices.Clone(corrs), func(c *sigma.Correlation) bool { return c == nil }),
@@ -42,20 +62,7 @@ func New(rules []*sigma.Rule, corrs []*sigma.Correlation) (*Engine, error) {
 	for i := range b.defs {
 		b.visit(i)
 	}
-	e := newEngine()
-	for _, i := range b.order {
-		if err := e.addCorrelation(b, i); err != nil {
-			b.errs[i] = err
-		}
-	}
-	e.finish()
-	var errs []error
-	for _, err := range b.errs {
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return e, errors.Join(errs...)
+	return b
 }
 
 func (b *builder) index() {

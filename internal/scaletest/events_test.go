@@ -173,9 +173,19 @@ func waitForEvents(t *testing.T, base, want string) {
 // it accepted.
 func reference(t *testing.T, d *deployment) (summary string, accepted int) {
 	t.Helper()
+	summary, accepted = referenceOf(t, d, batches(t))
+	if strings.Count(summary, "\n") < 10 {
+		t.Fatalf("the embedded service raised too few alerts for a comparison:\n%s", summary)
+	}
+	return summary, accepted
+}
+
+// referenceOf is reference over bodies.
+func referenceOf(t *testing.T, d *deployment, bodies [][]byte) (summary string, accepted int) {
+	t.Helper()
 	n := d.startNode("all")
 	defer n.stop()
-	for _, b := range batches(t) {
+	for _, b := range bodies {
 		accepted += send(t, n.base, b)
 	}
 	waitFor(t, 2*time.Minute, "the embedded detector to catch up", func() bool {
@@ -193,9 +203,6 @@ func reference(t *testing.T, d *deployment) (summary string, accepted int) {
 		return strings.HasPrefix(d.events, want)
 	})
 	t.Logf("the embedded service accepted %d events and raised %d alerts", accepted, strings.Count(summary, "\n")+1)
-	if strings.Count(summary, "\n") < 10 {
-		t.Fatalf("the embedded service raised too few alerts for a comparison:\n%s", summary)
-	}
 	return summary, accepted
 }
 

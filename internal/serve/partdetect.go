@@ -47,6 +47,11 @@ type partitionDetector struct {
 	// channel role all uses, never waiting; nil: not learning.
 	estate *estateWatch
 	counts detectCounts
+	// plan splits the correlations between this host pass and the key
+	// pass (rekey.go); keyBus takes the matches feeding the re-keyed
+	// ones. Both nil: every correlation runs here.
+	plan   *rekeyPlan
+	keyBus *bus.Bus
 
 	mu    sync.Mutex
 	parts map[int]*partitionState
@@ -68,6 +73,7 @@ type partitionState struct {
 	pend    pending
 	recs    []eventstore.Record
 	offer   *estateOfferer // nil: not learning assets
+	out     []bus.Keyed    // the batch's matches for the key pass
 }
 
 func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events partitionEvents, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
@@ -89,11 +95,15 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 	if err != nil {
 		return 0, fenced(fmt.Errorf("detect: claim partition %d under epoch %d: %w", p, epoch, err))
 	}
-	corr, err := correlate.New(h.set.Rules, h.set.Correlations)
+	corrs := h.set.Correlations
+	if h.plan != nil {
+		corrs = h.plan.host
+	}
+	corr, err := correlate.New(h.set.Rules, corrs)
 	if err != nil { // rules.Load set every refused correlation aside
 		return 0, fmt.Errorf("detect: correlations: %w", err)
 	}
-	h.restoreCorr(corr, p, state)
+	restoreCorrState(h.log, corr, "partition", p, state)
 	dedup, err := h.restoreDedup(ctx, p)
 	if err != nil {
 		return 0, err
@@ -103,6 +113,9 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 		ps.offer = &estateOfferer{w: h.estate, borrowed: true} // the messages' bytes are the bus's
 	}
 	ps.der = newDeriver(h.log.With("partition", p), dedup, corr, h.set.Rules, &h.counts)
+	if h.plan != nil {
+		ps.der.quiet = h.plan.quiet // a rule feeding only re-keyed correlations stays quiet
+	}
 	ps.pend.reset()
 	h.mu.Lock()
 	h.parts[p] = ps
@@ -110,55 +123,14 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 	return seq, nil
 }
 
-// restoreCorr loads the committed correlation state; one that cannot be
-// read is logged, and the partition's correlations start empty.
-func (h *partitionDetector) restoreCorr(corr *correlate.Engine, p int, state []byte) {
-	if len(state) == 0 {
-		return
-	}
-	dropped, err := corr.UnmarshalState(state)
-	if err != nil {
-		h.log.Warn("detect: correlation state unusable; the partition's correlations start empty", "partition", p, "err", err)
-		return
-	}
-	for _, d := range dropped {
-		h.log.Warn("detect: dropped a correlation's windows", "partition", p, "correlation", d)
-	}
-}
-
 // restoreDedup rebuilds the alert windows of p's hosts from the store, so
 // that events after the committed position count into the alerts they
 // counted into before. Alerts without a host go to every partition: only
 // the one that sees their source's events updates them.
 func (h *partitionDetector) restoreDedup(ctx context.Context, p int) (deduper, error) {
-	alerts, err := h.store.Alerts(ctx, alert.Query{Limit: restoreLimit})
-	if err != nil {
-		return nil, fmt.Errorf("detect: partition %d: read alerts to restore: %w", p, err)
-	}
-	incidents, err := h.store.Incidents(ctx, restoreLimit)
-	if err != nil {
-		return nil, fmt.Errorf("detect: partition %d: read incidents to restore: %w", p, err)
-	}
-	mine := alerts[:0]
-	incs := map[string]bool{}
-	for _, a := range alerts {
-		if a.Host == "" || bus.PartitionOf(a.Host, h.partitions) == p {
-			mine = append(mine, a)
-			incs[a.IncidentID] = true
-		}
-	}
-	var myIncidents []*alert.Incident
-	for _, in := range incidents {
-		if incs[in.ID] {
-			myIncidents = append(myIncidents, in)
-		}
-	}
-	d := newDeduper(h.window, h.incWindow)
-	if k, ok := d.(interface{ KeepLinks() }); ok {
-		k.KeepLinks() // for the cross-partition linker
-	}
-	d.Restore(mine, myIncidents)
-	return d, nil
+	return restoreOwned(ctx, h.store, "partition", p, h.window, h.incWindow, func(a *alert.Alert) bool {
+		return !h.plan.rekeyedAlert(a) && (a.Host == "" || bus.PartitionOf(a.Host, h.partitions) == p)
+	})
 }
 
 // Release implements bus.Handler: the partition's state is dropped.
@@ -178,7 +150,7 @@ func (h *partitionDetector) Process(p int, msgs []bus.Msg) error {
 	if ps == nil || len(msgs) == 0 {
 		return fmt.Errorf("detect: partition %d: process without a claim", p)
 	}
-	ps.recs = ps.recs[:0]
+	ps.recs, ps.out = ps.recs[:0], ps.out[:0]
 	for len(msgs) > 0 {
 		n := min(len(msgs), matchBatchSize)
 		h.derive(ps, msgs[:n])
@@ -202,6 +174,9 @@ func (h *partitionDetector) derive(ps *partitionState, msgs []bus.Msg) {
 		if ps.offer != nil && b.bad[i] == nil {
 			ps.offer.offer(&b.evs[i], r.data)
 		}
+		if h.plan.active() && b.bad[i] == nil && len(b.rules[i]) > 0 {
+			ps.out = h.plan.collect(ps.out, msgs[i].Partition, r.seq, &b.evs[i], b.rules[i], r.data)
+		}
 	}
 	clear(b.recs) // the messages' bytes are the bus's once Process returns
 	ps.pend.epoch = msgs[len(msgs)-1].Epoch
@@ -220,6 +195,9 @@ func (h *partitionDetector) commit(p int, ps *partitionState) error {
 		if err := h.events.AppendPartition(ctx, p, ps.recs); err != nil {
 			return fmt.Errorf("detect: partition %d: store %d events for search: %w", p, len(ps.recs), err)
 		}
+	}
+	if err := publishRekeyed(h.keyBus, p, ps.out); err != nil { // stored before the commit moves past them
+		return err
 	}
 	state, err := ps.der.corr.MarshalState()
 	if err != nil {

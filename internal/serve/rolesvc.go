@@ -30,6 +30,10 @@ type roleParts struct {
 	linker *incidentLinker     // role detect: the cross-partition incident linker
 	events *pgstore.EventStore // role api: the events the detect nodes store
 	follow *privacyFollower    // role api with privacy.analyse: feeds the live analysis
+	// keyBus and keys are a detect node's key pass (keypass.go), nil
+	// when no correlation is re-keyed.
+	keyBus *bus.Bus
+	keys   *keyPass
 }
 
 // openRole prepares a scaled-out role: ingest connects to the bus (and,
@@ -120,17 +124,53 @@ func (s *Service) openDetect() error {
 		events = s.node.db.Events(s.eventOptions())
 	}
 	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), events, s.set, s.cfg, s.node.bus.Partitions())
+	if err := s.openKeyPass(); err != nil {
+		return err
+	}
 	if err := s.openNotify(os.Getenv); err != nil {
 		return err
 	}
 	if s.notify != nil {
 		s.node.part.notify = s.notify.Notify
+		if s.node.keys != nil {
+			s.node.keys.notify = s.notify.Notify
+		}
 	}
 	s.learnOnDetect()
 	s.node.linker = &incidentLinker{
 		log: s.log.With("component", "linker"), store: s.node.db.Alerts(), lock: s.node.db.TryLinkerLock,
 		window: s.cfg.Alert.IncidentWindow, partitions: s.node.bus.Partitions(),
 	}
+	return nil
+}
+
+// openKeyPass classifies the correlations and, when some are re-keyed
+// (grouped by no host field), connects to the key stream (the event
+// stream's name with _CORR, same partitions and replicas) and prepares
+// the key pass; otherwise nothing of it runs and nothing is published.
+func (s *Service) openKeyPass() error {
+	plan, err := newRekeyPlan(s.set)
+	if err != nil {
+		return err
+	}
+	if !plan.active() {
+		return nil
+	}
+	cfg := *s.cfg.Bus.NATS
+	if cfg.Stream == "" {
+		cfg.Stream = bus.DefaultStream
+	}
+	cfg.Stream += keyStreamSuffix
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	kb, err := bus.Connect(ctx, cfg, s.log.With("component", "bus", "pass", "key"))
+	if err != nil {
+		return fmt.Errorf("config key bus.nats.stream: key pass stream: %w", err)
+	}
+	s.node.keyBus = kb
+	s.node.part.plan, s.node.part.keyBus = plan, kb
+	s.node.keys = newKeyPass(s.log.With("component", "detect", "pass", "key"), s.node.db.Alerts(), s.set, plan, s.cfg, kb.Partitions(), &s.node.part.counts)
+	s.log.Info("correlations split between the host and key passes", "host", len(plan.host), "rekeyed", len(plan.rekeyed), "stream", cfg.Stream)
 	return nil
 }
 
@@ -221,7 +261,12 @@ func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 	g.Go(func() error {
 		defer stopNotify()
 		defer stopEstate()
-		if err := s.node.bus.Join(ctx, s.cfg.Node, s.node.part); err != nil {
+		var joins errgroup.Group
+		joins.Go(func() error { return s.node.bus.Join(ctx, s.cfg.Node, s.node.part) })
+		if s.node.keys != nil {
+			joins.Go(func() error { return s.node.keyBus.Join(ctx, s.cfg.Node, s.node.keys) })
+		}
+		if err := joins.Wait(); err != nil {
 			return fmt.Errorf("config key node: %w", err)
 		}
 		return nil
@@ -264,6 +309,12 @@ func (s *Service) roleMetrics(m metricWriter) {
 		}
 		m.one("vigil_bus_lag_messages", "gauge", "Messages in the held partitions not yet processed.", float64(lag))
 	}
+	if kb := s.node.keyBus; kb != nil {
+		st := kb.Stats()
+		m.one("vigil_bus_key_published_total", "counter", "Matches published to the key pass's stream, retries included.", float64(st.Published))
+		m.one("vigil_bus_key_processed_total", "counter", "Key pass messages processed and committed by this detect node.", float64(st.Processed))
+		m.one("vigil_bus_key_partitions_held", "gauge", "Key pass partitions this detect node holds.", float64(len(st.Lag)))
+	}
 	if p := s.node.part; p != nil {
 		m.one("vigil_detector_decode_errors_total", "counter", "Events that did not decode.", float64(p.counts.decodeErrs.Load()))
 		m.one("vigil_detections_total", "counter", "Rule and correlation detections since start.", float64(p.counts.detections.Load()))
@@ -280,6 +331,9 @@ func (r *roleParts) close() {
 	}
 	if r.bus != nil {
 		r.bus.Close()
+	}
+	if r.keyBus != nil {
+		r.keyBus.Close()
 	}
 	if r.db != nil {
 		r.db.Close()
