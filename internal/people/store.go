@@ -108,8 +108,9 @@ func NewStore(ds DataStore) (*Store, error) {
 }
 
 // DataStore returns the DataStore the Store keeps its data in. Its Close
-// closes the Store's data, and writes made through it reach the Store's
-// directory and guidance touches when the Store is made again.
+// closes the Store's data; an import saved through it reaches the Store's
+// directory at the next Refresh, guidance added through it reaches the
+// touches when the Store is made again.
 func (s *Store) DataStore() DataStore { return s.ds }
 
 // Close closes the DataStore.
