@@ -117,20 +117,20 @@ func TestAPINodeTakesInImport(t *testing.T) {
 func getBody(t *testing.T, u string) string {
 	t.Helper()
 	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	_, body := answered(t, resp, err)
+	return body
 }
 
 func postForm(t *testing.T, u string, form url.Values) (int, string) {
 	t.Helper()
 	resp, err := http.PostForm(strings.Split(u, "?")[0], form)
+	return answered(t, resp, err)
+}
+
+// answered returns a response's status and body, failing the test when
+// there is none.
+func answered(t *testing.T, resp *http.Response, err error) (int, string) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
