@@ -31,8 +31,8 @@ Usage:
   vigil estate check [--assets FILE.csv] [--events PATH]... [--eol DIR] [--kev FILE] [--at DATE] [--format table|jsonl|csv]
   vigil estate update --kev FILE --eol DIR [--data DIR]
   vigil estate register add|list|approve --data DIR ...
-  vigil people import --data DIR [--staff FILE] [--training FILE] [--gophish FILE]...
-  vigil people pulse-link --data DIR --round 2026-Q3
+  vigil people import --data DIR|--postgres DSN [--staff FILE] [--training FILE] [--gophish FILE]...
+  vigil people pulse-link --data DIR|--postgres DSN --round 2026-Q3
   vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--assets FILE] --format html|pdf --output FILE
   vigil report staff --data DIR [--month 2026-11] --format html|pdf --output FILE
 

@@ -8,12 +8,16 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/people"
-	"github.com/vigilhealth/vigil/internal/serve"
 )
 
 const peopleUsage = `Usage:
-  vigil people import --data DIR [--staff FILE.csv] [--training FILE.csv] [--gophish FILE]...
-  vigil people pulse-link --data DIR --round 2026-Q3
+  vigil people import --data DIR|--postgres DSN [--staff FILE.csv] [--training FILE.csv] [--gophish FILE]...
+  vigil people pulse-link --data DIR|--postgres DSN --round 2026-Q3
+
+--data is the data folder of vigil serve (role all); --postgres the shared
+database of a scaled-out deployment's API nodes (default
+VIGIL_STORE_POSTGRES_DSN). Give one of them. A running service takes an
+import in within people.reload (10s by default), without a restart.
 `
 
 func peopleCmd(args []string, stdout, stderr io.Writer) error {
@@ -33,10 +37,55 @@ func peopleCmd(args []string, stdout, stderr io.Writer) error {
 	return usageErr("unknown subcommand %q (want import or pulse-link)", args[0])
 }
 
+// peopleFlags adds --data and --postgres to fs, the two places the people
+// data may be kept.
+func peopleFlags(fs *flag.FlagSet) (data, dsn *string) {
+	data = fs.String("data", "", "data folder of vigil serve (role all); the people data is kept under people/")
+	return data, postgresFlag(fs)
+}
+
+// openPeople opens the people store that --data or --postgres names, one
+// of them and not both; where says which, for messages (never the DSN,
+// which may hold a password). done closes it.
+func openPeople(fs *flag.FlagSet, data, dsn string) (st *people.Store, where string, done func(), err error) {
+	switch {
+	case data == "" && dsn == "":
+		return nil, "", nil, usageErr("give --data DIR (the data folder of vigil serve) or --postgres DSN (the shared database of a scaled-out deployment)")
+	case data != "" && dsn != "":
+		from := ""
+		if !flagGiven(fs, "postgres") {
+			from = " (--postgres is taken from VIGIL_STORE_POSTGRES_DSN: give --postgres '' to use the data folder)"
+		}
+		return nil, "", nil, usageErr("give --data or --postgres, not both%s", from)
+	case data != "":
+		st, err := people.OpenStore(data)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		return st, data, func() { st.Close() }, nil
+	}
+	db, err := openShared(dsn)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if st, err = people.NewStore(db.People()); err != nil {
+		db.Close()
+		return nil, "", nil, fmt.Errorf("--postgres: %w", err)
+	}
+	return st, "the shared database", func() { st.Close(); db.Close() }, nil
+}
+
+// flagGiven reports whether the flag named was given on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 func peopleImport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("people import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", serve.DefaultData, "data folder to keep the people data in (under people/)")
+	data, dsn := peopleFlags(fs)
 	var files people.ImportFiles
 	fs.StringVar(&files.Staff, "staff", "", "staff directory CSV (staff_id,name,email,staff_group,site,...)")
 	fs.StringVar(&files.Training, "training", "", "training records CSV (course, completed, staff_id or email, ...)")
@@ -46,46 +95,43 @@ func peopleImport(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, peopleUsage+"\nImport staff, training and phishing simulation results, all or nothing.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
 	}
 	files.GoPhish = gophish
 	if files.Staff == "" && files.Training == "" && len(files.GoPhish) == 0 {
 		return usageErr("give --staff, --training or --gophish")
 	}
-	st, err := people.OpenStore(*data)
+	st, where, done, err := openPeople(fs, *data, *dsn)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	sum, err := st.Import(context.Background(), files, time.Now())
 	if err != nil {
 		return fmt.Errorf("nothing imported: %w", err)
 	}
-	fmt.Fprintf(stdout, "%s now holds %d staff, %d training records (%d naming no one in the directory) and %d phishing campaigns\n",
-		*data, sum.Staff, sum.Training, sum.Unmatched, sum.Campaigns)
+	fmt.Fprintf(stdout, "%s now holds %d staff, %d training records (%d naming no one in the directory) and %d phishing campaigns (import %d)\n",
+		where, sum.Staff, sum.Training, sum.Unmatched, sum.Campaigns, st.Generation())
 	return nil
 }
 
 func pulseLink(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("people pulse-link", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", serve.DefaultData, "data folder of the service")
+	data, dsn := peopleFlags(fs)
 	round := fs.String("round", "", "pulse round, YYYY-MM or YYYY-Qn")
-	if err := fs.Parse(args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if !people.ValidRound(*round) {
 		return usageErr("--round %q: want YYYY-MM or YYYY-Qn", *round)
 	}
-	st, err := people.OpenStore(*data)
+	st, _, done, err := openPeople(fs, *data, *dsn)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer done()
 	fmt.Fprintf(stdout, "/pulse/%s?t=%s\n", *round, st.PulseLink(*round))
 	return nil
 }

@@ -14,12 +14,20 @@ import (
 // for the DataStore, RunStore for a Store over it). A DataStore is safe
 // for concurrent use.
 type DataStore interface {
-	// LoadImported returns what the imports brought in; the zero
-	// Imported when nothing was.
+	// LoadImported returns what the imports brought in, as last saved
+	// by anyone sharing the data, with its Generation; the zero Imported
+	// when nothing was.
 	LoadImported(ctx context.Context) (Imported, error)
-	// SaveImported replaces the imported data with im, all or nothing.
-	// A staff list that does not make a Directory is refused.
-	SaveImported(ctx context.Context, im Imported) error
+	// SaveImported replaces the imported data with im, all or nothing,
+	// under the next generation (im.Generation is ignored), which it
+	// returns. A staff list that does not make a Directory is refused.
+	SaveImported(ctx context.Context, im Imported) (generation uint64, err error)
+	// ImportGeneration returns the generation of the imported data as
+	// last saved by anyone sharing the data (another process on the
+	// folder, another node on the database): it changes with each save
+	// and not otherwise, and is 0 before the first. It does not read the
+	// imported data, so a service may ask every few seconds.
+	ImportGeneration(ctx context.Context) (uint64, error)
 	// AddReport keeps a phishing report durably with a new ID
 	// (NewReportID), which it returns: a DataStore is a ReportStore.
 	AddReport(ctx context.Context, r Report) (string, error)

@@ -33,7 +33,7 @@ func TestDataStoreMatchesStore(t *testing.T) {
 	ds := openData(t, dir)
 	ctx := context.Background()
 	im := people.Imported{Staff: []people.Person{{ID: "E1", Name: "A", Email: "a@trust.nhs.uk", Group: "Nursing", Site: "General"}}}
-	if err := ds.SaveImported(ctx, im); err != nil {
+	if _, err := ds.SaveImported(ctx, im); err != nil {
 		t.Fatal(err)
 	}
 	key, err := ds.PulseKey(ctx)

@@ -3,7 +3,9 @@ package people
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,7 +31,10 @@ const (
 // fileData is the DataStore of a data folder's people files. It reads
 // them all when opened and holds them in memory; every write reaches the
 // disk (synced) before it returns and before memory changes, so that a
-// failed write changes nothing.
+// failed write changes nothing. The imported data is also read again
+// whenever imported.json has been replaced since (importedSeen), as
+// vigil people import writes it from another process while the service
+// runs.
 type fileData struct {
 	dir string
 	key []byte
@@ -37,9 +42,13 @@ type fileData struct {
 	mu       sync.Mutex // held across each write, so files and memory agree
 	closed   bool
 	imported Imported
-	counts   []PulseCount
-	reports  []Report
-	guidance []Message
+	// importedSeen is imported.json as it was when imported was read
+	// from it (nil: no file then); nil too after a save of our own, so
+	// that the next look reads the file again.
+	importedSeen os.FileInfo
+	counts       []PulseCount
+	reports      []Report
+	guidance     []Message
 
 	reportLog, guidanceLog *jsonLog
 }
@@ -49,8 +58,10 @@ var _ DataStore = (*fileData)(nil)
 // OpenFileData opens (creating) the people folder of a data folder as a
 // DataStore and reads what it holds. A torn last record of a log, left by
 // a crash, is cut off; anything else malformed is an error naming the
-// file and line. Another process may write the folder meanwhile, but the
-// store sees that only when opened again.
+// file and line. Another process may write the folder meanwhile: the
+// store sees another's import at its next LoadImported or
+// ImportGeneration (vigil people import), its other writes only when
+// opened again.
 func OpenFileData(dataDir string) (DataStore, error) {
 	dir := filepath.Join(dataDir, StoreDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -61,7 +72,7 @@ func OpenFileData(dataDir string) (DataStore, error) {
 	if f.key, err = readOrCreateKey(f.path(pulseKeyFile)); err != nil {
 		return nil, err
 	}
-	if f.imported, err = readImported(f.path(importedFile)); err != nil {
+	if err := f.refreshImported(); err != nil {
 		return nil, err
 	}
 	if f.counts, err = readPulseCounts(f.path(pulseFile)); err != nil {
@@ -114,25 +125,73 @@ func (f *fileData) use(ctx context.Context, fn func() error) error {
 	return fn()
 }
 
-// LoadImported implements DataStore.
+// LoadImported implements DataStore: what imported.json holds now.
 func (f *fileData) LoadImported(ctx context.Context) (im Imported, err error) {
-	err = f.use(ctx, func() error { im = f.imported; return nil })
+	err = f.use(ctx, func() error {
+		err := f.refreshImported()
+		im = f.imported
+		return err
+	})
 	return im, err
 }
 
-// SaveImported implements DataStore: imported.json is replaced whole,
-// atomically.
-func (f *fileData) SaveImported(ctx context.Context, im Imported) error {
-	if err := CheckImported(im); err != nil {
+// ImportGeneration implements DataStore: imported.json is read again
+// only when a stat says it was replaced since it was last read.
+func (f *fileData) ImportGeneration(ctx context.Context) (gen uint64, err error) {
+	err = f.use(ctx, func() error {
+		err := f.refreshImported()
+		gen = f.imported.Generation
 		return err
+	})
+	return gen, err
+}
+
+// SaveImported implements DataStore: imported.json is replaced whole,
+// atomically, one generation past the one on disk. Imports into one
+// folder are to be run one at a time: two processes saving at the same
+// moment may both take the same generation, and the last rename wins.
+func (f *fileData) SaveImported(ctx context.Context, im Imported) (gen uint64, err error) {
+	if err := CheckImported(im); err != nil {
+		return 0, err
 	}
-	return f.use(ctx, func() error {
+	err = f.use(ctx, func() error {
+		if err := f.refreshImported(); err != nil {
+			return err
+		}
+		im.Generation = f.imported.Generation + 1
 		if err := writeJSONFile(f.path(importedFile), im); err != nil {
 			return err
 		}
-		f.imported = im
+		f.imported, f.importedSeen, gen = im, nil, im.Generation
 		return nil
 	})
+	return gen, err
+}
+
+// refreshImported reads imported.json again when it is not the file last
+// read: a save replaces it by renaming a new file over it, so its inode,
+// modification time or size differ. It runs under f.mu.
+func (f *fileData) refreshImported() error {
+	path := f.path(importedFile)
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		info = nil
+	case err != nil:
+		return fmt.Errorf("people store: %w", err)
+	}
+	if f.importedSeen != nil && info != nil && os.SameFile(info, f.importedSeen) &&
+		info.ModTime().Equal(f.importedSeen.ModTime()) && info.Size() == f.importedSeen.Size() {
+		return nil
+	}
+	// Stat before reading: a save in between makes the next look read
+	// the file again, never keeps a stale copy.
+	im, err := readImported(path)
+	if err != nil {
+		return err
+	}
+	f.imported, f.importedSeen = im, info
+	return nil
 }
 
 // AddReport implements DataStore: the report is appended to its log and

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 )
@@ -86,7 +87,7 @@ type GuideOptions struct {
 // for that person, at most one per topic per interval, and records each
 // as a training touch. It is safe for concurrent use.
 type Guide struct {
-	dir  *Directory
+	dir  atomic.Pointer[Directory] // swapped whole by SetDirectory
 	opts GuideOptions
 
 	mu      sync.Mutex
@@ -101,7 +102,8 @@ type touchKey struct {
 	topic   Topic
 }
 
-// NewGuide returns a Guide over a staff directory.
+// NewGuide returns a Guide over a staff directory; with a nil one it
+// finds no one (ErrNoPerson) until SetDirectory gives it one.
 func NewGuide(dir *Directory, opts GuideOptions) *Guide {
 	if opts.Templates == nil {
 		opts.Templates = DefaultTemplates()
@@ -121,8 +123,16 @@ func NewGuide(dir *Directory, opts GuideOptions) *Guide {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Guide{dir: dir, opts: opts, last: map[touchKey]time.Time{}, holder: map[touchKey]uint64{}}
+	g := &Guide{opts: opts, last: map[touchKey]time.Time{}, holder: map[touchKey]uint64{}}
+	g.dir.Store(dir)
+	return g
 }
+
+// SetDirectory makes dir the directory the Guide finds people in, from
+// the next alert on, as a new staff import is taken in while the service
+// runs. The rate limit and the touches carry on: they are kept by staff
+// id, which an import keeps.
+func (g *Guide) SetDirectory(dir *Directory) { g.dir.Store(dir) }
 
 // Advise gives guidance on an alert: it picks the topic, finds the person
 // the alert names, renders the topic's template, sends it (when a Sender
@@ -201,7 +211,11 @@ func (g *Guide) match(f Facts) (Person, Topic, error) {
 	if levelRank(f.Level) < levelRank(g.opts.MinLevel) {
 		return Person{}, "", fmt.Errorf("alert %s: level %q below %q: %w", f.AlertID, f.Level, g.opts.MinLevel, ErrTooMinor)
 	}
-	p, ok := g.dir.Lookup(f.User)
+	dir := g.dir.Load()
+	if dir == nil {
+		return Person{}, "", fmt.Errorf("alert %s: user %q: no staff directory imported: %w", f.AlertID, f.User, ErrNoPerson)
+	}
+	p, ok := dir.Lookup(f.User)
 	if !ok {
 		return Person{}, "", fmt.Errorf("alert %s: user %q: %w", f.AlertID, f.User, ErrNoPerson)
 	}

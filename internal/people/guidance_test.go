@@ -306,3 +306,44 @@ func TestGuideReleaseOfADeliveredMessageIsIgnored(t *testing.T) {
 		t.Fatalf("claim after releasing a delivered message: %v, want ErrRateLimited", err)
 	}
 }
+
+// TestGuideSetDirectory: a Guide made before any directory finds no one;
+// given one, it finds its people; given a later one, it finds the
+// newcomer and no longer the leaver, with the rate limit kept by staff id.
+func TestGuideSetDirectory(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	g := NewGuide(nil, GuideOptions{Now: clk.now, Location: time.UTC})
+	ctx := context.Background()
+	if _, err := g.Advise(ctx, sprayFacts); !errors.Is(err, ErrNoPerson) {
+		t.Fatalf("without a directory: %v, want ErrNoPerson", err)
+	}
+	g.SetDirectory(testDirectory(t))
+	if _, err := g.Advise(ctx, sprayFacts); err != nil {
+		t.Fatalf("after SetDirectory: %v", err)
+	}
+	next, err := NewDirectory([]Person{
+		{ID: "1001", Name: "Aisha Khan", Email: "aisha.khan@trust.nhs.uk", Username: "akhan"},
+		{ID: "2001", Name: "Gwen Hale", Email: "gwen.hale@trust.nhs.uk", Username: "ghale"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.SetDirectory(next)
+	newcomer, leaver := sprayFacts, sprayFacts
+	newcomer.AlertID, newcomer.User = "al-2", `TRUST\ghale`
+	leaver.AlertID, leaver.User = "al-3", `TRUST\bturner`
+	cases := []struct {
+		name  string
+		facts Facts
+		want  error
+	}{
+		{"the newcomer", newcomer, nil},
+		{"someone only in the old directory", leaver, ErrNoPerson},
+		{"a person in both, within the week", sprayFacts, ErrRateLimited},
+	}
+	for _, c := range cases {
+		if _, err := g.Advise(ctx, c.facts); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+	}
+}

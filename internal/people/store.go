@@ -9,8 +9,12 @@ import (
 
 // Imported is what the last imports brought in: the staff directory, the
 // training records and the phishing simulation results, with the files
-// they came from.
+// they came from. Generation counts the saves: the DataStore sets it on
+// each SaveImported (what is passed in is ignored), so that a service can
+// tell cheaply that an import happened (DataStore.ImportGeneration); 0
+// means nothing was ever imported.
 type Imported struct {
+	Generation   uint64     `json:"generation,omitempty"`
 	At           time.Time  `json:"imported_at,omitzero"`
 	StaffFile    string     `json:"staff_file,omitempty"`
 	Staff        []Person   `json:"staff"`
@@ -24,13 +28,18 @@ type Imported struct {
 // data folder's files, or PostgreSQL shared by several nodes). Reports,
 // guidance and pulse counts are read from the DataStore when asked, so
 // every node sees what the others added. The imported data, the directory
-// built from it and the pulse key are read when the Store is made: a
-// node sees another's import when it is opened again, as it reads its
-// configuration. A Store is safe for concurrent use.
+// built from it and the pulse key are read when the Store is made; an
+// import made since by another process or node is taken in by Refresh,
+// which the service calls every few seconds. A Store is safe for
+// concurrent use: readers see one import or the next, never part of one.
 type Store struct {
 	ds  DataStore
 	key []byte // the pulse links' secret
 
+	// write is held by Import and Refresh, one at a time, while they read
+	// and write the DataStore; mu only while the fields change, so that
+	// readers never wait on the DataStore.
+	write   sync.Mutex
 	mu      sync.Mutex
 	imports imports
 	touches []Touch // guidance read when opened and given since
@@ -99,8 +108,9 @@ func NewStore(ds DataStore) (*Store, error) {
 }
 
 // DataStore returns the DataStore the Store keeps its data in. Its Close
-// closes the Store's data, and writes made through it reach the Store's
-// directory and guidance touches when the Store is made again.
+// closes the Store's data; an import saved through it reaches the Store's
+// directory at the next Refresh, guidance added through it reaches the
+// touches when the Store is made again.
 func (s *Store) DataStore() DataStore { return s.ds }
 
 // Close closes the DataStore.

@@ -17,7 +17,7 @@ func benchPulseStore(b *testing.B) *Store {
 	}
 	b.Cleanup(func() { s.Close() })
 	ctx := context.Background()
-	if err := s.ds.SaveImported(ctx, Imported{Staff: tr.dir.People()}); err != nil {
+	if _, err := s.ds.SaveImported(ctx, Imported{Staff: tr.dir.People()}); err != nil {
 		b.Fatal(err)
 	}
 	if s, err = NewStore(s.ds); err != nil {

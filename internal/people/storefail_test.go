@@ -47,8 +47,8 @@ type failingData struct{ DataStore }
 
 var errDiskFull = errors.New("disk full")
 
-func (failingData) SaveImported(context.Context, Imported) error    { return errDiskFull }
-func (failingData) AddPulseCount(context.Context, PulseCount) error { return errDiskFull }
+func (failingData) SaveImported(context.Context, Imported) (uint64, error) { return 0, errDiskFull }
+func (failingData) AddPulseCount(context.Context, PulseCount) error        { return errDiskFull }
 
 // TestStoreKeepsStateWhenTheDataStoreFails: a failed save is reported and
 // changes nothing the Store serves.

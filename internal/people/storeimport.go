@@ -36,8 +36,8 @@ func (s *Store) Import(ctx context.Context, files ImportFiles, now time.Time) (I
 	if err != nil {
 		return sum, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.write.Lock()
+	defer s.write.Unlock()
 	// Merge with what the DataStore holds rather than what this Store
 	// read when made: another node may have imported since.
 	cur, err := s.ds.LoadImported(ctx)
@@ -49,10 +49,12 @@ func (s *Store) Import(ctx context.Context, files ImportFiles, now time.Time) (I
 	if err != nil {
 		return sum, err
 	}
-	if err := s.ds.SaveImported(ctx, merged); err != nil {
+	gen, err := s.ds.SaveImported(ctx, merged)
+	if err != nil {
 		return sum, fmt.Errorf("import: %w", err)
 	}
-	s.imports = built
+	built.data.Generation = gen
+	s.swap(built)
 	sum.Staff, sum.Training, sum.Campaigns = len(merged.Staff), len(merged.Training), len(merged.Campaigns)
 	if built.directory != nil {
 		sum.Unmatched = len(NewTraining(built.directory, merged.Training).Unmatched())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -13,7 +14,7 @@ import (
 )
 
 // PeopleStore is the PostgreSQL people.DataStore: the imported data as
-// one document, reports and guidance in order added, pulse counts by
+// one document with its generation, reports and guidance in order added, pulse counts by
 // cell (added under the cell's row lock, so that answers from several
 // nodes all count) and the pulse links' secret, made once.
 type PeopleStore struct {
@@ -38,30 +39,62 @@ func (s *PeopleStore) LoadImported(ctx context.Context) (people.Imported, error)
 	if err := s.usable(ctx); err != nil {
 		return people.Imported{}, fmt.Errorf("pgstore: load imported people data: %w", err)
 	}
-	ims, err := queryJSON[people.Imported](ctx, s.db, "table people_imported", "SELECT body FROM people_imported")
-	if err != nil || len(ims) == 0 {
-		return people.Imported{}, wrapErr(err)
-	}
-	return ims[0], nil
-}
-
-// SaveImported implements people.DataStore.
-func (s *PeopleStore) SaveImported(ctx context.Context, im people.Imported) error {
-	if err := people.CheckImported(im); err != nil {
-		return err
-	}
-	if err := s.usable(ctx); err != nil {
-		return fmt.Errorf("pgstore: save imported people data: %w", err)
-	}
-	body, err := jsonText("imported people data", im)
-	if err == nil {
-		_, err = s.db.pool.Exec(ctx, `INSERT INTO people_imported (body) VALUES ($1)
-			ON CONFLICT (singleton) DO UPDATE SET body = excluded.body`, body)
+	var body []byte
+	var gen int64
+	err := s.db.pool.QueryRow(ctx, "SELECT body, generation FROM people_imported").Scan(&body, &gen)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return people.Imported{}, nil
 	}
 	if err != nil {
-		return fmt.Errorf("pgstore: save imported people data (%d staff): %w", len(im.Staff), err)
+		return people.Imported{}, fmt.Errorf("pgstore: read table people_imported: %w", err)
 	}
-	return nil
+	var im people.Imported
+	if err := json.Unmarshal(body, &im); err != nil {
+		return people.Imported{}, fmt.Errorf("pgstore: decode table people_imported (generation %d): %w", gen, err)
+	}
+	im.Generation = uint64(gen)
+	return im, nil
+}
+
+// SaveImported implements people.DataStore: the generation is one more
+// than the row's, in the same statement, so that two nodes saving at
+// once take two generations.
+func (s *PeopleStore) SaveImported(ctx context.Context, im people.Imported) (uint64, error) {
+	if err := people.CheckImported(im); err != nil {
+		return 0, err
+	}
+	if err := s.usable(ctx); err != nil {
+		return 0, fmt.Errorf("pgstore: save imported people data: %w", err)
+	}
+	im.Generation = 0 // kept in its column, not the document
+	body, err := jsonText("imported people data", im)
+	var gen int64
+	if err == nil {
+		err = s.db.pool.QueryRow(ctx, `INSERT INTO people_imported (body, generation) VALUES ($1, 1)
+			ON CONFLICT (singleton) DO UPDATE SET body = excluded.body, generation = people_imported.generation + 1
+			RETURNING generation`, body).Scan(&gen)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: save imported people data (%d staff): %w", len(im.Staff), err)
+	}
+	return uint64(gen), nil
+}
+
+// ImportGeneration implements people.DataStore: the generation column
+// alone, not the document.
+func (s *PeopleStore) ImportGeneration(ctx context.Context) (uint64, error) {
+	if err := s.usable(ctx); err != nil {
+		return 0, fmt.Errorf("pgstore: import generation: %w", err)
+	}
+	var gen int64
+	err := s.db.pool.QueryRow(ctx, "SELECT generation FROM people_imported").Scan(&gen)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: import generation: read table people_imported: %w", err)
+	}
+	return uint64(gen), nil
 }
 
 // AddReport implements people.DataStore.

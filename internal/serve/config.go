@@ -107,6 +107,7 @@ func DefaultConfig() Config {
 		Correlation: CorrelationConfig{SnapshotEvery: DefaultSnapshotEvery},
 		Privacy:     PrivacyConfig{Every: DefaultPrivacyEvery},
 		Events:      EventsConfig{MaxAge: DefaultEventsMaxAge, MaxBytes: DefaultEventsMaxBytes},
+		People:      PeopleConfig{Reload: DefaultPeopleReload},
 	}
 }
 

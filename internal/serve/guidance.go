@@ -93,10 +93,12 @@ func (s *Service) openGuidance(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	// Without a directory yet, guidance is set up all the same and finds
+	// no one until an import is taken in (watchPeople).
 	dir := s.people.Directory()
 	if dir == nil {
-		s.log.Warn("people.guidance is enabled but no staff directory is imported: no guidance is sent until vigil people import --staff FILE and a restart")
-		return nil
+		s.log.Warn("people.guidance is enabled but no staff directory is imported: no guidance is sent until vigil people import --staff FILE",
+			"taken_in_within", s.cfg.People.Reload)
 	}
 	log := s.log.With("component", "guidance")
 	guide := people.NewGuide(dir, people.GuideOptions{Templates: tmpl, Sender: s.people.Recorder(retrying(send)),
@@ -114,7 +116,7 @@ func (s *Service) openGuidance(getenv func(string) string) error {
 		}
 		s.guidance.offer(a)
 	}
-	log.Info("guidance on", "via", via, "staff", dir.Len())
+	log.Info("guidance on", "via", via, "staff", len(s.people.Imported().Staff))
 	return nil
 }
 

@@ -52,6 +52,7 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	if s.guidance != nil {
 		s.guidance.metrics(m)
 	}
+	s.peopleMetrics(m)
 	m.one("vigil_flow_sources", "gauge", "Sources the flow watch follows.", float64(len(s.flow.Sources())))
 	m.one("vigil_flow_evicted_total", "counter", "Sources the flow watch forgot to stay within its limit.", float64(s.flow.Evicted()))
 	ready := 0.0

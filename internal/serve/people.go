@@ -18,14 +18,19 @@ import (
 // forwards that mailbox to POST /api/v1/phishing-reports with an
 // ingest-role token. PulseRounds are the pulse rounds open for answers
 // (YYYY-MM or YYYY-Qn): each has its own link, printed by
-// vigil people pulse-link.
+// vigil people pulse-link. Reload is how often an import made while the
+// service runs is looked for (peoplereload.go).
 type PeopleConfig struct {
 	Mailbox     string         `yaml:"mailbox"`
 	PulseRounds []string       `yaml:"pulse_rounds"`
+	Reload      time.Duration  `yaml:"reload"`
 	Guidance    GuidanceConfig `yaml:"guidance"` // just-in-time guidance (guidance.go)
 }
 
 func (c *PeopleConfig) validate() error {
+	if c.Reload <= 0 {
+		return fmt.Errorf("config key people.reload: %v is not a positive duration", c.Reload)
+	}
 	if c.Mailbox != "" {
 		if _, err := mail.ParseAddress(c.Mailbox); err != nil {
 			return fmt.Errorf("config key people.mailbox: %q is not an email address: %w", c.Mailbox, err)
@@ -67,7 +72,8 @@ func (s *Service) openPeople() error {
 	s.pulseLimit = auth.NewLoginLimiter()
 	s.pulseLimit.Max, s.pulseLimit.Window = pulseRequestsPerWindow, pulseWindow
 	if st.Directory() == nil && len(s.cfg.People.PulseRounds) > 0 {
-		s.log.Warn("pulse rounds are open but no staff directory is imported: answers are refused until vigil people import --staff FILE")
+		s.log.Warn("pulse rounds are open but no staff directory is imported: answers are refused until vigil people import --staff FILE",
+			"taken_in_within", s.cfg.People.Reload)
 	}
 	return nil
 }

@@ -238,6 +238,9 @@ func (s *Service) runRole(ctx context.Context) error {
 	if s.node.part != nil {
 		s.runDetect(gctx, g)
 	}
+	if s.people != nil { // an API node
+		g.Go(func() error { return s.watchPeople(gctx) })
+	}
 	if s.node.events != nil { // the event store's retention; an API node has no log to truncate
 		g.Go(func() error { return s.maintain(gctx) })
 	}
@@ -321,6 +324,7 @@ func (s *Service) roleMetrics(m metricWriter) {
 		m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(p.counts.changed.Load()))
 		s.estateMetrics(m)
 	}
+	s.peopleMetrics(m)
 }
 
 // close closes the bus and the database after the stores made from them;

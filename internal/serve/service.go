@@ -69,6 +69,8 @@ type Service struct {
 	privacy *privacy.Live // explains accesses to patients' records
 	estate  *estateWatch  // assets learned from events, checked against the feeds
 	people  *people.Store // staff, training, phishing reports, pulse
+	// peopleReloadErrors counts the failed looks for a new import.
+	peopleReloadErrors atomic.Int64
 	// guidance sends staff named by alerts short guidance; nil when off.
 	guidance *guidance
 	// pulseLimit counts pulse requests per address, in memory only.
@@ -405,6 +407,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if s.guidance != nil {
 		g.Go(func() error { return s.guidance.run(notifyCtx) })
 	}
+	g.Go(func() error { return s.watchPeople(gctx) })
 	g.Go(func() error { return s.watchFlow(gctx) })
 	// The inventory learns until the detector has stopped offering.
 	estCtx, stopEstate := context.WithCancel(context.Background())

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Empty", Fn: testEmpty},
 		{Name: "Imported", Fn: testImported},
 		{Name: "ImportedRefused", Fn: testImportedRefused},
+		{Name: "ImportGeneration", Fn: testImportGeneration},
 		{Name: "Reports", Fn: testReports},
 		{Name: "Guidance", Fn: testGuidance},
 		{Name: "PulseCounts", Fn: testPulseCounts},
@@ -93,38 +94,106 @@ func testEmpty(t *testing.T, open Opener) {
 	}
 }
 
+// save saves im and returns it as it should read back: with the
+// generation the save took.
+func save(t *testing.T, s people.DataStore, im people.Imported) people.Imported {
+	t.Helper()
+	gen, err := s.SaveImported(ctx, im)
+	if err != nil {
+		t.Fatalf("SaveImported: %v", err)
+	}
+	im.Generation = gen
+	return im
+}
+
 func testImported(t *testing.T, open Opener) {
 	dir := t.TempDir()
 	s := open(t, dir)
-	if err := s.SaveImported(ctx, imported(3)); err != nil {
-		t.Fatalf("SaveImported: %v", err)
-	}
-	sharedtest.SameJSON(t, "imported data read back", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(3))
-	if err := s.SaveImported(ctx, imported(1)); err != nil {
-		t.Fatalf("SaveImported: %v", err)
-	}
-	sharedtest.SameJSON(t, "imported data after a second save", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(1))
+	want := save(t, s, imported(3))
+	sharedtest.SameJSON(t, "imported data read back", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), want)
+	want = save(t, s, imported(1))
+	sharedtest.SameJSON(t, "imported data after a second save", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), want)
 	s = reopen(t, s, open, dir)
 	defer s.Close()
-	sharedtest.SameJSON(t, "imported data after reopening", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(1))
+	sharedtest.SameJSON(t, "imported data after reopening", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), want)
 }
 
 func testImportedRefused(t *testing.T, open Opener) {
 	s := open(t, t.TempDir())
 	defer s.Close()
-	if err := s.SaveImported(ctx, imported(2)); err != nil {
-		t.Fatalf("SaveImported: %v", err)
-	}
+	want := save(t, s, imported(2))
 	twice := imported(3)
 	twice.Staff[2].ID = twice.Staff[0].ID
 	noID := imported(1)
 	noID.Staff[0].ID = ""
 	for _, im := range []people.Imported{twice, noID} {
-		if err := s.SaveImported(ctx, im); err == nil {
+		if _, err := s.SaveImported(ctx, im); err == nil {
 			t.Fatalf("SaveImported accepted staff %+v", im.Staff)
 		}
 	}
-	sharedtest.SameJSON(t, "imported data after refused saves", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), imported(2))
+	sharedtest.SameJSON(t, "imported data after refused saves", must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)), want)
+}
+
+// generation fails unless the store's import generation is want.
+func generation(t *testing.T, s people.DataStore, want uint64, when string) {
+	t.Helper()
+	if gen := must[uint64](t, "ImportGeneration")(s.ImportGeneration(ctx)); gen != want {
+		t.Fatalf("import generation %s: %d, want %d", when, gen, want)
+	}
+}
+
+// testImportGeneration: the generation moves on with each save of the
+// imported data, by this handle or another on the same data (another
+// process, another node), and with nothing else.
+func testImportGeneration(t *testing.T, open Opener) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	generation(t, s, 0, "of a new store")
+	if im := save(t, s, imported(2)); im.Generation != 1 {
+		t.Fatalf("the first save took generation %d, want 1", im.Generation)
+	}
+	generation(t, s, 1, "after the first save")
+	must[string](t, "AddReport")(s.AddReport(ctx, report(1)))
+	if err := s.AddGuidance(ctx, message(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddPulseCount(ctx, count("2026-09", "Nursing", "General", 1)); err != nil {
+		t.Fatal(err)
+	}
+	must[[]byte](t, "PulseKey")(s.PulseKey(ctx))
+	refused := imported(2)
+	refused.Staff[1].ID = refused.Staff[0].ID
+	if _, err := s.SaveImported(ctx, refused); err == nil {
+		t.Fatal("SaveImported accepted a staff id twice")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.SaveImported(cancelled, imported(1)); err == nil {
+		t.Fatal("SaveImported with a cancelled context succeeded")
+	}
+	generation(t, s, 1, "after reports, guidance, counts and refused saves")
+
+	other := open(t, dir) // another process or node on the same data
+	generation(t, other, 1, "seen by another handle")
+	given := imported(4)
+	given.Generation = 99 // ignored: the store numbers the saves
+	if im := save(t, other, given); im.Generation != 2 {
+		t.Fatalf("another handle's save took generation %d, want 2", im.Generation)
+	}
+	generation(t, s, 2, "after another handle's save")
+	if im := must[people.Imported](t, "LoadImported")(s.LoadImported(ctx)); len(im.Staff) != 4 || im.Generation != 2 {
+		t.Fatalf("LoadImported after another handle's save: %d staff, generation %d; want 4, 2", len(im.Staff), im.Generation)
+	}
+	if im := save(t, s, imported(3)); im.Generation != 3 {
+		t.Fatalf("a save after another handle's took generation %d, want 3", im.Generation)
+	}
+	generation(t, other, 3, "seen by the other handle")
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s, open, dir)
+	defer s.Close()
+	generation(t, s, 3, "after reopening")
 }
 
 func report(i int) people.Report {
@@ -279,10 +348,11 @@ func testCancelled(t *testing.T, open Opener) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	errs := map[string]error{
-		"SaveImported":  s.SaveImported(cancelled, imported(1)),
 		"AddGuidance":   s.AddGuidance(cancelled, message(1)),
 		"AddPulseCount": s.AddPulseCount(cancelled, count("2026-09", "Nursing", "General", 1)),
 	}
+	_, errs["SaveImported"] = s.SaveImported(cancelled, imported(1))
+	_, errs["ImportGeneration"] = s.ImportGeneration(cancelled)
 	_, errs["AddReport"] = s.AddReport(cancelled, report(1))
 	for name, err := range errs {
 		if err == nil {
@@ -303,10 +373,11 @@ func testClosed(t *testing.T, open Opener) {
 		t.Fatalf("Close: %v", err)
 	}
 	errs := map[string]error{
-		"SaveImported":  s.SaveImported(ctx, imported(1)),
 		"AddGuidance":   s.AddGuidance(ctx, message(1)),
 		"AddPulseCount": s.AddPulseCount(ctx, count("2026-09", "Nursing", "General", 1)),
 	}
+	_, errs["SaveImported"] = s.SaveImported(ctx, imported(1))
+	_, errs["ImportGeneration"] = s.ImportGeneration(ctx)
 	_, errs["AddReport"] = s.AddReport(ctx, report(1))
 	_, errs["LoadImported"] = s.LoadImported(ctx)
 	_, errs["ListReports"] = s.ListReports(ctx)

@@ -23,6 +23,8 @@ func RunStore(t *testing.T, open Opener) {
 	sharedtest.RunSuite(t, open, []sharedtest.SuiteCase[Opener]{
 		{Name: "Import", Fn: testStoreImport},
 		{Name: "ImportRefused", Fn: testStoreImportRefused},
+		{Name: "Refresh", Fn: testStoreRefresh},
+		{Name: "RefreshConcurrent", Fn: testStoreRefreshConcurrent},
 		{Name: "Pulse", Fn: testStorePulse},
 		{Name: "PulseRefused", Fn: testStorePulseRefused},
 		{Name: "Reports", Fn: testStoreReports},
@@ -74,6 +76,9 @@ a1,Email Sent,,0,0,2025-09-01T09:00:00Z,true,2025-09-01T09:04:00Z,aisha.khan@tru
 a2,Clicked Link,,0,0,2025-09-01T09:00:00Z,false,2025-09-01T10:00:00Z,ben.turner@trust.nhs.uk,Ben,Turner,Staff Nurse
 `
 	badTrainingCSV = "staff_id,course,completed\nE1,Fire Safety,2024-01-10\nE2,Fire Safety,12/31/2025\n"
+	// newStaffCSV is staffCSV with one more person, in a group and at a
+	// site of their own.
+	newStaffCSV = staffCSV + "E7,Gwen Hale,gwen.hale@trust.nhs.uk,Estates,Harbour\n"
 )
 
 // inputs writes the import files into a folder and returns their paths
@@ -82,7 +87,7 @@ func inputs(t *testing.T) func(string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range map[string]string{"staff.csv": staffCSV, "training.csv": trainingCSV,
-		"september.csv": goPhishCSV, "bad-training.csv": badTrainingCSV} {
+		"september.csv": goPhishCSV, "bad-training.csv": badTrainingCSV, "new-staff.csv": newStaffCSV} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
