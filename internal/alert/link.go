@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/unionfind"
 )
 
 // KeepLinks makes d record, in each incident's Links, the keys its alerts
@@ -83,7 +85,7 @@ func LinkIncidents(incs []*Incident, window time.Duration, linkable func(a, b *I
 			byKey[k] = append(byKey[k], i)
 		}
 	}
-	sets := newUnion(len(open))
+	sets := unionfind.New(len(open))
 	for i, inc := range open {
 		for _, k := range LinkProbes(inc) {
 			if sharedKey(k, byKey[k], open) {
@@ -91,12 +93,12 @@ func LinkIncidents(incs []*Incident, window time.Duration, linkable func(a, b *I
 			}
 			for _, j := range byKey[k] {
 				if j != i && spansMeet(inc, open[j], window) && (linkable == nil || linkable(inc, open[j])) {
-					sets.join(i, j)
+					sets.Join(i, j)
 				}
 			}
 		}
 	}
-	return sets.groups(open)
+	return groups(sets, open)
 }
 
 // sharedKey reports whether the incidents holding key k, an entity's,
@@ -123,33 +125,12 @@ func spansMeet(a, b *Incident, window time.Duration) bool {
 	return !a.FirstSeen.After(b.LastSeen.Add(window)) && !b.FirstSeen.After(a.LastSeen.Add(window))
 }
 
-// union is a disjoint-set forest over indices.
-type union []int
-
-func newUnion(n int) union {
-	u := make(union, n)
-	for i := range u {
-		u[i] = i
-	}
-	return u
-}
-
-func (u union) find(i int) int {
-	for u[i] != i {
-		u[i] = u[u[i]]
-		i = u[i]
-	}
-	return i
-}
-
-func (u union) join(i, j int) { u[u.find(i)] = u.find(j) }
-
 // groups lists the sets of more than one incident as LinkIncidents
 // returns them.
-func (u union) groups(incs []*Incident) [][]string {
+func groups(u unionfind.Sets, incs []*Incident) [][]string {
 	members := map[int][]*Incident{}
 	for i, inc := range incs {
-		r := u.find(i)
+		r := u.Find(i)
 		members[r] = append(members[r], inc)
 	}
 	var out [][]string

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/sigma"
+	"github.com/vigilhealth/vigil/internal/unionfind"
 )
 
 // Plan divides correlations between the two passes of a scaled-out
@@ -125,23 +126,23 @@ func Split(rules []*sigma.Rule, corrs []*sigma.Correlation, hostFields ...string
 // rekeyed marks the correlations grouped by no host field, and those
 // chained to them.
 func (b *builder) rekeyed(hostFields []string) []bool {
-	chains := newUnion(len(b.defs))
+	chains := unionfind.New(len(b.defs))
 	for i := range b.defs {
 		for _, n := range b.refs[i] {
 			if j, ok := b.corrNode(n); ok && n >= 0 {
-				chains.join(i, j)
+				chains.Join(i, j)
 			}
 		}
 	}
 	marked := map[int]bool{}
 	for _, i := range b.order {
 		if !b.groupsByHost(i, hostFields) {
-			marked[chains.find(i)] = true
+			marked[chains.Find(i)] = true
 		}
 	}
 	out := make([]bool, len(b.defs))
 	for _, i := range b.order {
-		out[i] = marked[chains.find(i)]
+		out[i] = marked[chains.Find(i)]
 	}
 	return out
 }
@@ -172,16 +173,16 @@ func (b *builder) groupsByHost(i int, hostFields []string) bool {
 // chain or a shared detection rule, each in the order given, the groups in
 // the order of their first member.
 func (b *builder) keyGroups(rekeyed []bool) [][]int {
-	u := newUnion(len(b.defs) + len(b.rules)) // correlations, then rules
+	u := unionfind.New(len(b.defs) + len(b.rules)) // correlations, then rules
 	for i := range b.defs {
 		if !rekeyed[i] {
 			continue
 		}
 		for _, n := range b.refs[i] {
 			if j, ok := b.corrNode(n); ok {
-				u.join(i, j)
+				u.Join(i, j)
 			} else if n >= 0 {
-				u.join(i, len(b.defs)+n)
+				u.Join(i, len(b.defs)+n)
 			}
 		}
 	}
@@ -191,7 +192,7 @@ func (b *builder) keyGroups(rekeyed []bool) [][]int {
 		if !rekeyed[i] {
 			continue
 		}
-		root := u.find(i)
+		root := u.Find(i)
 		k, ok := at[root]
 		if !ok {
 			k = len(groups)
@@ -257,24 +258,3 @@ func (b *builder) keyFieldNames(members []int, keys []string) (map[int][]string,
 	}
 	return names, consistent
 }
-
-// union is a disjoint-set forest over 0..n-1.
-type union []int
-
-func newUnion(n int) union {
-	u := make(union, n)
-	for i := range u {
-		u[i] = i
-	}
-	return u
-}
-
-func (u union) find(i int) int {
-	for u[i] != i {
-		u[i] = u[u[i]]
-		i = u[i]
-	}
-	return i
-}
-
-func (u union) join(i, j int) { u[u.find(i)] = u.find(j) }
