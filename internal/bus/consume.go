@@ -171,7 +171,7 @@ func (m *member) appendMsg(batch []Msg, l *lease, msg jetstream.Msg) ([]Msg, uin
 	if err != nil {
 		return batch, 0, fmt.Errorf("bus: stream %s partition %d: message without its stream sequence: %w", m.b.cfg.Stream, l.p, err)
 	}
-	return append(batch, Msg{Partition: l.p, Seq: md.Sequence.Stream, Epoch: l.epoch, Data: msg.Data()}), md.NumPending, nil
+	return append(batch, Msg{Partition: l.p, Seq: md.Sequence.Stream, Epoch: l.epoch, Time: md.Timestamp, Data: msg.Data()}), md.NumPending, nil
 }
 
 func (m *member) feedErr(ctx context.Context, l *lease, errc <-chan error) error {

@@ -1,6 +1,9 @@
 package bus
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Handler is what a detector node runs on the partitions it holds. The bus
 // calls it from one goroutine per held partition: calls for one partition
@@ -39,7 +42,10 @@ type Msg struct {
 	Partition int
 	Seq       uint64 // the stream sequence: increasing within a partition
 	Epoch     uint64 // the lease epoch this node holds the partition under
-	Data      []byte
+	// Time is when the stream stored the message: its arrival, which the
+	// flow watch counts by; zero where not known.
+	Time time.Time
+	Data []byte
 }
 
 // ErrFenced is returned (wrapped) by a Handler whose store refused its

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,7 @@ func (s *Service) watchFlow(ctx context.Context) error {
 			return nil
 		case <-check.C:
 			for _, f := range s.flow.Check(s.now()) {
-				a := s.flowAlert(f, raised)
+				a := flowAlert(s.log, s.now(), f, raised)
 				if a == nil {
 					continue
 				}
@@ -126,14 +127,15 @@ func (s *Service) watchFlow(ctx context.Context) error {
 
 // flowAlert turns a finding into the alert to commit: a new one for a
 // condition that starts, the raised one updated for a recovery, nil for a
-// recovery whose alert this run did not raise (it is only logged).
-func (s *Service) flowAlert(f flow.Finding, raised map[flow.Key]*alert.Alert) *alert.Alert {
-	now := s.now()
+// recovery whose alert this run did not raise (it is only logged). Role
+// all and the detect nodes' per-partition watches both make their alerts
+// here, so that the ids, rules and texts are the same.
+func flowAlert(log *slog.Logger, now time.Time, f flow.Finding, raised map[flow.Key]*alert.Alert) *alert.Alert {
 	if f.Kind == flow.KindRecovered {
 		prev := raised[f.Key]
 		delete(raised, f.Key)
 		if prev == nil {
-			s.log.Info("flow watch: source recovered", "listener", f.Key.Listener, "host", f.Key.Host, "kind", f.Key.Kind, "message", f.Message)
+			log.Info("flow watch: source recovered", "listener", f.Key.Listener, "host", f.Key.Host, "kind", f.Key.Kind, "message", f.Message)
 			return nil
 		}
 		a := cloneAlert(prev)

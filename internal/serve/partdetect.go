@@ -52,6 +52,8 @@ type partitionDetector struct {
 	// ones. Both nil: every correlation runs here.
 	plan   *rekeyPlan
 	keyBus *bus.Bus
+	// flow is the flow watch of the held partitions; nil: none.
+	flow *partitionFlow
 
 	mu    sync.Mutex
 	parts map[int]*partitionState
@@ -65,7 +67,8 @@ type partitionEvents interface {
 }
 
 // partitionState is what a node holds for one claimed partition. Only the
-// bus's goroutine for that partition uses it.
+// bus's goroutine for that partition uses it, but for the fields guarded
+// by commitMu, which the flow watch's commits share.
 type partitionState struct {
 	der     deriver
 	batch   *matchBatch
@@ -74,6 +77,16 @@ type partitionState struct {
 	recs    []eventstore.Record
 	offer   *estateOfferer // nil: not learning assets
 	out     []bus.Keyed    // the batch's matches for the key pass
+	batchAt time.Time      // when the stream stored the batch's last message
+
+	// commitMu orders the partition's commits (Process's and the flow
+	// watch's) and guards what follows.
+	commitMu sync.Mutex
+	epoch    uint64         // the epoch p is held by
+	seq      uint64         // the last committed sequence
+	state    []byte         // the correlation state committed with it
+	flow     *partFlowState // nil: no flow watch
+	gone     bool           // released or fenced: the flow watch leaves it alone
 }
 
 func newPartitionDetector(log *slog.Logger, store alert.PartitionStore, events partitionEvents, set *sigma.Set, cfg Config, partitions int) *partitionDetector {
@@ -117,6 +130,12 @@ func (h *partitionDetector) Claim(p int, epoch uint64) (uint64, error) {
 		ps.der.quiet = h.plan.quiet // a rule feeding only re-keyed correlations stays quiet
 	}
 	ps.pend.reset()
+	ps.epoch, ps.seq, ps.state = epoch, seq, state
+	if h.flow != nil {
+		if ps.flow, err = h.flow.restore(ctx, p); err != nil {
+			return 0, err
+		}
+	}
 	h.mu.Lock()
 	h.parts[p] = ps
 	h.mu.Unlock()
@@ -133,11 +152,16 @@ func (h *partitionDetector) restoreDedup(ctx context.Context, p int) (deduper, e
 	})
 }
 
-// Release implements bus.Handler: the partition's state is dropped.
+// Release implements bus.Handler: the partition's flow profile is saved
+// and its state dropped.
 func (h *partitionDetector) Release(p int) {
 	h.mu.Lock()
+	ps := h.parts[p]
 	delete(h.parts, p)
 	h.mu.Unlock()
+	if ps != nil && ps.flow != nil {
+		h.releaseFlow(p, ps)
+	}
 }
 
 // Process implements bus.Handler: it matches and derives the batch, stores
@@ -169,6 +193,10 @@ func (h *partitionDetector) derive(ps *partitionState, msgs []bus.Msg) {
 		ps.recs = append(ps.recs, eventstore.Record{Seq: m.Seq, Data: m.Data})
 	}
 	b.match(h.matcher, ps.scratch)
+	if ps.flow != nil {
+		h.flow.observe(ps.flow, b, msgs)
+		ps.batchAt = msgs[len(msgs)-1].Time
+	}
 	for i, r := range b.recs {
 		ps.der.process(r.seq, &b.evs[i], b.bad[i], b.rules[i], b.ents[i], &ps.pend)
 		if ps.offer != nil && b.bad[i] == nil {
@@ -204,7 +232,16 @@ func (h *partitionDetector) commit(p int, ps *partitionState) error {
 		return fmt.Errorf("detect: partition %d: save correlation state: %w", p, err)
 	}
 	alerts, incidents := ps.pend.changes()
-	if err := h.store.CommitPartition(ctx, p, ps.pend.epoch, ps.pend.last, state, alerts, incidents); err != nil {
+	ps.commitMu.Lock()
+	err = h.store.CommitPartition(ctx, p, ps.pend.epoch, ps.pend.last, state, alerts, incidents)
+	if err == nil {
+		ps.seq, ps.state = ps.pend.last, state
+		if ps.flow != nil {
+			ps.flow.lastAt = ps.batchAt
+		}
+	}
+	ps.commitMu.Unlock()
+	if err != nil {
 		return fenced(fmt.Errorf("detect: commit partition %d up to sequence %d: %w", p, ps.pend.last, err))
 	}
 	h.counts.changed.Add(int64(len(alerts)))

@@ -29,6 +29,8 @@ func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Fa
 		if s.estate != nil {
 			src.Feeds = s.estate.checker
 		}
+		src.Flow = s.savedFlow() // the watch's options, and its log
+
 		return report.GatherFrom(ctx, src, o)
 	}
 	src := report.FolderSources(s.cfg.Data)
@@ -48,13 +50,15 @@ func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Fa
 // estate's register and learned assets, the people data, the saved
 // privacy analysis and decisions, and the assurance evidence and history.
 // data, if not empty, is a folder whose files name the CAF framework and
-// hold the feeds (as in role all). The flow profile and the record of
-// patient access reports are kept by the single process only, and are
-// reported as missing.
+// hold the feeds (as in role all). The sources' learned normal rates are
+// the flow profiles the detect nodes save per partition (flow_profiles).
+// The record of patient access reports is kept by the single process
+// only, and is reported as missing.
 func ReportSources(db *pgstore.DB, data string, events bool) *report.Sources {
 	src := &report.Sources{
 		Data: data, Alerts: db.Alerts(), Estate: db.Estate(), People: db.People(), Assurance: db.Assure(),
 		Privacy: report.PrivacyStores{Cases: db.PrivacyCases(), Decisions: db.PrivacyDecisions()},
+		Flow:    savedFlow{store: db.FlowProfiles()},
 	}
 	if events {
 		src.Events = db.Events(eventstore.Options{})

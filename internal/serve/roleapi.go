@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -135,24 +136,32 @@ func (s *Service) sourceWindow() time.Duration {
 	return flow.New(s.cfg.Flow.Watch).Window() // its defaults filled in
 }
 
-// roleSources are the sources an API node can know: those of the events
-// stored over the flow watch's window, by source and host, without the
-// flow watch's judgement (which runs where the events arrive, in role
-// all): expected is -1 and the state "ok".
+// roleSources are the sources an API node can know: the flow watch's
+// judgement as the detect nodes last saved it (each partition's profile,
+// savedFlow), with the counts of the events stored over the window, and
+// the stored events' sources no profile holds yet (expected -1, "ok").
 func (s *Service) roleSources(ctx context.Context) ([]console.Source, error) {
-	if s.node.events == nil { // store.postgres.events: false; the sources are known from the events only
-		return nil, nil
+	now, at := time.Now(), time.Now()
+	if c := s.cfg.Flow.Watch.Clock; c != nil { // the watch's clock, as on the detect nodes
+		at = c()
 	}
-	seen, err := s.node.events.Sources(ctx, time.Now().Add(-s.sourceWindow()))
-	if err != nil {
+	judged, err := s.savedFlow().sources(ctx, at)
+	if err != nil && !errors.Is(err, errNoSavedFlow) {
 		return nil, err
 	}
-	out := make([]console.Source, len(seen))
-	for i, src := range seen {
-		out[i] = console.Source{Listener: src.Source, Host: src.Host, LastSeen: src.LastStored,
-			Observed: float64(src.Events), Expected: -1, State: "ok"}
+	var seen []pgstore.SourceSeen
+	if s.node.events != nil { // store.postgres.events: false keeps no events to count
+		if seen, err = s.node.events.Sources(ctx, now.Add(-s.sourceWindow())); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	return mergeSources(judged, seen), nil
+}
+
+// savedFlow reads the flow profiles the detect nodes save, judged with
+// the watch's options.
+func (s *Service) savedFlow() savedFlow {
+	return savedFlow{store: s.node.db.FlowProfiles(), opts: s.cfg.Flow.Watch, log: s.log.With("component", "flow")}
 }
 
 // privacyCases is GET /api/v1/privacy/cases: the live guardian's, or on

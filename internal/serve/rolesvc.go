@@ -124,6 +124,9 @@ func (s *Service) openDetect() error {
 		events = s.node.db.Events(s.eventOptions())
 	}
 	s.node.part = newPartitionDetector(s.log.With("component", "detect"), s.node.db.Alerts(), events, s.set, s.cfg, s.node.bus.Partitions())
+	b := s.node.bus
+	s.node.part.flow = newPartitionFlow(s.log.With("component", "flow"), s.cfg.Flow, s.node.db.FlowProfiles(),
+		func(p int) bool { return b.Stats().Lag[p] > 0 })
 	if err := s.openKeyPass(); err != nil {
 		return err
 	}
@@ -251,8 +254,8 @@ func (s *Service) runRole(ctx context.Context) error {
 	return g.Wait()
 }
 
-// runDetect joins the detector group; notifications and the inventory go
-// on until the node has left it, so that its last commits are notified
+// runDetect joins the detector group and runs the held partitions' flow
+// watch; notifications and the inventory go on until the node has left it, so that its last commits are notified
 // and its last events learned from.
 func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 	notifyCtx, stopNotify := context.WithCancel(context.Background())
@@ -261,6 +264,7 @@ func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 	}
 	stopEstate := s.runNodeEstate(g)
 	g.Go(func() error { return s.node.linker.run(ctx) })
+	g.Go(func() error { return s.node.part.runFlow(ctx) })
 	g.Go(func() error {
 		defer stopNotify()
 		defer stopEstate()
