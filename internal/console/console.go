@@ -101,9 +101,10 @@ type Deps struct {
 	// data folder, or on an API node the shared database); nil leaves
 	// the reports pages out.
 	Reports func(ctx context.Context, p report.Period) (*report.Facts, error)
-	// PatientReports records every patient access report downloaded;
-	// nil records none.
-	PatientReports *privacy.PatientReportLog
+	// PatientReports records every patient access report downloaded (the
+	// data folder's log, or on an API node the shared database); nil
+	// records none.
+	PatientReports privacy.PatientReportStore
 }
 
 // OIDCLoginPath is where the login page's organisation-account button

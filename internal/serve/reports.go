@@ -48,13 +48,14 @@ func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Fa
 // estate's register and learned assets, the people data, the saved
 // privacy analysis and decisions, and the assurance evidence and history.
 // data, if not empty, is a folder whose files name the CAF framework and
-// hold the feeds (as in role all). The flow profile and the record of
-// patient access reports are kept by the single process only, and are
-// reported as missing.
+// hold the feeds (as in role all). The record of patient access reports
+// is the shared one the analysing API node records to. The flow profile
+// is kept by the single process only, and is reported as missing.
 func ReportSources(db *pgstore.DB, data string, events bool) *report.Sources {
 	src := &report.Sources{
 		Data: data, Alerts: db.Alerts(), Estate: db.Estate(), People: db.People(), Assurance: db.Assure(),
-		Privacy: report.PrivacyStores{Cases: db.PrivacyCases(), Decisions: db.PrivacyDecisions()},
+		Privacy:        report.PrivacyStores{Cases: db.PrivacyCases(), Decisions: db.PrivacyDecisions()},
+		PatientReports: db.PatientReports(),
 	}
 	if events {
 		src.Events = db.Events(eventstore.Options{})
