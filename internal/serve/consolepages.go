@@ -33,6 +33,9 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 			return nil
 		}
 		d.PatientReports = s.node.db.PatientReports()
+		if f := s.node.follow; f != nil {
+			d.PrivacyCaughtUp = f.stats.lastCaughtUp
+		}
 		return s.privacyPageDeps(d, s.node.db.PrivacyDecisions())
 	}
 	dl := s.privacy.Decisions()

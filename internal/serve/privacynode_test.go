@@ -219,6 +219,9 @@ func checkAnalysingPages(t *testing.T, a, b *testService, c privacy.Case) {
 			t.Errorf("GET %s on the analysing node: %d\n%.300s", route, code, body)
 		}
 	}
+	if _, _, body := a.page(t, "GET", "/privacy", testToken); !strings.Contains(body, "The analysis last caught up with the events the detect nodes store at") {
+		t.Errorf("the analysing node's privacy page does not say when it caught up:\n%.600s", body)
+	}
 	form := []byte(url.Values{"outcome": {string(privacy.OutcomeAppropriate)}, "note": {"ward round"}}.Encode())
 	resp := a.request(t, "POST", "/privacy/cases/"+url.PathEscape(c.ID), testToken, "application/x-www-form-urlencoded", form)
 	resp.Body.Close()
