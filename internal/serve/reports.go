@@ -29,10 +29,12 @@ func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Fa
 		if s.estate != nil {
 			src.Feeds = s.estate.checker
 		}
+		s.ageLearnedIn(src)
 		return report.GatherFrom(ctx, src, o)
 	}
 	src := report.FolderSources(s.cfg.Data)
 	defer src.Close()
+	s.ageLearnedIn(src)
 	if st, ok := s.store.(report.AlertReader); ok {
 		src.Alerts = st
 	}
