@@ -101,9 +101,15 @@ type Deps struct {
 	// data folder, or on an API node the shared database); nil leaves
 	// the reports pages out.
 	Reports func(ctx context.Context, p report.Period) (*report.Facts, error)
-	// PatientReports records every patient access report downloaded;
-	// nil records none.
-	PatientReports *privacy.PatientReportLog
+	// PatientReports records every patient access report downloaded (the
+	// data folder's log, or on an API node the shared database); nil
+	// records none.
+	PatientReports privacy.PatientReportStore
+	// PrivacyCaughtUp, on an API node that analyses the events the detect
+	// nodes store, says when the analysis last caught up with them (zero:
+	// not yet); the privacy page shows it. nil (role all, fed as events
+	// arrive) shows nothing.
+	PrivacyCaughtUp func() time.Time
 }
 
 // OIDCLoginPath is where the login page's organisation-account button

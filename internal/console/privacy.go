@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/ingest/access"
@@ -38,6 +39,13 @@ type casesView struct {
 	Analysed bool
 	Summary  *privacy.Summary
 	Cases    []caseRow
+	Follow   *followView // nil: the analysis is fed as events arrive
+}
+
+// followView is how far an API node's analysis has read the events the
+// detect nodes store.
+type followView struct {
+	CaughtUp time.Time // zero: not yet
 }
 
 // noDecisions answers every case as undecided, when no decision log is
@@ -59,13 +67,14 @@ func (c *Console) decisions() decisionSource {
 // privacyCases answers GET /privacy: the ranked cases of the last
 // analysis.
 func (c *Console) privacyCases(w http.ResponseWriter, r *http.Request) {
-	res := c.deps.Privacy.Result()
-	if res == nil {
-		c.Render(w, r, http.StatusOK, "privacy", casesView{})
-		return
+	v := casesView{}
+	if f := c.deps.PrivacyCaughtUp; f != nil {
+		v.Follow = &followView{CaughtUp: f()}
 	}
-	c.Render(w, r, http.StatusOK, "privacy", casesView{Analysed: true, Summary: &res.Summary,
-		Cases: caseRows(res.Cases, c.decisions(), c.deps.Now())})
+	if res := c.deps.Privacy.Result(); res != nil {
+		v.Analysed, v.Summary, v.Cases = true, &res.Summary, caseRows(res.Cases, c.decisions(), c.deps.Now())
+	}
+	c.Render(w, r, http.StatusOK, "privacy", v)
 }
 
 // privacyCase answers GET /privacy/cases/{id}: the evidence pack, the

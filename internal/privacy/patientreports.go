@@ -3,6 +3,7 @@ package privacy
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -52,6 +53,23 @@ type PatientReportRecord struct {
 	Accesses int       `json:"accesses"` // accesses the report listed
 }
 
+// PatientReportStore keeps the record of patient access reports given:
+// the data folder's PatientReportLog in the single process, PostgreSQL's
+// on the API nodes of a scaled-out deployment (pgstore), both passing the
+// suite in privacy/privacytest. Each names patients by a keyed hash
+// (PatientRefUnder) under a key of its own, never by NHS number. A store
+// is safe for concurrent use.
+type PatientReportStore interface {
+	// Record keeps that pr was given in format to a person (by), from
+	// via, at at, durably before it returns: a report not recorded is
+	// not given. It returns the record kept.
+	Record(pr *PatientReport, format, by, via string, at time.Time) (PatientReportRecord, error)
+	// PatientReports reads every record kept, in the order recorded.
+	PatientReports(ctx context.Context) (PatientReports, error)
+}
+
+var _ PatientReportStore = (*PatientReportLog)(nil)
+
 // PatientReportLog appends to a data folder's record of patient access
 // reports. Each record is one write to a file opened for appending, so
 // the service and the command may record at the same time. It is safe
@@ -86,8 +104,7 @@ func reportKey(path string) ([]byte, error) {
 	if key, err := readKey(path); !errors.Is(err, fs.ErrNotExist) {
 		return key, err
 	}
-	key := make([]byte, 32)
-	rand.Read(key)
+	key := NewPatientReportKey()
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".key-*")
 	if err != nil {
 		return nil, fmt.Errorf("patient report key: %w", err)
@@ -129,16 +146,34 @@ func readKey(path string) ([]byte, error) {
 // hash would not do: NHS numbers are ten digits, so every one could be
 // hashed and looked up. With the key, the privacy officer can still
 // answer "was this patient given a report?".
-func (l *PatientReportLog) PatientRef(nhs string) string {
-	m := hmac.New(sha256.New, l.key)
+func (l *PatientReportLog) PatientRef(nhs string) string { return PatientRefUnder(l.key, nhs) }
+
+// PatientRefUnder is PatientRef under key: every store of the record
+// names patients this way, each with a key of its own.
+func PatientRefUnder(key []byte, nhs string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(access.NormaliseNHSNumber(nhs)))
 	return refPrefix + hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// NewPatientReportKey returns a fresh random key for PatientRefUnder.
+func NewPatientReportKey() []byte {
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key
+}
+
+// NewPatientReportRecord is the record of pr produced in format by a
+// person (by), from via, at at (in UTC, to the microsecond, which every
+// store keeps), naming the patient under key.
+func NewPatientReportRecord(key []byte, pr *PatientReport, format, by, via string, at time.Time) PatientReportRecord {
+	return PatientReportRecord{At: at.UTC().Truncate(time.Microsecond), By: by, Patient: PatientRefUnder(key, pr.NHSNumber), Format: format, Via: via, Accesses: len(pr.Entries)}
 }
 
 // Record appends a record of pr produced in format by a person (by), from
 // via, at at, and syncs it: a report not recorded is not given.
 func (l *PatientReportLog) Record(pr *PatientReport, format, by, via string, at time.Time) (PatientReportRecord, error) {
-	rec := PatientReportRecord{At: at.UTC(), By: by, Patient: l.PatientRef(pr.NHSNumber), Format: format, Via: via, Accesses: len(pr.Entries)}
+	rec := NewPatientReportRecord(l.key, pr, format, by, via, at)
 	line, err := json.Marshal(rec)
 	if err != nil {
 		return rec, fmt.Errorf("patient report record: %w", err)
@@ -193,11 +228,23 @@ type PatientReports struct {
 	Unreadable []string // "FILE:LINE: reason"
 }
 
+// PatientReports reads the log's records back (ReadPatientReports).
+func (l *PatientReportLog) PatientReports(ctx context.Context) (PatientReports, error) {
+	if err := ctx.Err(); err != nil {
+		return PatientReports{}, fmt.Errorf("patient report record: %w", err)
+	}
+	return readPatientReportsFile(l.path)
+}
+
 // ReadPatientReports reads dataDir's record of patient access reports. It
 // only reads: it is safe while vigil serve runs. A folder with no record
 // gives none and no error.
 func ReadPatientReports(dataDir string) (PatientReports, error) {
-	path := filepath.Join(dataDir, StateDir, PatientReportsFile)
+	return readPatientReportsFile(filepath.Join(dataDir, StateDir, PatientReportsFile))
+}
+
+// readPatientReportsFile reads the record at path; none there is none.
+func readPatientReportsFile(path string) (PatientReports, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return PatientReports{}, nil

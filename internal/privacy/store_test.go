@@ -25,6 +25,16 @@ func TestCaseFile(t *testing.T) {
 	})
 }
 
+func TestPatientReportLogStore(t *testing.T) {
+	privacytest.RunPatientReports(t, func(t *testing.T, dir string) privacy.PatientReportStore {
+		l, err := privacy.OpenPatientReportLog(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	})
+}
+
 // TestSummariseSameAsLoadSummary: the summary of state handed over (as a
 // store other than the data folder gives it) is the data folder's.
 func TestSummariseSameAsLoadSummary(t *testing.T) {

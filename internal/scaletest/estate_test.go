@@ -49,8 +49,9 @@ func TestDetectNodesLearnAssets(t *testing.T) {
 	}
 	in, api := d.startNode(serve.RoleIngest), d.startNode(serve.RoleAPI)
 	var body strings.Builder
+	seen := time.Now().UTC().Add(-time.Hour).Truncate(time.Minute) // recent: hosts last seen before estate.learned_max_age age out
 	for i := range 3 {
-		at := time.Date(2026, 3, 2, 9, i, 0, 0, time.UTC).Format(time.RFC3339)
+		at := seen.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
 		fmt.Fprintf(&body, `{"@timestamp":%q,"Computer":%q,"EventID":4624,"host.os.name":"Windows 7 Professional","host.os.kernel":"6.1.7601"}`+"\n", at, ward)
 		fmt.Fprintf(&body, `{"@timestamp":%q,"Computer":%q,"EventID":4769,"host.os.name":"Windows Server 2012 R2 Standard","host.os.kernel":"6.3.9600"}`+"\n", at, dc)
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigilhealth/vigil/internal/estate"
 )
 
 // Config is the service's configuration. Defaults come from DefaultConfig,
@@ -108,6 +110,7 @@ func DefaultConfig() Config {
 		Privacy:     PrivacyConfig{Every: DefaultPrivacyEvery},
 		Events:      EventsConfig{MaxAge: DefaultEventsMaxAge, MaxBytes: DefaultEventsMaxBytes},
 		People:      PeopleConfig{Reload: DefaultPeopleReload},
+		Estate:      EstateConfig{LearnedMaxAge: estate.DefaultLearnedMaxAge},
 	}
 }
 
@@ -172,6 +175,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Events.validate(); err != nil {
+		return err
+	}
+	if err := c.Estate.validate(); err != nil {
 		return err
 	}
 	if err := c.Store.validate(); err != nil {

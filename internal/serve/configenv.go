@@ -62,6 +62,7 @@ var envVars = []envVar{
 	str("VIGIL_ESTATE_KEV", "estate.kev", func(c *Config) *string { return &c.Estate.KEV }),
 	str("VIGIL_ESTATE_EOL", "estate.eol", func(c *Config) *string { return &c.Estate.EOL }),
 	str("VIGIL_ESTATE_ASSETS", "estate.assets", func(c *Config) *string { return &c.Estate.Assets }),
+	dur("VIGIL_ESTATE_LEARNED_MAX_AGE", "estate.learned_max_age", func(c *Config) *time.Duration { return &c.Estate.LearnedMaxAge }),
 	str("VIGIL_PEOPLE_MAILBOX", "people.mailbox", func(c *Config) *string { return &c.People.Mailbox }),
 	dur("VIGIL_PEOPLE_RELOAD", "people.reload", func(c *Config) *time.Duration { return &c.People.Reload }),
 	{"VIGIL_PEOPLE_PULSE_ROUNDS", "people.pulse_rounds", func(c *Config, v string) error {

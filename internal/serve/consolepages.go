@@ -32,6 +32,10 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 			d.Privacy = nil
 			return nil
 		}
+		d.PatientReports = s.node.db.PatientReports()
+		if f := s.node.follow; f != nil {
+			d.PrivacyCaughtUp = f.stats.lastCaughtUp
+		}
 		return s.privacyPageDeps(d, s.node.db.PrivacyDecisions())
 	}
 	dl := s.privacy.Decisions()
@@ -42,10 +46,14 @@ func (s *Service) consolePageDeps(d *console.Deps) error {
 	return s.privacyPageDeps(d, dl)
 }
 
-// privacyPageDeps gives the privacy pages their decision store and the
-// record of patient reports downloaded, kept in the data folder.
+// privacyPageDeps gives the privacy pages their decision store and,
+// unless an API node gave the shared one, the record of patient reports
+// downloaded kept in the data folder.
 func (s *Service) privacyPageDeps(d *console.Deps, ds privacy.DecisionStore) error {
 	d.Decisions = ds
+	if d.PatientReports != nil {
+		return nil
+	}
 	prl, err := privacy.OpenPatientReportLog(s.cfg.Data)
 	if err != nil {
 		return err

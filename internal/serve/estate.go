@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/estate"
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/report"
 )
 
 // EstateConfig names the feeds the service checks assets against and an
@@ -21,6 +22,33 @@ type EstateConfig struct {
 	KEV    string `yaml:"kev"`    // CISA KEV catalogue JSON
 	EOL    string `yaml:"eol"`    // endoflife.date product folder
 	Assets string `yaml:"assets"` // asset CSV (name,vendor,product,version,...)
+	// LearnedMaxAge drops learned assets last seen longer ago than this
+	// from what is read and saved (estate.AgeLearned); 0 keeps them for
+	// ever. Default estate.DefaultLearnedMaxAge.
+	LearnedMaxAge time.Duration `yaml:"learned_max_age"`
+}
+
+// validate refuses a negative maximum age.
+func (e *EstateConfig) validate() error {
+	if e.LearnedMaxAge < 0 {
+		return fmt.Errorf("config key estate.learned_max_age: %v is negative (0 keeps learned assets of any age)", e.LearnedMaxAge)
+	}
+	return nil
+}
+
+// ageLearnedIn makes the report read the learned assets as the assets
+// page does, aged out after estate.learned_max_age.
+func (s *Service) ageLearnedIn(src *report.Sources) {
+	if st, ok := src.Estate.(estate.Store); ok {
+		src.Estate = s.learnedStore(st)
+	}
+}
+
+// learnedStore is s, its learned assets ageing out after
+// estate.learned_max_age: every read and save of learned assets goes
+// through it.
+func (s *Service) learnedStore(st estate.Store) estate.Store {
+	return estate.AgeLearned(st, s.cfg.Estate.LearnedMaxAge, time.Now)
 }
 
 // The estate side channel: the detector offers decoded records to the
@@ -184,16 +212,17 @@ func (w *estateWatch) observe(ev *event.Event, rec []byte) {
 // saveEstate keeps the learned assets in the data folder for the board
 // pack.
 func (s *Service) saveEstate() error {
-	if err := estate.SaveLearned(s.cfg.Data, s.estate.inv.Assets()); err != nil {
+	st := s.learnedStore(estate.NewFileStore(s.cfg.Data))
+	if err := st.SaveLearned(context.Background(), "", s.estate.inv.Assets()); err != nil {
 		return fmt.Errorf("save the learned assets: %w", err)
 	}
 	return nil
 }
 
-// assets returns the assets known now, imported and learned, checked
-// against the feeds.
-func (w *estateWatch) assets(at time.Time) []estate.Finding {
-	return w.check(w.inv.Assets(), at)
+// assets returns the assets known now, imported and learned within
+// maxAge before at (0: any), checked against the feeds.
+func (w *estateWatch) assets(at time.Time, maxAge time.Duration) []estate.Finding {
+	return w.check(estate.FreshLearned(w.inv.Assets(), maxAge, at), at)
 }
 
 // check merges learned with the imported assets and checks them against

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/pgstore"
@@ -39,6 +40,40 @@ type privacyFollower struct {
 	every  time.Duration
 	page   int
 	log    *slog.Logger
+	now    func() time.Time
+	stats  followStats
+}
+
+// followStats is a follower's progress, read by /metrics and the privacy
+// page while the follower runs.
+type followStats struct {
+	fed      atomic.Int64 // privacy inputs read and fed to the guardian
+	errors   atomic.Int64 // rounds that failed reading the stored events
+	started  atomic.Int64 // when the follower was made, Unix nanoseconds
+	caughtUp atomic.Int64 // the start of the last round that found no full page, Unix nanoseconds; 0: none yet
+}
+
+// lag is how far behind the follower is: the time since the start of the
+// last round that read every partition to its end (so every event stored
+// before then has been fed), or, before any, since the follower started.
+// It costs no query; while the follower keeps up it stays within a round
+// and a second (privacyFollowEvery), and it grows while pages come back
+// full or reads fail.
+func (st *followStats) lag(now time.Time) time.Duration {
+	at := st.caughtUp.Load()
+	if at == 0 {
+		at = st.started.Load()
+	}
+	return now.Sub(time.Unix(0, at))
+}
+
+// lastCaughtUp is when the follower last caught up; zero before it first
+// has.
+func (st *followStats) lastCaughtUp() time.Time {
+	if at := st.caughtUp.Load(); at != 0 {
+		return time.Unix(0, at)
+	}
+	return time.Time{}
 }
 
 // newPrivacyFollower returns a follower of events from their start,
@@ -48,15 +83,31 @@ func newPrivacyFollower(events storedPartitions, live *privacy.Live, log *slog.L
 	for _, src := range privacy.InputSources() {
 		only = append(only, pgstore.LogSource{Product: src.Product, Service: src.Service})
 	}
-	return &privacyFollower{
+	f := &privacyFollower{
 		events: events, feed: &privacyFeed{live: live, got: &privacyRebuild{}}, only: only,
-		pos: map[int]uint64{}, every: privacyFollowEvery, page: privacyFollowPage, log: log,
+		pos: map[int]uint64{}, every: privacyFollowEvery, page: privacyFollowPage, log: log, now: time.Now,
 	}
+	f.stats.started.Store(f.now().UnixNano())
+	return f
 }
 
 // round reads one page of every partition after its position and feeds
 // what it read; full reports whether any page was full (more waits).
+// The round's start is the follower's last catch-up when no page was
+// full. A failed round is counted unless ctx ended.
 func (f *privacyFollower) round(ctx context.Context) (full bool, err error) {
+	began := f.now()
+	full, err = f.readRound(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		f.stats.errors.Add(1)
+	case err == nil && !full:
+		f.stats.caughtUp.Store(began.UnixNano())
+	}
+	return full, err
+}
+
+func (f *privacyFollower) readRound(ctx context.Context) (full bool, err error) {
 	ps, err := f.events.Partitions(ctx)
 	if err != nil {
 		return false, err
@@ -69,6 +120,7 @@ func (f *privacyFollower) round(ctx context.Context) (full bool, err error) {
 		for _, r := range page.Records {
 			if f.feed.record(r.Data) {
 				f.feed.got.FromStore++
+				f.stats.fed.Add(1)
 			}
 		}
 		f.pos[p] = page.Last
@@ -104,4 +156,16 @@ func (f *privacyFollower) follow(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// privacyFollowMetrics writes the analysing API node's progress through
+// the stored events; nothing on a node that does not analyse.
+func (s *Service) privacyFollowMetrics(m metricWriter) {
+	if s.node == nil || s.node.follow == nil {
+		return
+	}
+	st := &s.node.follow.stats
+	m.one("vigil_privacy_follow_inputs_total", "counter", "Privacy inputs (audit events, ADT and SIU messages) read from the stored events and fed to the analysis.", float64(st.fed.Load()))
+	m.one("vigil_privacy_follow_read_errors_total", "counter", "Rounds of reading the stored events that failed (tried again).", float64(st.errors.Load()))
+	m.one("vigil_privacy_follow_lag_seconds", "gauge", "Seconds since the analysis last read every partition of the stored events to its end (since its start, before the first time).", st.lag(s.node.follow.now()).Seconds())
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -174,5 +175,75 @@ func TestPrivacyFollowerRetries(t *testing.T) {
 	<-done
 	if got := f.feed.got.Audit; got != 13 {
 		t.Errorf("fed %d audit events, want each of the 13 once", got)
+	}
+}
+
+// TestPrivacyFollowerProgress: the follower's metrics move: inputs fed
+// count each input once, a failed round counts as a read error, and the
+// lag runs from the start until a round reads every partition to its
+// end, then from that round's start.
+func TestPrivacyFollowerProgress(t *testing.T) {
+	start := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	clock := start
+	store := &fakePartitions{parts: map[int][]eventstore.Record{}}
+	store.add(0, auditRecord(1, "u1", start), otherRecord(2, start), auditRecord(3, "u2", start))
+	store.add(1, auditRecord(4, "u3", start))
+	_, f := testFollower(store, 1)
+	f.now = func() time.Time { return clock }
+	f.stats.started.Store(start.UnixNano())
+	s := &Service{node: &roleParts{follow: f}}
+	metric := func(name string) string {
+		var b strings.Builder
+		s.privacyFollowMetrics(metricWriter{w: &b})
+		for line := range strings.Lines(b.String()) {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+		t.Fatalf("no %s in\n%s", name, b.String())
+		return ""
+	}
+	round := func() { f.round(context.Background()) }
+	catchUp := func() {
+		if err := f.catchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name            string
+		advance         time.Duration
+		fail            int
+		read            func()
+		inputs, errs    string
+		lag             string
+		caughtUpAtClock bool
+	}{
+		{name: "before reading", advance: 5 * time.Second, inputs: "0", errs: "0", lag: "5"},
+		{name: "a failed round", advance: 2 * time.Second, fail: 1, read: round, inputs: "0", errs: "1", lag: "7"},
+		{name: "a round of full pages", advance: time.Second, read: round, inputs: "2", errs: "1", lag: "8"},
+		{name: "caught up", advance: time.Second, read: catchUp, inputs: "3", errs: "1", lag: "0", caughtUpAtClock: true},
+		{name: "a quiet second", advance: time.Second, inputs: "3", errs: "1", lag: "1"},
+		{name: "nothing new", advance: 3 * time.Second, read: round, inputs: "3", errs: "1", lag: "0", caughtUpAtClock: true},
+	}
+	for _, st := range steps {
+		clock = clock.Add(st.advance)
+		store.mu.Lock()
+		store.fail = st.fail
+		store.mu.Unlock()
+		if st.read != nil {
+			st.read()
+		}
+		if got := metric("vigil_privacy_follow_inputs_total"); got != st.inputs {
+			t.Errorf("%s: inputs fed %s, want %s", st.name, got, st.inputs)
+		}
+		if got := metric("vigil_privacy_follow_read_errors_total"); got != st.errs {
+			t.Errorf("%s: read errors %s, want %s", st.name, got, st.errs)
+		}
+		if got := metric("vigil_privacy_follow_lag_seconds"); got != st.lag {
+			t.Errorf("%s: lag %s s, want %s", st.name, got, st.lag)
+		}
+		if got := f.stats.lastCaughtUp(); got.Equal(clock) != st.caughtUpAtClock {
+			t.Errorf("%s: last caught up %v (clock %v)", st.name, got, clock)
+		}
 	}
 }

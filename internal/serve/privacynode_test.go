@@ -16,6 +16,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
 	"github.com/vigilhealth/vigil/internal/privacy"
+	"github.com/vigilhealth/vigil/internal/report"
 	"github.com/vigilhealth/vigil/internal/sim/care"
 	"github.com/vigilhealth/vigil/internal/wal"
 )
@@ -177,6 +178,30 @@ func TestPrivacyNodeMatchesSingleProcess(t *testing.T) {
 		t.Errorf("saved by %q with cases %v; want privacy-1 with %v", saved.SavedBy, caseIDs(saved.Cases), caseIDs(want.Cases))
 	}
 	checkAnalysingPages(t, a, b, want.Cases[0])
+	checkPatientReportShared(t, b)
+}
+
+// checkPatientReportShared: the report downloaded on the analysing node
+// (checkAnalysingPages) is in the shared record, and the board pack of
+// the other API node counts it instead of noting the count as missing.
+func checkPatientReportShared(t *testing.T, b *testService) {
+	t.Helper()
+	p, err := report.ParsePeriod("last-7-days")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := b.svc.gatherReport(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.PatientReports == nil || f.PatientReports.Reports != 1 || f.PatientReports.Patients != 1 || f.PatientReports.ByFormat["csv"] != 1 {
+		t.Errorf("the other API node's pack counts %+v patient reports; want the one CSV downloaded on the analysing node", f.PatientReports)
+	}
+	for _, m := range f.Missing["privacy"] {
+		if strings.Contains(m, "patient access reports") {
+			t.Errorf("the pack still notes: %s", m)
+		}
+	}
 }
 
 // checkAnalysingPages: the analysing node a serves the case, patient and
@@ -193,6 +218,9 @@ func checkAnalysingPages(t *testing.T, a, b *testService, c privacy.Case) {
 		if code, _, body := a.page(t, "GET", route, testToken); code != http.StatusOK || strings.Contains(body, "shown by the node that runs") {
 			t.Errorf("GET %s on the analysing node: %d\n%.300s", route, code, body)
 		}
+	}
+	if _, _, body := a.page(t, "GET", "/privacy", testToken); !strings.Contains(body, "The analysis last caught up with the events the detect nodes store at") {
+		t.Errorf("the analysing node's privacy page does not say when it caught up:\n%.600s", body)
 	}
 	form := []byte(url.Values{"outcome": {string(privacy.OutcomeAppropriate)}, "note": {"ward round"}}.Encode())
 	resp := a.request(t, "POST", "/privacy/cases/"+url.PathEscape(c.ID), testToken, "application/x-www-form-urlencoded", form)

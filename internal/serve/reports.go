@@ -30,11 +30,12 @@ func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Fa
 			src.Feeds = s.estate.checker
 		}
 		src.Flow = s.savedFlow() // the watch's options, and its log
-
+		s.ageLearnedIn(src)
 		return report.GatherFrom(ctx, src, o)
 	}
 	src := report.FolderSources(s.cfg.Data)
 	defer src.Close()
+	s.ageLearnedIn(src)
 	if st, ok := s.store.(report.AlertReader); ok {
 		src.Alerts = st
 	}
@@ -51,14 +52,15 @@ func (s *Service) gatherReport(ctx context.Context, p report.Period) (*report.Fa
 // privacy analysis and decisions, and the assurance evidence and history.
 // data, if not empty, is a folder whose files name the CAF framework and
 // hold the feeds (as in role all). The sources' learned normal rates are
-// the flow profiles the detect nodes save per partition (flow_profiles).
-// The record of patient access reports is kept by the single process
-// only, and is reported as missing.
+// the flow profiles the detect nodes save per partition (flow_profiles);
+// the record of patient access reports is the shared one the analysing
+// API node records to.
 func ReportSources(db *pgstore.DB, data string, events bool) *report.Sources {
 	src := &report.Sources{
 		Data: data, Alerts: db.Alerts(), Estate: db.Estate(), People: db.People(), Assurance: db.Assure(),
-		Privacy: report.PrivacyStores{Cases: db.PrivacyCases(), Decisions: db.PrivacyDecisions()},
-		Flow:    savedFlow{store: db.FlowProfiles()},
+		Privacy:        report.PrivacyStores{Cases: db.PrivacyCases(), Decisions: db.PrivacyDecisions()},
+		Flow:           savedFlow{store: db.FlowProfiles()},
+		PatientReports: db.PatientReports(),
 	}
 	if events {
 		src.Events = db.Events(eventstore.Options{})

@@ -328,6 +328,7 @@ func (s *Service) roleMetrics(m metricWriter) {
 		m.one("vigil_alert_changes_total", "counter", "Alerts created or updated since start.", float64(p.counts.changed.Load()))
 		s.estateMetrics(m)
 	}
+	s.privacyFollowMetrics(m)
 	s.peopleMetrics(m)
 }
 

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Learned", Fn: testLearned},
 		{Name: "LearnedPerNode", Fn: testLearnedPerNode},
 		{Name: "LearnedMerged", Fn: testLearnedMerged},
+		{Name: "LearnedAgeOut", Fn: testLearnedAgeOut},
 		{Name: "Concurrent", Fn: testConcurrent},
 		{Name: "Cancelled", Fn: testCancelled},
 		{Name: "Closed", Fn: testClosed},
