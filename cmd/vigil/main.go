@@ -35,6 +35,8 @@ Usage:
   vigil people pulse-link --data DIR|--postgres DSN --round 2026-Q3
   vigil report board --data DIR [--period 2026-Q3] [--caf FILE] [--assets FILE] --format html|pdf --output FILE
   vigil report staff --data DIR [--month 2026-11] --format html|pdf --output FILE
+  vigil assure evidence add [--data DIR|--postgres DSN] --indicators ID,... --summary TEXT --owner NAME [--attachment FILE|URL] ...
+  vigil assure evidence list [--data DIR|--postgres DSN] [--format table|jsonl]
 
 Run "vigil COMMAND -h" for the options of a command.
 `
@@ -83,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = auditCmd(args[1:], stdout, stderr)
 	case "report":
 		err = reportCmd(args[1:], stdout, stderr)
+	case "assure":
+		err = assureCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
