@@ -62,7 +62,7 @@ func assureCmd(args []string, stdout, stderr io.Writer) error {
 // evidenceInput is what vigil assure evidence add is given.
 type evidenceInput struct {
 	id, indicators, summary, owner, date, expires, attachment, caf string
-	holds                                                         bool
+	holds                                                          bool
 }
 
 func (in *evidenceInput) flags(fs *flag.FlagSet) {
