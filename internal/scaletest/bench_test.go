@@ -27,48 +27,63 @@ import (
 // round) is a small part of the time measured.
 var benchEvents = flag.Int("events", 3000, "events per round of BenchmarkScaleOut")
 
-// benchRates keeps each detect-node count's rate for the efficiency column
-// and the table printed at the end.
+// benchRates keeps each round's detection rate, by whether the detect
+// nodes store the events for search and by their count, for the
+// efficiency column and the tables printed at the end.
 var benchRates = struct {
 	sync.Mutex
-	detect           map[int]float64
+	detect           map[bool]map[int]float64
 	publish, consume float64
-}{detect: map[int]float64{}}
+}{detect: map[bool]map[int]float64{true: {}, false: {}}}
 
 // BenchmarkScaleOut measures, on a three-server R3 cluster and PostgreSQL:
 // publishing the demo trust's ordinary traffic through an ingest node's
 // sink (bus.Sink.Accept, batches of 500), reading it back raw (an ordered
 // consumer, no processing), and detecting it with 1, 2 and 4 detect nodes
 // as processes (from their start until every event is committed, start-up
-// and the first claims included). Messages processed again after a
-// hand-over count twice, so a round ends at most one batch per hand-over
-// early. Run it with -benchtime=1x.
+// and the first claims included), with the events stored in PostgreSQL
+// for search (store.postgres.events, the default) and without. Messages
+// processed again after a hand-over count twice, so a round ends at most
+// one batch per hand-over early. Run it with -benchtime=1x.
 func BenchmarkScaleOut(b *testing.B) {
 	evs := trafficEvents(b, *benchEvents)
-	for _, n := range []int{1, 2, 4} {
-		b.Run(fmt.Sprintf("detect=%d", n), func(b *testing.B) {
-			for range b.N {
-				scaleRound(b, evs, n)
-			}
-		})
+	for _, stored := range []bool{true, false} {
+		for _, n := range []int{1, 2, 4} {
+			b.Run(fmt.Sprintf("events=%s/detect=%d", storedName(stored), n), func(b *testing.B) {
+				for range b.N {
+					scaleRound(b, evs, n, stored)
+				}
+			})
+		}
 	}
 	benchRates.Lock()
 	defer benchRates.Unlock()
-	one := benchRates.detect[1]
 	var tb strings.Builder
 	fmt.Fprintf(&tb, "\n%d events | JetStream R3 publish %.0f events/s, consume %.0f events/s\n", len(evs), benchRates.publish, benchRates.consume)
-	fmt.Fprintf(&tb, "| detect processes | events/s | per process | efficiency |\n|---|---|---|---|\n")
-	for _, n := range []int{1, 2, 4} {
-		r := benchRates.detect[n]
-		fmt.Fprintf(&tb, "| %d | %.0f | %.0f | %.0f%% |\n", n, r, r/float64(n), 100*r/(float64(n)*one))
+	fmt.Fprintf(&tb, "| events in PostgreSQL | detect processes | events/s | per process | efficiency |\n|---|---|---|---|---|\n")
+	for _, stored := range []bool{true, false} {
+		one := benchRates.detect[stored][1]
+		for _, n := range []int{1, 2, 4} {
+			r := benchRates.detect[stored][n]
+			fmt.Fprintf(&tb, "| %s | %d | %.0f | %.0f | %.0f%% |\n", storedName(stored), n, r, r/float64(n), 100*r/(float64(n)*one))
+		}
 	}
 	b.Log(tb.String())
 }
 
-// scaleRound runs one round on a fresh deployment with n detect nodes.
-func scaleRound(b *testing.B, evs []*event.Event, n int) {
+func storedName(stored bool) string {
+	if stored {
+		return "stored"
+	}
+	return "off"
+}
+
+// scaleRound runs one round on a fresh deployment with n detect nodes,
+// which store the events in PostgreSQL when stored is true.
+func scaleRound(b *testing.B, evs []*event.Event, n int, stored bool) {
 	b.StopTimer()
 	d := newDeployment(b)
+	d.noEvents = !stored
 	bs := d.connectBus(b)
 	start := time.Now()
 	for i := 0; i < len(evs); i += 500 {
@@ -94,7 +109,7 @@ func scaleRound(b *testing.B, evs []*event.Event, n int) {
 	b.ReportMetric(publish, "publish-events/s")
 	b.ReportMetric(consume, "consume-events/s")
 	benchRates.Lock()
-	benchRates.detect[n] = rate
+	benchRates.detect[stored][n] = rate
 	benchRates.publish, benchRates.consume = publish, consume
 	benchRates.Unlock()
 }
