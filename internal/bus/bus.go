@@ -131,7 +131,7 @@ func (b *Bus) leaseBucket() string { return b.cfg.Stream + "_LEASES" }
 func (b *Bus) streamConfig() jetstream.StreamConfig {
 	sc := jetstream.StreamConfig{
 		Name:        b.cfg.Stream,
-		Description: "Vigil events, partitioned by host",
+		Description: "Vigil stream " + b.cfg.Stream + ", partitioned by key: events by host, a _CORR stream by correlation group",
 		Subjects:    []string{b.cfg.Stream + ".p.*"},
 		Retention:   jetstream.LimitsPolicy,
 		Storage:     jetstream.FileStorage,
