@@ -75,6 +75,18 @@ type detectCounts struct {
 	decodeErrs atomic.Int64 // records that did not decode (skipped)
 }
 
+// committed counts the alerts a commit changed and tells notify (when not
+// nil) of each, once the commit has returned.
+func (c *detectCounts) committed(alerts []*alert.Alert, notify func(*alert.Alert)) {
+	c.changed.Add(int64(len(alerts)))
+	if notify == nil {
+		return
+	}
+	for _, a := range alerts {
+		notify(a)
+	}
+}
+
 // detector follows the write-ahead log from the store's position, runs the
 // rules and correlations on each event, and commits the alerts it changes
 // together with the position they cover, so that a restart resumes exactly
@@ -320,13 +332,8 @@ func (d *detector) commit(p *pending) error {
 	if err := d.store.Commit(ctx, pos, alerts, incidents); err != nil {
 		return fmt.Errorf("detector: commit alerts up to record %d: %w", pos, err)
 	}
-	d.changed.Add(int64(len(alerts)))
 	d.processed.Store(pos)
-	if d.notify != nil {
-		for _, a := range alerts {
-			d.notify(a)
-		}
-	}
+	d.committed(alerts, d.notify)
 	p.reset()
 	d.checkReady()
 	d.snapshot(false)

@@ -189,12 +189,7 @@ func (k *keyPass) commit(p int, ks *keyState) error {
 	if err := k.store.CommitPartition(ctx, keyPartitionOffset+p, ks.pend.epoch, ks.pend.last, state, alerts, incidents); err != nil {
 		return fenced(fmt.Errorf("detect: commit key partition %d up to sequence %d: %w", p, ks.pend.last, err))
 	}
-	k.counts.changed.Add(int64(len(alerts)))
-	if k.notify != nil {
-		for _, a := range alerts {
-			k.notify(a)
-		}
-	}
+	k.counts.committed(alerts, k.notify)
 	return nil
 }
 

@@ -244,12 +244,7 @@ func (h *partitionDetector) commit(p int, ps *partitionState) error {
 	if err != nil {
 		return fenced(fmt.Errorf("detect: commit partition %d up to sequence %d: %w", p, ps.pend.last, err))
 	}
-	h.counts.changed.Add(int64(len(alerts)))
-	if h.notify != nil {
-		for _, a := range alerts {
-			h.notify(a)
-		}
-	}
+	h.counts.committed(alerts, h.notify)
 	return nil
 }
 

@@ -181,12 +181,7 @@ func (h *partitionDetector) commitFlow(p int, ps *partitionState) bool {
 		return false
 	}
 	clear(fs.pend)
-	h.counts.changed.Add(int64(len(alerts)))
-	if h.notify != nil {
-		for _, a := range alerts {
-			h.notify(a)
-		}
-	}
+	h.counts.committed(alerts, h.notify)
 	return true
 }
 
