@@ -120,12 +120,25 @@ func (m *member) stillOurs(ctx context.Context, p int) (uint64, bool) {
 }
 
 // deleteLease deletes l's key if it is still at the revision this node
-// last wrote: never another node's lease. If that fails, the lease expires.
+// last wrote: never another node's lease. A renewal cut short by the end of
+// the lease may have been stored after all, leaving the key a revision
+// ahead; the key is read again and, if it still holds this node's value,
+// deleted at that revision. If that fails too, the lease expires.
 func (m *member) deleteLease(l *lease) {
-	err := m.op(context.Background(), func(ctx context.Context) error {
-		return m.b.kv.Delete(ctx, leaseKey(l.p), jetstream.LastRevision(l.rev))
-	})
-	if err != nil {
-		m.log.Debug("bus: delete partition lease (it expires instead)", "partition", l.p, "err", err)
+	ctx := context.Background()
+	rev := l.rev
+	for range 2 {
+		err := m.op(ctx, func(ctx context.Context) error {
+			return m.b.kv.Delete(ctx, leaseKey(l.p), jetstream.LastRevision(rev))
+		})
+		if err == nil {
+			return
+		}
+		r, ours := m.stillOurs(ctx, l.p)
+		if !ours || r == rev {
+			m.log.Debug("bus: delete partition lease (it expires instead)", "partition", l.p, "err", err)
+			return
+		}
+		rev = r
 	}
 }
