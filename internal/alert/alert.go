@@ -131,13 +131,19 @@ type Query struct {
 	Limit        int    // default 1000 (DefaultLimit)
 }
 
-// IncidentsSincer is a Store that selects incidents by when they were
-// last seen, as a Query's Since does for alerts, so that a reader of one
-// period (a report) need not read every incident.
-type IncidentsSincer interface {
-	// IncidentsSince returns the incidents last seen at or after since,
-	// as Incidents orders and limits them; a zero since selects all.
-	IncidentsSince(ctx context.Context, since time.Time, limit int) ([]*Incident, error)
+// IncidentQuery selects incidents. By default it leaves out those merged
+// into another (MergedInto set): a person reading a list should see each
+// attack once, under the incident that absorbed the others.
+type IncidentQuery struct {
+	// Since selects the incidents last seen at or after it, so that a
+	// reader of one period (a report) need not read every incident; zero
+	// selects all.
+	Since time.Time
+	// Merged includes the incidents merged into another, as the detector
+	// needs to restore its windows.
+	Merged bool
+	// Limit applies after the other filters: default 1000 (DefaultLimit).
+	Limit int
 }
 
 // Store keeps alerts and incidents. Implementations: the embedded default
@@ -154,9 +160,9 @@ type Store interface {
 	Count(ctx context.Context) (alerts, incidents int, err error)
 	// Alerts returns matching alerts, newest LastSeen first (ties by ID).
 	Alerts(ctx context.Context, q Query) ([]*Alert, error)
-	// Incidents returns incidents, newest LastSeen first (ties by ID), at
-	// most limit (DefaultLimit if limit <= 0).
-	Incidents(ctx context.Context, limit int) ([]*Incident, error)
+	// Incidents returns the incidents q selects, newest LastSeen first
+	// (ties by ID), at most q.Limit of them.
+	Incidents(ctx context.Context, q IncidentQuery) ([]*Incident, error)
 	// Alert and Incident return one item by id, or ErrNotFound.
 	Alert(ctx context.Context, id string) (*Alert, error)
 	Incident(ctx context.Context, id string) (*Incident, error)

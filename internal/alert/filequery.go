@@ -61,13 +61,7 @@ func matches(a *Alert, q Query, rank int) bool {
 }
 
 // Incidents implements Store. The incidents returned are copies.
-func (s *FileStore) Incidents(ctx context.Context, limit int) ([]*Incident, error) {
-	return s.IncidentsSince(ctx, time.Time{}, limit)
-}
-
-// IncidentsSince implements IncidentsSincer. The incidents returned are
-// copies.
-func (s *FileStore) IncidentsSince(ctx context.Context, since time.Time, limit int) ([]*Incident, error) {
+func (s *FileStore) Incidents(ctx context.Context, q IncidentQuery) ([]*Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -78,11 +72,11 @@ func (s *FileStore) IncidentsSince(ctx context.Context, since time.Time, limit i
 	}
 	var out []*Incident
 	for _, e := range s.incidents {
-		if !e.v.LastSeen.Before(since) {
+		if !e.v.LastSeen.Before(q.Since) && (q.Merged || e.v.MergedInto == "") {
 			out = append(out, e.v)
 		}
 	}
-	out = newestFirst(out, func(inc *Incident) (time.Time, string) { return inc.LastSeen, inc.ID }, limit)
+	out = newestFirst(out, func(inc *Incident) (time.Time, string) { return inc.LastSeen, inc.ID }, q.Limit)
 	for i, inc := range out {
 		out[i] = cloneIncident(inc)
 	}

@@ -226,8 +226,8 @@ func testRestoreFrom(t *testing.T, dets []alert.Detection) {
 	if fmt.Sprint(alertSummary(got)) != fmt.Sprint(alertSummary(want)) {
 		t.Fatalf("after a restart:\n got %v\nwant %v", alertSummary(got), alertSummary(want))
 	}
-	wantI, _ := one.Incidents(ctx, 0)
-	gotI, _ := s.Incidents(ctx, 0)
+	wantI, _ := one.Incidents(ctx, alert.IncidentQuery{Merged: true})
+	gotI, _ := s.Incidents(ctx, alert.IncidentQuery{Merged: true})
 	if len(gotI) != len(wantI) || len(wantI) < 2 {
 		t.Fatalf("%d incidents after a restart, %d in one run (want several)", len(gotI), len(wantI))
 	}

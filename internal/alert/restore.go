@@ -79,7 +79,7 @@ func (d *Deduper) RestoreFrom(ctx context.Context, s Store) error {
 	if err != nil {
 		return fmt.Errorf("alert: restore: read alerts: %w", err)
 	}
-	incidents, err := s.Incidents(ctx, restoreIncidents)
+	incidents, err := s.Incidents(ctx, IncidentQuery{Merged: true, Limit: restoreIncidents})
 	if err != nil {
 		return fmt.Errorf("alert: restore: read incidents: %w", err)
 	}

@@ -19,12 +19,16 @@ const maxIncidentsShown = 500
 type IncidentsPage struct {
 	Incidents []*alert.Incident
 	Status    string // the filter: open (open and acknowledged), closed or all
-	Counts    map[string]int
-	Board     bool
+	// Merged lists the incidents merged into another too; by default they
+	// are left out, as the incident they joined shows the same attack.
+	Merged bool
+	Counts map[string]int // of the incidents not merged
+	Board  bool
 }
 
 func (c *Console) incidentsPage(w http.ResponseWriter, r *http.Request) {
-	status := r.URL.Query().Get("status")
+	q := r.URL.Query()
+	status := q.Get("status")
 	if status == "" {
 		status = "open"
 	}
@@ -32,18 +36,22 @@ func (c *Console) incidentsPage(w http.ResponseWriter, r *http.Request) {
 		c.Error(w, r, http.StatusBadRequest, "Choose open, closed or all incidents", "The status filter can only be open, closed or all.")
 		return
 	}
-	all, err := c.deps.Alerts.Incidents(r.Context(), maxIncidentsShown)
+	merged := q.Get("merged")
+	if merged != "" && merged != "true" && merged != "false" {
+		c.Error(w, r, http.StatusBadRequest, "Choose whether to show merged incidents", "The merged filter can only be true or false.")
+		return
+	}
+	all, err := c.deps.Alerts.Incidents(r.Context(), alert.IncidentQuery{Merged: merged == "true", Limit: maxIncidentsShown})
 	if err != nil {
 		c.storeFailed(w, r, "incidents", err)
 		return
 	}
 	p, _ := auth.FromContext(r.Context())
-	page := IncidentsPage{Status: status, Counts: map[string]int{}, Board: p.Role == auth.RoleBoard}
+	page := IncidentsPage{Status: status, Merged: merged == "true", Counts: map[string]int{}, Board: p.Role == auth.RoleBoard}
 	for _, inc := range all {
-		if inc.MergedInto != "" {
-			continue
+		if inc.MergedInto == "" {
+			page.Counts[inc.Status]++
 		}
-		page.Counts[inc.Status]++
 		closed := inc.Status == alert.StatusClosed
 		if status == "all" || closed == (status == "closed") {
 			page.Incidents = append(page.Incidents, inc)

@@ -175,13 +175,13 @@ func (c *Console) alertsChart(alerts []*alert.Alert, rng string, now time.Time) 
 
 // openIncidents are the incidents not closed nor merged, newest first.
 func (c *Console) openIncidents(ctx context.Context) ([]*alert.Incident, error) {
-	all, err := c.deps.Alerts.Incidents(ctx, maxIncidentsShown)
+	all, err := c.deps.Alerts.Incidents(ctx, alert.IncidentQuery{Limit: maxIncidentsShown})
 	if err != nil {
 		return nil, err
 	}
 	var out []*alert.Incident
 	for _, inc := range all {
-		if inc.Status != alert.StatusClosed && inc.MergedInto == "" {
+		if inc.Status != alert.StatusClosed {
 			out = append(out, inc)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -51,22 +50,21 @@ func (s *AlertStore) Alerts(ctx context.Context, q alert.Query) ([]*alert.Alert,
 	return queryBodies[alert.Alert](ctx, s.db, "alerts", sql, w.args...)
 }
 
-// Incidents implements alert.Store.
-func (s *AlertStore) Incidents(ctx context.Context, n int) ([]*alert.Incident, error) {
-	return s.IncidentsSince(ctx, time.Time{}, n)
-}
-
-// IncidentsSince implements alert.IncidentsSincer, over the index on
-// last_seen_ns.
-func (s *AlertStore) IncidentsSince(ctx context.Context, since time.Time, n int) ([]*alert.Incident, error) {
+// Incidents implements alert.Store, over the index on last_seen_ns.
+// body is json, not jsonb: a merged incident's body holds merged_into,
+// which ->> reads.
+func (s *AlertStore) Incidents(ctx context.Context, q alert.IncidentQuery) ([]*alert.Incident, error) {
 	if err := s.usable(ctx); err != nil {
 		return nil, err
 	}
 	var w where
-	if !since.IsZero() {
-		w.add("last_seen_ns >= ", nanos(since))
+	if !q.Since.IsZero() {
+		w.add("last_seen_ns >= ", nanos(q.Since))
 	}
-	sql := "SELECT body::text FROM incidents" + w.sql() + " ORDER BY last_seen_ns DESC, id LIMIT " + w.param(limit(n))
+	if !q.Merged {
+		w.conds = append(w.conds, "coalesce(body->>'merged_into', '') = ''")
+	}
+	sql := "SELECT body::text FROM incidents" + w.sql() + " ORDER BY last_seen_ns DESC, id LIMIT " + w.param(limit(q.Limit))
 	return queryBodies[alert.Incident](ctx, s.db, "incidents", sql, w.args...)
 }
 

@@ -91,12 +91,12 @@ func (a *folderAlerts) Alerts(ctx context.Context, q alert.Query) ([]*alert.Aler
 	return st.Alerts(ctx, q)
 }
 
-func (a *folderAlerts) IncidentsSince(ctx context.Context, since time.Time, limit int) ([]*alert.Incident, error) {
+func (a *folderAlerts) Incidents(ctx context.Context, q alert.IncidentQuery) ([]*alert.Incident, error) {
 	st, err := a.store()
 	if err != nil {
 		return nil, err
 	}
-	return st.IncidentsSince(ctx, since, limit)
+	return st.Incidents(ctx, q)
 }
 
 func (a *folderAlerts) close() error {

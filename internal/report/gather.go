@@ -117,7 +117,7 @@ func gatherAlerts(ctx context.Context, f *Facts, st AlertReader) {
 			f.Alerts = append(f.Alerts, a)
 		}
 	}
-	incs, err := st.IncidentsSince(ctx, since, 1<<31-1)
+	incs, err := st.Incidents(ctx, alert.IncidentQuery{Since: since, Limit: 1<<31 - 1})
 	if err != nil {
 		f.missing(secDetection, "The incidents could not be read: "+err.Error())
 		return

@@ -45,9 +45,11 @@ type Sources struct {
 // and pgstore's AlertStore are both one.
 type AlertReader interface {
 	Count(ctx context.Context) (alerts, incidents int, err error)
-	// Alerts is read with Since at the period's start.
+	// Alerts and Incidents are read with Since at the period's start;
+	// Incidents leaves out those merged into another, so that an attack
+	// is counted once.
 	Alerts(ctx context.Context, q alert.Query) ([]*alert.Alert, error)
-	alert.IncidentsSincer
+	Incidents(ctx context.Context, q alert.IncidentQuery) ([]*alert.Incident, error)
 }
 
 // EventReader counts and searches the stored events (an eventstore.Store).

@@ -34,11 +34,11 @@ func (q *queryLog) Alerts(_ context.Context, aq alert.Query) ([]*alert.Alert, er
 	return out, nil
 }
 
-func (q *queryLog) IncidentsSince(_ context.Context, since time.Time, _ int) ([]*alert.Incident, error) {
-	q.since = append(q.since, since)
+func (q *queryLog) Incidents(_ context.Context, iq alert.IncidentQuery) ([]*alert.Incident, error) {
+	q.since = append(q.since, iq.Since)
 	var out []*alert.Incident
 	for _, i := range q.incidents {
-		if !i.LastSeen.Before(since) {
+		if !i.LastSeen.Before(iq.Since) && (iq.Merged || i.MergedInto == "") {
 			out = append(out, i)
 		}
 	}

@@ -154,13 +154,21 @@ func listLimit(v url.Values) (int, error) {
 	return n, nil
 }
 
+// handleIncidents lists the incidents, leaving out those merged into
+// another unless ?merged=true: the incident they joined holds their
+// alerts, and listing both shows one attack twice.
 func (s *Service) handleIncidents(w http.ResponseWriter, r *http.Request) {
 	limit, err := listLimit(r.URL.Query())
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, errorBody{err.Error()})
 		return
 	}
-	incidents, err := s.store.Incidents(r.Context(), limit)
+	merged, err := boolParam(r.URL.Query(), "merged")
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{err.Error()})
+		return
+	}
+	incidents, err := s.store.Incidents(r.Context(), alert.IncidentQuery{Merged: merged, Limit: limit})
 	if err != nil {
 		s.log.Error("API: read incidents", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{"reading incidents failed"})
@@ -170,6 +178,18 @@ func (s *Service) handleIncidents(w http.ResponseWriter, r *http.Request) {
 		incidents = []*alert.Incident{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"incidents": incidents})
+}
+
+// boolParam reads an optional true/false query parameter (absent is false).
+func boolParam(q url.Values, name string) (bool, error) {
+	switch v := q.Get(name); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, fmt.Errorf("parameter %s: %q is not true or false", name, v)
+	}
 }
 
 // Stats is the answer of GET /api/v1/stats.

@@ -97,7 +97,7 @@ func restoreOwned(ctx context.Context, store alert.Store, what string, p int, wi
 	if err != nil {
 		return nil, fmt.Errorf("detect: %s %d: read alerts to restore: %w", what, p, err)
 	}
-	incidents, err := store.Incidents(ctx, restoreLimit)
+	incidents, err := store.Incidents(ctx, alert.IncidentQuery{Merged: true, Limit: restoreLimit})
 	if err != nil {
 		return nil, fmt.Errorf("detect: %s %d: read incidents to restore: %w", what, p, err)
 	}

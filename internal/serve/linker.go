@@ -16,14 +16,14 @@ const (
 	// cross-partition linker: the lag before incidents of two partitions
 	// that the single process would have grouped become one.
 	linkEvery = 2 * time.Second
-	// linkScan is how many of the newest incidents (by LastSeen) a round
-	// reads: the open ones are among them.
+	// linkScan is how many of the newest incidents (by LastSeen) not
+	// merged a round reads: the open ones are among them.
 	linkScan = 1000
 )
 
 // linkStore is what the linker needs of the shared store.
 type linkStore interface {
-	Incidents(ctx context.Context, n int) ([]*alert.Incident, error)
+	Incidents(ctx context.Context, q alert.IncidentQuery) ([]*alert.Incident, error)
 	MergeIncidents(ctx context.Context, into string, from []string, at time.Time) error
 }
 
@@ -67,7 +67,7 @@ func (l *incidentLinker) round(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer unlock()
-	incs, err := l.store.Incidents(ctx, linkScan)
+	incs, err := l.store.Incidents(ctx, alert.IncidentQuery{Limit: linkScan})
 	if err != nil {
 		return 0, err
 	}

@@ -273,7 +273,7 @@ func (s *Service) restoreDeduper(ctx context.Context) (deduper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read alerts to restore: %w", err)
 	}
-	incidents, err := s.store.Incidents(ctx, restoreLimit)
+	incidents, err := s.store.Incidents(ctx, alert.IncidentQuery{Merged: true, Limit: restoreLimit})
 	if err != nil {
 		return nil, fmt.Errorf("read incidents to restore: %w", err)
 	}

@@ -212,15 +212,10 @@ func testIncidents(t *testing.T, open Opener) {
 	}
 }
 
-// testIncidentsSince: a store that selects incidents by when they were
-// last seen (alert.IncidentsSincer; both backends are) keeps those at or
-// after since, in Incidents' order and limit.
+// testIncidentsSince: a query's Since keeps the incidents last seen at
+// or after it, in the usual order and limit.
 func testIncidentsSince(t *testing.T, open Opener) {
 	s, _ := openNew(t, open)
-	is, ok := s.(alert.IncidentsSincer)
-	if !ok {
-		t.Fatalf("%T does not select incidents by time (alert.IncidentsSincer)", s)
-	}
 	commit(t, s, 1, nil, []*alert.Incident{newIncident("old", "low", -2*time.Hour, "a"),
 		newIncident("edge", "high", -time.Hour, "b"), newIncident("new", "medium", time.Hour, "c"), newIncident("now", "low", 0, "d")})
 	tests := []struct {
@@ -236,11 +231,48 @@ func testIncidentsSince(t *testing.T, open Opener) {
 		{"after every incident", base.Add(2 * time.Hour), 0, nil},
 	}
 	for _, tc := range tests {
-		got, err := is.IncidentsSince(context.Background(), tc.since, tc.limit)
+		got, err := s.Incidents(context.Background(), alert.IncidentQuery{Since: tc.since, Limit: tc.limit})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		sameIDs(t, tc.name, incidentIDs(got), tc.want)
+	}
+}
+
+// testIncidentsMerged: incidents merged into another are left out unless
+// asked for, the limit counts only those selected, and a merged incident
+// is still read by its id.
+func testIncidentsMerged(t *testing.T, open Opener) {
+	s, _ := openNew(t, open)
+	merged := func(id string, ago time.Duration, into string) *alert.Incident {
+		inc := newIncident(id, "high", -ago, id+"-a")
+		inc.MergedInto = into
+		return inc
+	}
+	commit(t, s, 1, nil, []*alert.Incident{merged("m1", 0, "live2"), merged("m2", time.Minute, "live2"),
+		newIncident("live1", "low", -2*time.Minute, "b"), newIncident("live2", "high", -3*time.Minute, "c"),
+		merged("m3", 4*time.Minute, "live1"), newIncident("live3", "low", -5*time.Minute, "d")})
+	tests := []struct {
+		name string
+		q    alert.IncidentQuery
+		want []string
+	}{
+		{"merged left out by default", alert.IncidentQuery{}, []string{"live1", "live2", "live3"}},
+		{"the limit applies after the filter", alert.IncidentQuery{Limit: 2}, []string{"live1", "live2"}},
+		{"since and the filter together", alert.IncidentQuery{Since: base.Add(-4 * time.Minute)}, []string{"live1", "live2"}},
+		{"merged included when asked", alert.IncidentQuery{Merged: true}, []string{"m1", "m2", "live1", "live2", "m3", "live3"}},
+		{"merged included, limit 3", alert.IncidentQuery{Merged: true, Limit: 3}, []string{"m1", "m2", "live1"}},
+	}
+	for _, tc := range tests {
+		got, err := s.Incidents(context.Background(), tc.q)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		sameIDs(t, tc.name, incidentIDs(got), tc.want)
+	}
+	inc, err := s.Incident(context.Background(), "m3")
+	if err != nil || inc.MergedInto != "live1" {
+		t.Fatalf("Incident(m3) = %+v, %v; want it merged into live1", inc, err)
 	}
 }
 
@@ -277,7 +309,7 @@ func testClosed(t *testing.T, open Opener) {
 		s.Commit(ctx, 2, nil, nil),
 		func() error { _, err := s.Position(ctx); return err }(),
 		func() error { _, err := s.Alerts(ctx, alert.Query{}); return err }(),
-		func() error { _, err := s.Incidents(ctx, 0); return err }(),
+		func() error { _, err := s.Incidents(ctx, alert.IncidentQuery{}); return err }(),
 	}
 	for i, err := range errs {
 		if err == nil {

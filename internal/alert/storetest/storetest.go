@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"Reopen", testReopen},
 		{"Incidents", testIncidents},
 		{"IncidentsSince", testIncidentsSince},
+		{"IncidentsMerged", testIncidentsMerged},
 		{"Copies", testCopies},
 		{"Closed", testClosed},
 		{"Get", testGet},
@@ -107,9 +108,9 @@ func alerts(t *testing.T, s alert.Store, q alert.Query) []*alert.Alert {
 
 func incidents(t *testing.T, s alert.Store, limit int) []*alert.Incident {
 	t.Helper()
-	is, err := s.Incidents(context.Background(), limit)
+	is, err := s.Incidents(context.Background(), alert.IncidentQuery{Limit: limit})
 	if err != nil {
-		t.Fatalf("Incidents(%d): %v", limit, err)
+		t.Fatalf("Incidents(limit %d): %v", limit, err)
 	}
 	return is
 }
