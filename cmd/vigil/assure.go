@@ -61,8 +61,9 @@ func assureCmd(args []string, stdout, stderr io.Writer) error {
 
 // evidenceInput is what vigil assure evidence add is given.
 type evidenceInput struct {
-	id, indicators, summary, owner, date, expires, attachment, caf string
-	holds                                                          bool
+	id, indicators, summary, owner, attachment, caf string
+	date, expires                                   dateFlag
+	holds                                           bool
 }
 
 func (in *evidenceInput) flags(fs *flag.FlagSet) {
@@ -71,8 +72,8 @@ func (in *evidenceInput) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&in.holds, "holds", true, "whether the statements hold on this evidence")
 	fs.StringVar(&in.summary, "summary", "", "what was seen or done, in plain words")
 	fs.StringVar(&in.owner, "owner", "", "who answers for it")
-	fs.StringVar(&in.date, "date", "", "when it was seen or done, YYYY-MM-DD (default today)")
-	fs.StringVar(&in.expires, "expires", "", "when it stops counting, YYYY-MM-DD (default never)")
+	fs.Var(&in.date, "date", "when it was seen or done, YYYY-MM-DD (default today)")
+	fs.Var(&in.expires, "expires", "when it stops counting, YYYY-MM-DD (default never)")
 	fs.StringVar(&in.attachment, "attachment", "", "a file, copied into the data folder, or a URL or document reference")
 	fs.StringVar(&in.caf, "caf", "", "CAF YAML the indicators are checked against (default: the one named in DIR/"+report.CAFFile+")")
 }
@@ -94,18 +95,13 @@ func (in *evidenceInput) evidence(now time.Time) (assure.Evidence, error) {
 	case e.Owner == "":
 		return e, usageErr("--owner: say who answers for this evidence")
 	}
-	var err error
-	if in.date != "" {
-		if e.Collected, err = time.Parse(time.DateOnly, in.date); err != nil {
-			return e, usageErr("--date %q: want YYYY-MM-DD", in.date)
-		}
+	if !in.date.t.IsZero() {
+		e.Collected = in.date.t
 	}
-	if in.expires != "" {
-		if e.Expires, err = time.Parse(time.DateOnly, in.expires); err != nil {
-			return e, usageErr("--expires %q: want YYYY-MM-DD", in.expires)
-		}
+	if !in.expires.t.IsZero() {
+		e.Expires = in.expires.t
 		if !e.Expires.After(e.Collected) {
-			return e, usageErr("--expires %s is not after the evidence's date %s", in.expires, e.Collected.Format(time.DateOnly))
+			return e, usageErr("--expires %s is not after the evidence's date %s", &in.expires, e.Collected.Format(time.DateOnly))
 		}
 	}
 	if e.ID == "" {

@@ -78,8 +78,9 @@ func TestManualEvidence(t *testing.T) {
 	}{
 		{"no owner", []string{"--indicators", "D1.a.1", "--summary", "x"}, 2, "--owner"},
 		{"no indicator", []string{"--owner", "o", "--summary", "x"}, 2, "--indicators"},
-		{"bad date", []string{"--indicators", "D1.a.1", "--owner", "o", "--summary", "x", "--date", "1/10/2026"}, 2, `--date "1/10/2026"`},
-		{"expires first", []string{"--indicators", "D1.a.1", "--owner", "o", "--summary", "x", "--date", "2026-10-01", "--expires", "2026-09-01"}, 2, "--expires"},
+		{"bad date", []string{"--indicators", "D1.a.1", "--owner", "o", "--summary", "x", "--date", "1/10/2026"}, 2, `invalid value "1/10/2026" for flag -date: want a date YYYY-MM-DD`},
+		{"bad expiry", []string{"--indicators", "D1.a.1", "--owner", "o", "--summary", "x", "--expires", "2027-13-01"}, 2, `for flag -expires: want a date YYYY-MM-DD`},
+		{"expires first", []string{"--indicators", "D1.a.1", "--owner", "o", "--summary", "x", "--date", "2026-10-01", "--expires", "2026-09-01"}, 2, "--expires 2026-09-01 is not after the evidence's date 2026-10-01"},
 		{"unknown statement", []string{"--indicators", "D1.a.1,X9.z.1", "--owner", "o", "--summary", "x", "--caf", caf}, 1, "no indicator X9.z.1"},
 	}
 	for _, tc := range refused {

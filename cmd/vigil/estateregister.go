@@ -39,25 +39,6 @@ func registerCmd(args []string, stdout, stderr io.Writer) error {
 	return usageErr("unknown subcommand %q (want add, approve or list)", args[0])
 }
 
-// dateFlag is a YYYY-MM-DD flag; unset it is the zero time.
-type dateFlag struct{ t time.Time }
-
-func (d *dateFlag) String() string {
-	if d.t.IsZero() {
-		return ""
-	}
-	return d.t.Format(time.DateOnly)
-}
-
-func (d *dateFlag) Set(s string) error {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return fmt.Errorf("%q is not a date YYYY-MM-DD", s)
-	}
-	d.t = t
-	return nil
-}
-
 // registerFlags parses a register subcommand's flags: --data, --asset and
 // the extra ones define adds.
 func registerFlags(name string, args []string, stderr io.Writer, define func(fs *flag.FlagSet)) (data, asset string, err error) {
@@ -72,11 +53,8 @@ func registerFlags(name string, args []string, stderr io.Writer, define func(fs 
 		fmt.Fprint(stderr, registerUsage+"\nThe risk register of unsupported systems.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return "", "", err
-	}
-	if fs.NArg() > 0 {
-		return "", "", usageErr("unexpected argument %q", fs.Arg(0))
 	}
 	if name != "list" && strings.TrimSpace(asset) == "" {
 		return "", "", usageErr("give --asset NAME")

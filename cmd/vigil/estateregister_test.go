@@ -21,7 +21,7 @@ func TestEstateRegisterCommands(t *testing.T) {
 			"--support-end", "2020-01-14"}, 0, "added"},
 		{"approve without a mitigation", []string{"approve", "--asset", "pacs-ws1"}, 1, "lacks its reason, mitigation or owner"},
 		{"update the mitigation", []string{"add", "--asset", "PACS-WS1", "--mitigation", "own VLAN, no internet"}, 0, "updated"},
-		{"bad date", []string{"add", "--asset", "x", "--review", "14/01/2027"}, 1, "not a date"},
+		{"bad date", []string{"add", "--asset", "x", "--review", "14/01/2027"}, 2, `invalid value "14/01/2027" for flag -review: want a date YYYY-MM-DD`},
 		{"no asset", []string{"add", "--reason", "x"}, 2, "give --asset"},
 		{"approve", []string{"approve", "--asset", "pacs-ws1", "--date", "2026-03-01", "--review", "2027-03-01"}, 0, "2026-03-01"},
 		{"add one ending soon", []string{"add", "--asset", "lab-srv", "--support-end", "2026-09-30", "--owner", "Pathology"}, 0, "added"},

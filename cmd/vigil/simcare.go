@@ -36,13 +36,11 @@ func simCareCmd(args []string, stdout, stderr io.Writer) error {
 	staff := fs.Int("staff", 0, "members of staff (overrides the size)")
 	patients := fs.Int("patients", 0, "patients (overrides the size)")
 	days := fs.Int("days", 0, "days of access log (overrides the size)")
-	start := fs.String("start", "", "first day of the log, YYYY-MM-DD (default "+care.DefaultStart.Format("2006-01-02")+")")
+	var start dateFlag
+	fs.Var(&start, "start", "first day of the log, YYYY-MM-DD (default "+care.DefaultStart.Format(time.DateOnly)+")")
 	out := fs.String("out", "", "folder to write the files to (created if missing)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
 	}
 	if *out == "" {
 		return usageErr("--out DIR is required")
@@ -59,10 +57,8 @@ func simCareCmd(args []string, stdout, stderr io.Writer) error {
 			*o.dst = o.v
 		}
 	}
-	if *start != "" {
-		if cfg.Start, err = time.Parse("2006-01-02", *start); err != nil {
-			return usageErr("--start %q: want YYYY-MM-DD", *start)
-		}
+	if !start.t.IsZero() {
+		cfg.Start = start.t
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageErr("%v", err)

@@ -61,17 +61,6 @@ func tokenCmd(args []string, stdout, stderr io.Writer) error {
 	return usageErr("unknown subcommand %q: %s", args[0], tokenUsage)
 }
 
-// parseNoArgs parses flags and refuses positional arguments.
-func parseNoArgs(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
-}
-
 // tokenCreate prints the new token alone on standard output, so that a
 // script can take it with $(...); what it is goes to standard error.
 func tokenCreate(data, dsn, role, name string, stdout, stderr io.Writer) error {
