@@ -42,21 +42,25 @@ func assureCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("assure evidence "+args[1], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", serve.DefaultData, "data folder of vigil serve (role all)")
-	dsn := postgresFlag(fs)
-	if args[1] == "list" {
-		format := fs.String("format", "table", "table or jsonl")
-		if err := parseNoArgs(fs, args[2:]); err != nil {
-			return err
-		}
-		return listEvidence(*data, *dsn, *format, stdout)
-	}
+	stores := addStoreFlags(fs, serve.DefaultData, "data folder of vigil serve (role all)")
+	format := new(string)
 	var in evidenceInput
-	in.flags(fs)
+	if args[1] == "list" {
+		fs.StringVar(format, "format", "table", "table or jsonl")
+	} else {
+		in.flags(fs)
+	}
 	if err := parseNoArgs(fs, args[2:]); err != nil {
 		return err
 	}
-	return addEvidence(*data, *dsn, &in, stdout)
+	data, dsn, err := stores.choose(stderr, false)
+	if err != nil {
+		return err
+	}
+	if args[1] == "list" {
+		return listEvidence(data, dsn, *format, stdout)
+	}
+	return addEvidence(data, dsn, &in, stdout)
 }
 
 // evidenceInput is what vigil assure evidence add is given.

@@ -21,23 +21,25 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", serve.DefaultData, "data folder of the service")
-	dsn := postgresFlag(fs)
+	stores := addStoreFlags(fs, serve.DefaultData, "data folder of the service")
 	keyFile := fs.String("key-file", os.Getenv("VIGIL_AUDIT_KEY_FILE"), "the HMAC key file the service uses (audit.key_file)")
 	if err := parseNoArgs(fs, args[1:]); err != nil {
 		return err
 	}
+	data, dsn, err := stores.choose(stderr, false)
+	if err != nil {
+		return err
+	}
 	var key []byte
 	if *keyFile != "" {
-		var err error
 		if key, err = audit.ReadKeyFile(*keyFile); err != nil {
 			return err
 		}
 	}
-	where := filepath.Join(*data, "audit")
+	where := filepath.Join(data, "audit")
 	verify := func() (int, error) { return audit.VerifyKeyed(where, key) }
-	if *dsn != "" {
-		db, err := openShared(*dsn)
+	if dsn != "" {
+		db, err := openShared(dsn)
 		if err != nil {
 			return err
 		}

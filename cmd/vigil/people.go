@@ -16,8 +16,9 @@ const peopleUsage = `Usage:
 
 --data is the data folder of vigil serve (role all); --postgres the shared
 database of a scaled-out deployment's API nodes (default
-VIGIL_STORE_POSTGRES_DSN). Give one of them. A running service takes an
-import in within people.reload (10s by default), without a restart.
+VIGIL_STORE_POSTGRES_DSN; --data given alone wins over the variable). Give
+one of them. A running service takes an import in within people.reload
+(10s by default), without a restart.
 `
 
 func peopleCmd(args []string, stdout, stderr io.Writer) error {
@@ -37,27 +38,23 @@ func peopleCmd(args []string, stdout, stderr io.Writer) error {
 	return usageErr("unknown subcommand %q (want import or pulse-link)", args[0])
 }
 
-// peopleFlags adds --data and --postgres to fs, the two places the people
-// data may be kept.
-func peopleFlags(fs *flag.FlagSet) (data, dsn *string) {
-	data = fs.String("data", "", "data folder of vigil serve (role all); the people data is kept under people/")
-	return data, postgresFlag(fs)
+// peopleStores adds --data and --postgres to fs, the two places the
+// people data may be kept; --data has no default, so that one is named.
+func peopleStores(fs *flag.FlagSet) *storeFlags {
+	return addStoreFlags(fs, "", "data folder of vigil serve (role all); the people data is kept under people/")
 }
 
 // openPeople opens the people store that --data or --postgres names, one
-// of them and not both; where says which, for messages (never the DSN,
-// which may hold a password). done closes it.
-func openPeople(fs *flag.FlagSet, data, dsn string) (st *people.Store, where string, done func(), err error) {
+// of them and not both (see storeFlags.choose); where says which, for
+// messages (never the DSN, which may hold a password). done closes it.
+func openPeople(stores *storeFlags, stderr io.Writer) (st *people.Store, where string, done func(), err error) {
+	data, dsn, err := stores.choose(stderr, false)
 	switch {
+	case err != nil:
+		return nil, "", nil, err
 	case data == "" && dsn == "":
 		return nil, "", nil, usageErr("give --data DIR (the data folder of vigil serve) or --postgres DSN (the shared database of a scaled-out deployment)")
-	case data != "" && dsn != "":
-		from := ""
-		if !flagGiven(fs, "postgres") {
-			from = " (--postgres is taken from VIGIL_STORE_POSTGRES_DSN: give --postgres '' to use the data folder)"
-		}
-		return nil, "", nil, usageErr("give --data or --postgres, not both%s", from)
-	case data != "":
+	case dsn == "":
 		st, err := people.OpenStore(data)
 		if err != nil {
 			return nil, "", nil, err
@@ -75,17 +72,10 @@ func openPeople(fs *flag.FlagSet, data, dsn string) (st *people.Store, where str
 	return st, "the shared database", func() { st.Close(); db.Close() }, nil
 }
 
-// flagGiven reports whether the flag named was given on the command line.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
-}
-
 func peopleImport(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("people import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data, dsn := peopleFlags(fs)
+	stores := peopleStores(fs)
 	var files people.ImportFiles
 	fs.StringVar(&files.Staff, "staff", "", "staff directory CSV (staff_id,name,email,staff_group,site,...)")
 	fs.StringVar(&files.Training, "training", "", "training records CSV (course, completed, staff_id or email, ...)")
@@ -102,7 +92,7 @@ func peopleImport(args []string, stdout, stderr io.Writer) error {
 	if files.Staff == "" && files.Training == "" && len(files.GoPhish) == 0 {
 		return usageErr("give --staff, --training or --gophish")
 	}
-	st, where, done, err := openPeople(fs, *data, *dsn)
+	st, where, done, err := openPeople(stores, stderr)
 	if err != nil {
 		return err
 	}
@@ -119,7 +109,7 @@ func peopleImport(args []string, stdout, stderr io.Writer) error {
 func pulseLink(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("people pulse-link", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data, dsn := peopleFlags(fs)
+	stores := peopleStores(fs)
 	round := fs.String("round", "", "pulse round, YYYY-MM or YYYY-Qn")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
@@ -127,7 +117,7 @@ func pulseLink(args []string, stdout, stderr io.Writer) error {
 	if !people.ValidRound(*round) {
 		return usageErr("--round %q: want YYYY-MM or YYYY-Qn", *round)
 	}
-	st, _, done, err := openPeople(fs, *data, *dsn)
+	st, _, done, err := openPeople(stores, stderr)
 	if err != nil {
 		return err
 	}

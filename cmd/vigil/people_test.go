@@ -67,7 +67,8 @@ func TestPeopleImport(t *testing.T) {
 
 // TestPeopleStoreFlags: --data and --postgres are alternatives, for
 // import and pulse-link alike; neither or both is a usage error saying
-// what to give, and nothing is written.
+// what to give, and nothing is written. (--data over the variable:
+// TestExplicitDataWinsOverEnv.)
 func TestPeopleStoreFlags(t *testing.T) {
 	staff, _, _ := peopleInputs(t)
 	data := t.TempDir()
@@ -79,7 +80,6 @@ func TestPeopleStoreFlags(t *testing.T) {
 	}{
 		{"import, neither", "", []string{"import", "--staff", staff}, "give --data DIR"},
 		{"import, both", "", []string{"import", "--data", data, "--postgres", dsn, "--staff", staff}, "not both"},
-		{"import, --data with the variable set", dsn, []string{"import", "--data", data, "--staff", staff}, "VIGIL_STORE_POSTGRES_DSN"},
 		{"pulse-link, neither", "", []string{"pulse-link", "--round", "2026-Q1"}, "give --data DIR"},
 		{"pulse-link, both", "", []string{"pulse-link", "--data", data, "--postgres", dsn, "--round", "2026-Q1"}, "not both"},
 	}

@@ -53,8 +53,7 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 	var r reportOptions
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&r.o.Data, "data", serve.DefaultData, "Vigil data folder to report on; with --postgres, only the files it names (CAF, feeds)")
-	dsn := postgresFlag(fs)
+	stores := addStoreFlags(fs, serve.DefaultData, "Vigil data folder to report on; with --postgres, only the files it names (CAF, feeds)")
 	fs.StringVar(&r.format, "format", "", "html or pdf")
 	fs.StringVar(&r.output, "output", "", "file to write")
 	fs.StringVar(&r.o.Staff, "staff", "", "staff directory CSV; default the one vigil people import stored")
@@ -75,14 +74,14 @@ func parseReport(kind string, args []string, stderr io.Writer) (reportOptions, e
 		fmt.Fprint(stderr, reportUsage+"\nWrite the "+kind+" report from a data folder, or from the shared database of a scaled-out deployment.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return r, err
 	}
-	if fs.NArg() > 0 {
-		return r, usageErr("unexpected argument %q", fs.Arg(0))
+	var err error
+	if r.o.Data, r.postgres, err = stores.choose(stderr, true); err != nil {
+		return r, err
 	}
-	r.postgres = *dsn
-	fs.Visit(func(f *flag.Flag) { r.dataGiven = r.dataGiven || f.Name == "data" })
+	r.dataGiven = flagGiven(fs, "data")
 	if r.format != "html" && r.format != "pdf" {
 		return r, usageErr("--format %q: want html or pdf", r.format)
 	}

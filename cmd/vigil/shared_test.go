@@ -18,7 +18,6 @@ func TestSharedStoresCommands(t *testing.T) {
 	key := t.TempDir()
 	dsn := pgtest.SchemaDSN(t, key)
 	db := pgtest.Open(t, key, pgstore.Options{MaxConns: 1})
-	data := t.TempDir() // must stay untouched
 	var out, errb bytes.Buffer
 	steps := []struct {
 		name string
@@ -26,7 +25,7 @@ func TestSharedStoresCommands(t *testing.T) {
 		want string // in standard output
 	}{
 		{"create", func() error {
-			return tokenCmd([]string{"create", "--data", data, "--postgres", dsn, "--role", "ingest", "--name", "relay"}, &out, &errb)
+			return tokenCmd([]string{"create", "--postgres", dsn, "--role", "ingest", "--name", "relay"}, &out, &errb)
 		}, "vigil_"},
 		{"list", func() error { return tokenCmd([]string{"list", "--postgres", dsn}, &out, &errb) }, "relay"},
 		{"revoke", func() error { return tokenCmd([]string{"revoke", "--postgres", dsn, "relay"}, &out, &errb) }, "revoked token relay"},

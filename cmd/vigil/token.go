@@ -23,42 +23,53 @@ func tokenCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", serve.DefaultData, "data folder of the service")
-	dsn := postgresFlag(fs)
+	stores := addStoreFlags(fs, serve.DefaultData, "data folder of the service")
+	var role, name string
+	var pos []string
+	var err error
 	switch args[0] {
 	case "create":
-		role := fs.String("role", "", "role of the token: analyst, privacy_officer, board, admin, or ingest (log shippers)")
-		name := fs.String("name", "", "a name to list and revoke it by (default: ROLE-ID)")
-		if err := parseNoArgs(fs, args[1:]); err != nil {
-			return err
-		}
-		return tokenCreate(*data, *dsn, *role, *name, stdout, stderr)
+		fs.StringVar(&role, "role", "", "role of the token: analyst, privacy_officer, board, admin, or ingest (log shippers)")
+		fs.StringVar(&name, "name", "", "a name to list and revoke it by (default: ROLE-ID)")
+		err = parseNoArgs(fs, args[1:])
 	case "list":
-		if err := parseNoArgs(fs, args[1:]); err != nil {
-			return err
-		}
-		return tokenList(*data, *dsn, stdout)
+		err = parseNoArgs(fs, args[1:])
 	case "revoke":
-		pos, err := parseInterleaved(fs, args[1:])
-		if err != nil {
-			return err
+		if pos, err = parseInterleaved(fs, args[1:]); err == nil && len(pos) != 1 {
+			err = usageErr("revoke takes one token name or id: vigil token revoke --data DIR NAME|ID")
 		}
-		if len(pos) != 1 {
-			return usageErr("revoke takes one token name or id: vigil token revoke --data DIR NAME|ID")
-		}
-		store, done, err := tokenStore(*data, *dsn)
-		if err != nil {
-			return err
-		}
-		defer done()
-		t, err := store.Revoke(pos[0])
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "revoked token %s (id %s, role %s)\n", t.Name, t.ID, t.Role)
-		return nil
+	default:
+		return usageErr("unknown subcommand %q: %s", args[0], tokenUsage)
 	}
-	return usageErr("unknown subcommand %q: %s", args[0], tokenUsage)
+	if err != nil {
+		return err
+	}
+	data, dsn, err := stores.choose(stderr, false)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "create":
+		return tokenCreate(data, dsn, role, name, stdout, stderr)
+	case "list":
+		return tokenList(data, dsn, stdout)
+	}
+	return tokenRevoke(data, dsn, pos[0], stdout)
+}
+
+// tokenRevoke revokes the token named or with the id given.
+func tokenRevoke(data, dsn, nameOrID string, stdout io.Writer) error {
+	store, done, err := tokenStore(data, dsn)
+	if err != nil {
+		return err
+	}
+	defer done()
+	t, err := store.Revoke(nameOrID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "revoked token %s (id %s, role %s)\n", t.Name, t.ID, t.Role)
+	return nil
 }
 
 // tokenCreate prints the new token alone on standard output, so that a

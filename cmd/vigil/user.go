@@ -24,12 +24,15 @@ func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", serve.DefaultData, "data folder of the service")
-	dsn := postgresFlag(fs)
+	stores := addStoreFlags(fs, serve.DefaultData, "data folder of the service")
 	name := fs.String("name", "", "the account's login name")
 	role := fs.String("role", "", "analyst, privacy_officer, board or admin")
 	replace := fs.Bool("replace", false, "set a new password and role for an existing account")
 	if err := parseNoArgs(fs, args[1:]); err != nil {
+		return err
+	}
+	data, dsn, err := stores.choose(stderr, false)
+	if err != nil {
 		return err
 	}
 	r, err := auth.ParseRole(*role)
@@ -43,7 +46,7 @@ func userCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, done, err := userStore(*data, *dsn)
+	store, done, err := userStore(data, dsn)
 	if err != nil {
 		return err
 	}
