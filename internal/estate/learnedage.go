@@ -46,8 +46,9 @@ type agedStore struct {
 // out the hosts last seen more than maxAge before now (after merging
 // every node's observations, so a host one node still sees stays), and
 // SaveLearned leaves them out of what it saves, so that a node's rows
-// for them go at its next save. Rows of a node that no longer saves
-// stay, but are never read. maxAge 0 returns s as it is.
+// for them go at its next save. Rows of a node that no longer saves are
+// never read; pgstore's EstateOptions.NodeMaxAge deletes them. maxAge 0
+// returns s as it is.
 func AgeLearned(s Store, maxAge time.Duration, now func() time.Time) Store {
 	if maxAge <= 0 {
 		return s

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -15,14 +16,37 @@ import (
 // asset's key, and the learned assets, each whole as JSON.
 type EstateStore struct {
 	db     *DB
+	opts   EstateOptions
 	closed atomic.Bool
+}
+
+// EstateOptions tune how an EstateStore saves learned assets.
+type EstateOptions struct {
+	// NodeMaxAge (estate.learned_max_age): a node's save also deletes the
+	// learned assets of every other node whose last save is older than
+	// this, a node that left for good. Their assets were last seen before
+	// that save, so reading with the same max age already leaves them out.
+	// 0 keeps every node's.
+	NodeMaxAge time.Duration
+	// Now is the clock a save is stamped with and ages the other nodes'
+	// by; nil is time.Now.
+	Now func() time.Time
 }
 
 var _ estate.Store = (*EstateStore)(nil)
 
-// Estate returns the DB's estate store. Its Close ends only this handle;
-// the pool stays open until the DB's Close.
-func (db *DB) Estate() *EstateStore { return &EstateStore{db: db} }
+// Estate returns the DB's estate store, keeping every node's learned
+// assets. Its Close ends only this handle; the pool stays open until the
+// DB's Close.
+func (db *DB) Estate() *EstateStore { return db.EstateWith(EstateOptions{}) }
+
+// EstateWith returns the DB's estate store tuned by o, as Estate does.
+func (db *DB) EstateWith(o EstateOptions) *EstateStore {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &EstateStore{db: db, opts: o}
+}
 
 func (s *EstateStore) usable(ctx context.Context) error {
 	if s.closed.Load() {
@@ -76,8 +100,9 @@ func (s *EstateStore) PutRegisterEntries(ctx context.Context, es ...estate.Regis
 // SaveLearned implements estate.Store: one transaction that first
 // upserts node's row of estate_learned_nodes, so that two saves of one
 // node follow one another while other nodes' saves go on beside them,
-// then replaces node's rows. Assets of one host given twice are merged
-// first (estate.MergeLearned), as the rows are keyed by host.
+// then replaces node's rows, and with NodeMaxAge deletes the nodes last
+// saved before it (forgetStaleNodes). Assets of one host given twice are
+// merged first (estate.MergeLearned), as the rows are keyed by host.
 func (s *EstateStore) SaveLearned(ctx context.Context, node string, assets []estate.Asset) error {
 	if err := s.usable(ctx); err != nil {
 		return fmt.Errorf("pgstore: save node %q's learned assets: %w", node, err)
@@ -91,20 +116,41 @@ func (s *EstateStore) SaveLearned(ctx context.Context, node string, assets []est
 			return fmt.Errorf("pgstore: save node %q's learned assets: %w", node, err)
 		}
 	}
+	now := s.opts.Now()
 	err := s.db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO estate_learned_nodes (node, saved_at) VALUES ($1, now())
-			ON CONFLICT (node) DO UPDATE SET saved_at = excluded.saved_at`, node); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO estate_learned_nodes (node, saved_at) VALUES ($1, $2)
+			ON CONFLICT (node) DO UPDATE SET saved_at = excluded.saved_at`, node, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM estate_learned WHERE node = $1", node); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO estate_learned (node, key, pos, body)
-			SELECT $1, key, ord, body::json FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(key, body, ord)`, node, keys, bodies)
-		return err
+		if _, err := tx.Exec(ctx, `INSERT INTO estate_learned (node, key, pos, body)
+			SELECT $1, key, ord, body::json FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(key, body, ord)`, node, keys, bodies); err != nil {
+			return err
+		}
+		return s.forgetStaleNodes(ctx, tx, node, now)
 	})
 	if err != nil {
 		return fmt.Errorf("pgstore: save node %q's %d learned assets: %w", node, len(assets), err)
+	}
+	return nil
+}
+
+// forgetStaleNodes deletes, with NodeMaxAge, the nodes other than node
+// last saved before now less NodeMaxAge, and their learned assets (the
+// foreign key cascades). A node saving at this moment holds its row
+// locked and has just stamped it: SKIP LOCKED passes it over rather than
+// wait, so that two nodes back after a long absence cannot deadlock.
+func (s *EstateStore) forgetStaleNodes(ctx context.Context, tx pgx.Tx, node string, now time.Time) error {
+	if s.opts.NodeMaxAge <= 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM estate_learned_nodes WHERE node IN (
+			SELECT node FROM estate_learned_nodes WHERE node <> $1 AND saved_at < $2 FOR UPDATE SKIP LOCKED)`,
+		node, now.Add(-s.opts.NodeMaxAge))
+	if err != nil {
+		return fmt.Errorf("forget the nodes last saved over %v ago: %w", s.opts.NodeMaxAge, err)
 	}
 	return nil
 }

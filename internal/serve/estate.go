@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/estate"
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/pgstore"
 	"github.com/vigilhealth/vigil/internal/report"
 )
 
@@ -42,6 +43,14 @@ func (s *Service) ageLearnedIn(src *report.Sources) {
 	if st, ok := src.Estate.(estate.Store); ok {
 		src.Estate = s.learnedStore(st)
 	}
+}
+
+// nodeEstate is the shared database's estate store as the scaled-out
+// nodes use it: learned assets ageing out after estate.learned_max_age
+// (learnedStore), and each detect node's save forgetting the nodes that
+// have not saved for as long, which left for good.
+func (s *Service) nodeEstate(db *pgstore.DB) estate.Store {
+	return s.learnedStore(db.EstateWith(pgstore.EstateOptions{NodeMaxAge: s.cfg.Estate.LearnedMaxAge}))
 }
 
 // learnedStore is s, its learned assets ageing out after

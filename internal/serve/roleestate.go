@@ -17,7 +17,7 @@ func (s *Service) knownAssets(ctx context.Context, at time.Time) ([]estate.Findi
 	if s.node == nil {
 		return s.estate.assets(at, s.cfg.Estate.LearnedMaxAge), nil
 	}
-	learned, _, err := s.learnedStore(s.node.db.Estate()).Learned(ctx)
+	learned, _, err := s.nodeEstate(s.node.db).Learned(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (s *Service) saveNodeEstate() error {
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	assets := s.estate.inv.Assets()
-	if err := s.learnedStore(s.node.db.Estate()).SaveLearned(ctx, s.cfg.Node, assets); err != nil {
+	if err := s.nodeEstate(s.node.db).SaveLearned(ctx, s.cfg.Node, assets); err != nil {
 		s.log.Error("estate: save the learned assets; the next save tries again", "node", s.cfg.Node, "assets", len(assets), "err", err)
 	}
 	return nil
