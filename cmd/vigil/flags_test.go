@@ -54,3 +54,25 @@ func TestParseNoArgsHelp(t *testing.T) {
 		t.Fatalf("-h: %v, want flag.ErrHelp", err)
 	}
 }
+
+// FuzzDateFlag: a value is accepted exactly when it is a YYYY-MM-DD date,
+// and an accepted one prints back as given; a refused one leaves the flag
+// as it was.
+func FuzzDateFlag(f *testing.F) {
+	for _, s := range []string{"2026-11-01", "2028-02-29", "2026-02-30", "1/10/2026", "14/01/2027", "2026-1-1", "", "2026-11-01T10:00:00Z", " 2026-11-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d := dateFlag{t: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}
+		err := d.Set(s)
+		want, perr := time.Parse(time.DateOnly, s)
+		switch {
+		case (err == nil) != (perr == nil):
+			t.Fatalf("Set(%q): %v, time.Parse: %v", s, err, perr)
+		case err != nil && d.String() != "2000-01-01":
+			t.Fatalf("refused %q changed the flag to %s", s, d.String())
+		case err == nil && (!d.t.Equal(want) || d.String() != s):
+			t.Fatalf("Set(%q) gives %v, printed %q", s, d.t, d.String())
+		}
+	})
+}

@@ -70,9 +70,13 @@ func TestIncidentListLeavesOutMerged(t *testing.T) {
 					t.Errorf("%q: %v, want %v", tc.query, ids, tc.want)
 				}
 			}
-			inc, err := s.store.Incident(context.Background(), "gone")
-			if err != nil || inc.MergedInto != "live2" {
-				t.Errorf("the merged incident by id: %+v, %v", inc, err)
+			w := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/api/v1/incidents/gone", nil)
+			req.SetPathValue("id", "gone")
+			s.handleIncident(w, req)
+			var got IncidentDetail
+			if err := json.Unmarshal(w.Body.Bytes(), &got); w.Code != http.StatusOK || err != nil || got.Incident.MergedInto != "live2" {
+				t.Errorf("GET the merged incident by id: %d %s (%v); want it, merged into live2", w.Code, w.Body, err)
 			}
 		})
 	}
