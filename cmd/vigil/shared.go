@@ -45,7 +45,8 @@ func addStoreFlags(fs *flag.FlagSet, dataDefault, dataUsage string) *storeFlags 
 // alongside the database (a report's CAF and feeds). data is the default
 // folder when --data was not given.
 func (s *storeFlags) choose(stderr io.Writer, withData bool) (data, dsn string, err error) {
-	dataGiven, dsnGiven := flagGiven(s.fs, "data"), flagGiven(s.fs, "postgres")
+	// --data '' names no folder: it is as if not given.
+	dataGiven, dsnGiven := flagGiven(s.fs, "data") && s.data != "", flagGiven(s.fs, "postgres")
 	switch {
 	case s.dsn == "":
 		return s.data, "", nil

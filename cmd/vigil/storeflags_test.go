@@ -34,6 +34,8 @@ func TestStoreFlagsChoose(t *testing.T) {
 		{"--data over the variable, with files", env, []string{"--data", "d"}, true, "d", "", "", "using the data folder d"},
 		{"--postgres over the variable", env, []string{"--postgres", flagDSN}, false, "def", flagDSN, "", ""},
 		{"--postgres '' clears the variable", env, []string{"--postgres", "", "--data", "d"}, false, "d", "", "", ""},
+		{"--data '' names no folder: the variable", env, []string{"--data", ""}, false, "", env, "", ""},
+		{"--data '' with --postgres", "", []string{"--data", "", "--postgres", flagDSN}, false, "", flagDSN, "", ""},
 		{"both given", "", []string{"--data", "d", "--postgres", flagDSN}, false, "", "", "give --data or --postgres, not both", ""},
 		{"both given, the variable set too", env, []string{"--data", "d", "--postgres", flagDSN}, false, "", "", "give --data or --postgres, not both", ""},
 		{"both given to a command reading files beside the database", "", []string{"--data", "d", "--postgres", flagDSN}, true, "d", flagDSN, "", ""},
@@ -83,6 +85,8 @@ func TestExplicitDataWinsOverEnv(t *testing.T) {
 		{"assure evidence list", []string{"assure", "evidence", "list", "--data", data}, "exercise run", ""},
 		{"people import", []string{"people", "import", "--data", data, "--staff", staff}, "2 staff", "people"},
 		{"people pulse-link", []string{"people", "pulse-link", "--data", data, "--round", "2026-Q1"}, "/pulse/2026-Q1?t=", ""},
+		{"report staff", []string{"report", "staff", "--data", data, "--month", "2026-10", "--format", "html",
+			"--output", filepath.Join(data, "staff.html")}, "", "staff.html"},
 	}
 	for _, tc := range tests {
 		code, stdout, stderr := runVigil(t, tc.args...)
