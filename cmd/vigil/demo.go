@@ -56,11 +56,6 @@ func demoCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if o.duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.duration)
-		defer cancel()
-	}
 	return runDemo(ctx, o, stdout, stderr)
 }
 
@@ -138,6 +133,11 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	if err := printConsoleLogin(stdout, base, o.data); err != nil {
 		stopSvc()
 		return errors.Join(err, <-svcDone)
+	}
+	if o.duration > 0 { // the time played, not the start-up's (loading the rules)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.duration)
+		defer cancel()
 	}
 	p := &sim.Player{URL: base, Token: token, SyslogTCP: tcp.String(), MLLP: mllp.String()}
 	playErr := playDemo(ctx, o, p, stdout, base, token)
