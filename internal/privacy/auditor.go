@@ -35,6 +35,10 @@ type Auditor struct {
 	// copies (owned, common), since a string of a parsed message is a
 	// view of the whole message, which it would keep alive.
 	words map[string]string
+	// carers holds the registered-carer links of Live's care state, so
+	// that a role every message repeats (a patient's GP) is held once;
+	// nil otherwise.
+	carers map[link]bool
 }
 
 // inputCounts are what the inputs held, for the summary.

@@ -1,7 +1,6 @@
 package privacy
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest/fhir"
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
+	"github.com/vigilhealth/vigil/internal/sharedtest"
 	"github.com/vigilhealth/vigil/internal/sim/care"
 )
 
@@ -53,29 +53,15 @@ func feedCare(b *testing.B, l *Live, dir string) int {
 // returns how many were kept.
 func feedAccesses(b *testing.B, l *Live, dir string) int {
 	b.Helper()
-	f, err := os.Open(filepath.Join(dir, "access.ndjson"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
 	var ev event.Event
 	kept := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	for sc.Scan() {
-		a, err := fhir.ParseAuditEvent(sc.Bytes())
-		if err != nil {
-			continue
-		}
+	scanAuditEvents(b, dir, func(a *fhir.Access) {
 		ev.Reset()
 		a.ToEvent(&ev)
 		if l.AddEvent(&ev) {
 			kept++
 		}
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
+	})
 	return kept
 }
 
@@ -136,8 +122,9 @@ func releaseCare(l *Live) uint64 {
 // the trust VIGIL_PRIVACY_STEADY_TRUST names), its care records and
 // accesses fed day by day as they would arrive, MaxAccesses a quarter of
 // the accesses (a month). It reports the live heap held after each 30
-// days (MB-held-dN), what the care records hold at the end (MB-care),
-// and what was kept and dropped. Run it with -benchtime=1x.
+// days (MB-held-dN) and at the end (MB-held), what the care records
+// hold at the end (reportCare), and what was kept and dropped. Run it
+// with -benchtime=1x.
 func BenchmarkLiveSteady(b *testing.B) {
 	dir := os.Getenv("VIGIL_PRIVACY_STEADY_TRUST")
 	if dir == "" {
@@ -167,9 +154,8 @@ func BenchmarkLiveSteady(b *testing.B) {
 			l.AddEvent(ev)
 		})
 		all := heapAfterGC()
-		reportLiveStats(b, l)
 		b.ReportMetric(float64(all-base)/(1<<20), "MB-held")
-		b.ReportMetric(float64(all-releaseCare(l))/(1<<20), "MB-care")
+		reportCare(b, l, all)
 	}
 	for d, mb := range held {
 		b.ReportMetric(mb, fmt.Sprintf("MB-held-d%d", d))
@@ -178,7 +164,8 @@ func BenchmarkLiveSteady(b *testing.B) {
 
 // BenchmarkLiveAnalyse measures one live analysis (Analyse) of a
 // generated trust's month fed as in BenchmarkLiveMemory: the time a run
-// takes, with the copy of the care records it starts from.
+// takes, with the copy of the care records it starts from, in wall and
+// CPU time (the CPU time moves less with the machine's load).
 func BenchmarkLiveAnalyse(b *testing.B) {
 	dir := benchTrustDir(b, care.Config{Seed: 3, Size: "bench", Staff: 200, Patients: 5000, Days: 30, Start: care.DefaultStart})
 	l := NewLive(DefaultOptions(), nil)
@@ -186,12 +173,15 @@ func BenchmarkLiveAnalyse(b *testing.B) {
 	l.SetRoster(staff)
 	feedCare(b, l, dir)
 	accesses := feedAccesses(b, l, dir)
+	c0 := sharedtest.ProcessCPU()
 	for b.Loop() {
 		if l.Analyse().Summary.Accesses == 0 {
 			b.Fatal("no access analysed")
 		}
 	}
+	cpu := sharedtest.ProcessCPU() - c0
 	b.ReportMetric(float64(accesses)*float64(b.N)/b.Elapsed().Seconds(), "accesses/s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // countLines counts the lines of the file at path.

@@ -184,6 +184,12 @@ func (a *Auditor) addRoles(p uint32, ep *episode, roles []hl7.Role) {
 		if !r.End.IsZero() {
 			l.to = r.End.Unix()
 		}
+		if a.carers != nil {
+			if a.carers[l] {
+				continue // the same link explains the same accesses
+			}
+			a.carers[l] = true
+		}
 		a.links = append(a.links, l)
 	}
 }

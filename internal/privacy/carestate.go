@@ -17,10 +17,10 @@ import (
 
 // newCareState returns an Auditor for Live's care records: it keeps its
 // own copy of every string (words), so that no message is kept alive by
-// a string it gave.
+// a string it gave, and each registered carer once (carers).
 func newCareState(opts Options) *Auditor {
 	a := New(opts)
-	a.words = map[string]string{}
+	a.words, a.carers = map[string]string{}, map[link]bool{}
 	return a
 }
 
@@ -107,7 +107,13 @@ func (a *Auditor) dropCareBefore(cut int64) careDropped {
 		}
 	}
 	n := len(a.links)
-	a.links = shrink(slices.DeleteFunc(a.links, func(l link) bool { return l.to < cut }))
+	a.links = shrink(slices.DeleteFunc(a.links, func(l link) bool {
+		if l.to >= cut {
+			return false
+		}
+		delete(a.carers, l)
+		return true
+	}))
 	d.links = n - len(a.links)
 	return d
 }

@@ -3,12 +3,12 @@ package privacy
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/ingest/fhir"
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
 	"github.com/vigilhealth/vigil/internal/sim/care"
 )
@@ -88,25 +88,6 @@ func (tf *trustFeed) offline(t *testing.T, l *Live) *Result {
 	return a.Run()
 }
 
-// auditFiles analyses the trust's files as vigil privacy audit does.
-func auditFiles(t *testing.T, dir string) *Result {
-	t.Helper()
-	a := New(DefaultOptions())
-	l := NewLoader(a, nil)
-	for _, step := range []struct {
-		load func(string) error
-		path string
-	}{
-		{l.Staff, "staff.csv"}, {l.ADT, "adt"}, {l.ADT, "appointments"}, {l.Access, "access.ndjson"},
-		{l.VIP, "vip.txt"}, {l.Reviews, "breakglass_reviews.csv"},
-	} {
-		if err := step.load(filepath.Join(dir, step.path)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return a.Run()
-}
-
 // caseLines writes each case as a line of what a reviewer reads: id,
 // user, patients, kinds, score, accesses, days and evidence.
 func caseLines(cases []Case) []string {
@@ -155,7 +136,8 @@ func TestLiveCareEqualsOffline(t *testing.T) {
 				t.Fatal("the offline analysis found no case")
 			}
 			if !tc.wantDrops { // and the files as vigil privacy audit reads them
-				want = caseLines(auditFiles(t, dir).Cases)
+				a, _ := loadTrust(t, dir)
+				want = caseLines(a.Run().Cases)
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("%d live cases, %d offline", len(got), len(want))
@@ -298,5 +280,44 @@ func TestLiveDropsCareWhileAnalysing(t *testing.T) {
 	}
 	if res.Summary.Episodes != st.Episodes || res.Summary.ADTMessages != 15 {
 		t.Errorf("summary %+v, stats %+v", res.Summary, st)
+	}
+}
+
+// TestLiveHoldsARepeatedCarerOnce: a registered carer (ROL) that every
+// message repeats is held once by Live's care state, where the offline
+// Auditor adds one link a message, and explains the same access.
+func TestLiveHoldsARepeatedCarerOnce(t *testing.T) {
+	l := NewLive(DefaultOptions(), nil)
+	offline := New(DefaultOptions())
+	for i := range 3 {
+		raw := fmt.Sprintf("MSH|^~\\&|PAS|RX1|VIGIL|RX1|2026050%d0900||ADT^A08|M%d|P|2.4\rEVN|A08|2026050%d0900\r"+
+			"PID|1||%s^^^NHS^NH||ROSS^LEO\rROL|1|UC|PP^Primary Care Provider|G001^GP^ANN\r", i+1, i, i+1, nhs(1))
+		m, err := hl7.Parse([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := &event.Event{}
+		hl7.ToEvent(m, ev)
+		if !l.AddEvent(ev) {
+			t.Fatalf("message %d not kept", i)
+		}
+		cr, err := careRecordOf(m)
+		if err != nil || cr.addTo(offline) != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	ac, err := fhir.ParseAuditEvent([]byte(auditEvent("g1", "2026-05-05T10:00:00Z", "G001", "read", nhs(1))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := &event.Event{}
+	ac.ToEvent(ev)
+	l.AddEvent(ev)
+	res := l.Analyse()
+	if st := l.Stats(); st.Links != 1 || len(offline.links) != 3 {
+		t.Errorf("live holds %d links, offline %d; want 1 and 3", st.Links, len(offline.links))
+	}
+	if res.Summary.ByExplanation["registered_carer"] != 1 || len(res.Cases) != 0 {
+		t.Errorf("the GP's access: %+v, cases %v", res.Summary.ByExplanation, caseLines(res.Cases))
 	}
 }

@@ -59,8 +59,12 @@ type Live struct {
 // takes about 38 bytes: its 32-byte liveAccess, the spare room of the
 // slice it is appended to, and its share of the strings it names, each
 // kept once (BenchmarkLiveMemory, on a generated medium trust's month:
-// 42 MB for its 1.1 million accesses). The care records (ADT and SIU) are
-// kept beside them, and are not bounded by this: 165 MB for that month.
+// 42 MB for its 1.1 million accesses). The care records (ADT and SIU)
+// are kept beside them as folded facts, 46 MB for that month (165 MB
+// when Live kept the parsed messages), and are bounded by this too: once
+// accesses are dropped, the visits, appointments and links that ended
+// before the oldest access kept go (BenchmarkLiveSteady); what stays
+// without bound is each patient's identity, about 750 bytes a patient.
 const DefaultMaxAccesses = 5_000_000
 
 // NewLive returns a Live analysis with the given options, logging to log

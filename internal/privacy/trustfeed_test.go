@@ -44,28 +44,35 @@ func streamTrust(tb testing.TB, dir string, each func(ev *event.Event)) {
 	tb.Helper()
 	days := careDays(tb, dir)
 	next := 0 // the next day of care messages
+	scanAuditEvents(tb, dir, func(a *fhir.Access) {
+		ev := &event.Event{}
+		a.ToEvent(ev)
+		for day := ev.Time.UTC().Format("2006-01-02"); next < len(days) && days[next].day <= day; next++ {
+			days[next].stream(tb, each)
+		}
+		each(ev)
+	})
+	for ; next < len(days); next++ {
+		days[next].stream(tb, each)
+	}
+}
+
+// scanAuditEvents hands each AuditEvent of a generated trust's access
+// log to each, skipping lines that do not parse.
+func scanAuditEvents(tb testing.TB, dir string, each func(a *fhir.Access)) {
+	tb.Helper()
 	readInput(tb, filepath.Join(dir, "access.ndjson"), func(f *os.File) {
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
 		for sc.Scan() {
-			a, err := fhir.ParseAuditEvent(sc.Bytes())
-			if err != nil {
-				continue
+			if a, err := fhir.ParseAuditEvent(sc.Bytes()); err == nil {
+				each(a)
 			}
-			ev := &event.Event{}
-			a.ToEvent(ev)
-			for day := ev.Time.UTC().Format("2006-01-02"); next < len(days) && days[next].day <= day; next++ {
-				days[next].stream(tb, each)
-			}
-			each(ev)
 		}
 		if err := sc.Err(); err != nil {
 			tb.Fatal(err)
 		}
 	})
-	for ; next < len(days); next++ {
-		days[next].stream(tb, each)
-	}
 }
 
 // careDay is one day's HL7 files: the ADT file, then the appointments.
