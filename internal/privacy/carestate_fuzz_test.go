@@ -24,6 +24,15 @@ func FuzzCareState(f *testing.F) {
 	f.Add([]byte("MSH|^~\\&|PAS|RX1|VIGIL|RX1|202605010900||ADT^A40|M1|P|2.4\rEVN|A40|202605010900\r"+
 		"PID|1||9434765919^^^NHS^NH~RX1^^^R^MR||ROSS^LEO\rMRG|9434765870^^^NHS^NH\r"+
 		"ROL|1|UC|PP^Primary Care Provider|G001^GP^ANN|20200101\r"), int64(0))
+	for _, m := range []adtSpec{
+		{event: "A01", at: "202605040900", operator: "R001", nhs: nhs(1), family: "TURNER", ward: "Ward 7", service: "Cardiology", visit: "V1", attending: "C001", referring: "G001", admit: "202605040900"},
+		{event: "A11", at: "202605041000", nhs: nhs(1), ward: "Ward 7", visit: "V1"},
+		{event: "A08", at: "202605041000", nhs: nhs(2), nk1: "JONES^SARAH|SPO^Spouse", street: "40 Far Road", postcode: "YO1 1AA", ward: "ED", attending: "B001"},
+	} {
+		f.Add([]byte(m.String()), int64(1777900000))
+	}
+	f.Add([]byte("MSH|^~\\&|PAS|RXX|VIGIL|RXX|20260505090000||SIU^S12|S1|P|2.5\rSCH|A1|A1|||||||30|MIN|^^30^202605051000^202605051030\r"+
+		"PID|||"+nhs(3)+"^^^NHS^NH||TURNER^ANN\rAIP|1||C001^SMITH^JOHN\r"), int64(1778000000))
 	f.Fuzz(func(t *testing.T, data []byte, cut int64) {
 		c, offline := newCareState(DefaultOptions()), New(DefaultOptions())
 		for _, raw := range hl7.Split(data) {
