@@ -107,6 +107,9 @@ func caseLines(cases []Case) []string {
 func TestLiveCareEqualsOffline(t *testing.T) {
 	dir := t.TempDir()
 	cfg := care.Config{Seed: 7, Size: "test", Staff: 100, Patients: 1500, Days: 35, Start: care.DefaultStart}
+	if testing.Short() { // a smaller trust, still long enough for visits to end before the accesses kept
+		cfg.Staff, cfg.Patients, cfg.Days = 60, 1000, 28
+	}
 	if _, err := care.Generate(cfg, dir, nil); err != nil {
 		t.Fatal(err)
 	}
