@@ -1,6 +1,8 @@
 package privacy
 
 import (
+	"strings"
+
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 )
 
@@ -27,6 +29,16 @@ type Auditor struct {
 	recs     []rec
 	eventIDs []string // break-glass start event ids, indexed by rec.ref
 	counts   inputCounts
+
+	// words is non-nil when the Auditor outlives the messages it reads
+	// (Live's care state, carestate.go): the strings it keeps are then
+	// copies (owned, common), since a string of a parsed message is a
+	// view of the whole message, which it would keep alive.
+	words map[string]string
+	// carers holds the registered-carer links of Live's care state, so
+	// that a role every message repeats (a patient's GP) is held once;
+	// nil otherwise.
+	carers map[link]bool
 }
 
 // inputCounts are what the inputs held, for the summary.
@@ -72,26 +84,56 @@ type staffRec struct {
 
 // user returns the index of user id, growing the staff table.
 func (a *Auditor) user(id string) uint32 {
-	u := a.users.id(id)
+	u, ok := a.users.lookup(id)
+	if !ok {
+		u = a.users.id(a.owned(id))
+	}
 	for int(u) >= len(a.staff) {
 		a.staff = append(a.staff, staffRec{dept: -1})
 	}
 	if a.staff[u].ID == "" {
-		a.staff[u].ID = id
+		a.staff[u].ID = a.users.names[u]
 	}
 	return u
 }
 
 // patient returns the index of patient key k, growing the patient table.
 func (a *Auditor) patient(k string) uint32 {
-	p := a.pats.id(k)
+	p, ok := a.pats.lookup(k)
+	if !ok {
+		p = a.pats.id(a.owned(k))
+	}
 	for int(p) >= len(a.patients) {
 		a.patients = append(a.patients, patientRec{})
 	}
 	if a.patients[p].Key == "" {
-		a.patients[p].Key = k
+		a.patients[p].Key = a.pats.names[p]
 	}
 	return p
+}
+
+// owned returns s, or a copy of it when the Auditor keeps copies (words
+// is set): for strings each record has its own (ids, names, addresses).
+func (a *Auditor) owned(s string) string {
+	if a.words == nil || s == "" {
+		return s
+	}
+	return strings.Clone(s)
+}
+
+// common returns s, or the one copy kept of it when the Auditor keeps
+// copies: for strings many records share (wards, services, classes,
+// relationships).
+func (a *Auditor) common(s string) string {
+	if a.words == nil || s == "" {
+		return s
+	}
+	if w, ok := a.words[s]; ok {
+		return w
+	}
+	w := strings.Clone(s)
+	a.words[w] = w
+	return w
 }
 
 // AddStaff adds a member of staff; a later row for the same user id

@@ -27,9 +27,10 @@ func benchTrustDir(b *testing.B, cfg care.Config) string {
 	return dir
 }
 
-// loadTrust reads a generated trust's files into a new Auditor.
-func loadTrust(b *testing.B, dir string) *Auditor {
-	b.Helper()
+// loadTrust reads a generated trust's files into a new Auditor, as
+// vigil privacy audit does, and returns it with its Loader.
+func loadTrust(tb testing.TB, dir string) (*Auditor, *Loader) {
+	tb.Helper()
 	a := New(DefaultOptions())
 	l := NewLoader(a, nil)
 	for _, step := range []struct {
@@ -40,10 +41,10 @@ func loadTrust(b *testing.B, dir string) *Auditor {
 		{l.VIP, "vip.txt"}, {l.Reviews, "breakglass_reviews.csv"},
 	} {
 		if err := step.load(filepath.Join(dir, step.path)); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	return a
+	return a, l
 }
 
 // BenchmarkAnalyseTrust measures Run alone over a generated trust's
@@ -59,7 +60,7 @@ func BenchmarkAnalyseTrust(b *testing.B) {
 	var heap uint64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		a := loadTrust(b, dir)
+		a, _ := loadTrust(b, dir)
 		events = len(a.recs)
 		runtime.GC()
 		b.StartTimer()

@@ -48,8 +48,8 @@ var errNoPatient = errors.New("no NHS number or other patient identifier in PID-
 // number itself.
 func (a *Auditor) patientKey(p *hl7.Patient) (string, error) {
 	if p.NHSNumber != "" {
-		if p.MRN != "" {
-			a.mrn[p.MRN] = p.NHSNumber
+		if p.MRN != "" && a.mrn[p.MRN] != p.NHSNumber {
+			a.mrn[a.owned(p.MRN)] = a.owned(p.NHSNumber)
 		}
 		return p.NHSNumber, nil
 	}
@@ -71,7 +71,8 @@ func (a *Auditor) AddADT(m *hl7.ADT) error {
 	}
 	a.counts.adt++
 	p := a.patient(key)
-	a.patients[p].setDemographics(&m.Patient, m.NextOfKin)
+	key = a.pats.names[p] // the Auditor's copy
+	a.setDemographics(p, &m.Patient, m.NextOfKin)
 	t := m.EventTime.Unix()
 	if op := m.Operator.ID; op != "" && !m.EventTime.IsZero() {
 		w := int64(a.opts.ClerkWindow / time.Second)
@@ -79,8 +80,8 @@ func (a *Auditor) AddADT(m *hl7.ADT) error {
 	}
 	for _, mg := range m.Merges {
 		for _, id := range mg.Prior {
-			if id.ID != "" && id.ID != key {
-				a.aliases[id.ID] = key
+			if id.ID != "" && id.ID != key && a.aliases[id.ID] != key {
+				a.aliases[a.owned(id.ID)] = key
 			}
 		}
 	}
@@ -111,7 +112,7 @@ func (a *Auditor) visitEpisode(p uint32, key string, m *hl7.ADT) *episode {
 		ep.start = firstUnix(v.AdmitTime, m.EventTime)
 	}
 	if ep.class == "" {
-		ep.class = v.Class
+		ep.class = a.common(v.Class)
 	}
 	switch m.Event {
 	case "A03":
@@ -130,7 +131,7 @@ func (a *Auditor) visitEpisode(p uint32, key string, m *hl7.ADT) *episode {
 		if len(ep.stays) == 0 {
 			from = ep.start
 		}
-		ep.stays = append(ep.stays, stay{from: from, ward: v.Ward, service: v.Service})
+		ep.stays = append(ep.stays, stay{from: from, ward: a.common(v.Ward), service: a.common(v.Service)})
 	}
 	for _, list := range [][]hl7.Person{v.Attending, v.Consulting, v.Admitting} {
 		ep.clin = a.addPeople(ep.clin, list)
@@ -157,7 +158,7 @@ func (a *Auditor) findEpisode(p uint32, key, number string) *episode {
 			}
 		}
 	}
-	a.episodes = append(a.episodes, episode{pat: p, label: number})
+	a.episodes = append(a.episodes, episode{pat: p, label: a.owned(number)})
 	if number != "" {
 		a.visits[key+"#"+number] = int32(len(a.episodes) - 1)
 	}
@@ -183,6 +184,12 @@ func (a *Auditor) addRoles(p uint32, ep *episode, roles []hl7.Role) {
 		if !r.End.IsZero() {
 			l.to = r.End.Unix()
 		}
+		if a.carers != nil {
+			if a.carers[l] {
+				continue // the same link explains the same accesses
+			}
+			a.carers[l] = true
+		}
 		a.links = append(a.links, l)
 	}
 }
@@ -199,8 +206,8 @@ func (a *Auditor) AddAppointment(ap *hl7.Appointment) error {
 	}
 	a.counts.appts++
 	p := a.patient(key)
-	a.patients[p].setDemographics(&ap.Patient, nil)
-	ep := episode{pat: p, label: ap.ID, class: "appointment", appt: true, start: ap.Start.Unix(), end: ap.End.Unix()}
+	a.setDemographics(p, &ap.Patient, nil)
+	ep := episode{pat: p, label: a.owned(ap.ID), class: "appointment", appt: true, start: ap.Start.Unix(), end: ap.End.Unix()}
 	if ep.end < ep.start {
 		ep.end = ep.start
 	}
@@ -211,7 +218,7 @@ func (a *Auditor) AddAppointment(ap *hl7.Appointment) error {
 		ep.ref = a.addPeople(ep.ref, ap.Visit.Referring)
 	}
 	if ap.Location != "" || service != "" {
-		ep.stays = []stay{{from: ep.start, ward: ap.Location, service: service}}
+		ep.stays = []stay{{from: ep.start, ward: a.common(ap.Location), service: a.common(service)}}
 	}
 	ep.clin = a.addPeople(nil, ap.Clinicians)
 	a.episodes = append(a.episodes, ep)

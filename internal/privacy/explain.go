@@ -79,7 +79,7 @@ func (a *Auditor) buildIndex(canon []uint32) *index {
 	}
 	for k := range ix.pairLinks {
 		ls := ix.pairLinks[k]
-		sort.Slice(ls, func(i, j int) bool { return ls[i].from < ls[j].from })
+		sort.SliceStable(ls, func(i, j int) bool { return ls[i].from < ls[j].from }) // stable: ties keep the order links were added in, whatever else is kept
 	}
 	return ix
 }

@@ -18,7 +18,11 @@ import (
 // re-analyses on a schedule, so that Cases always answers from the last
 // complete run. The analysis is a whole-log method (care teams and
 // service departments are mined from every access kept), so each run
-// starts afresh from what is kept; MaxAccesses bounds it.
+// starts afresh from what is kept; MaxAccesses bounds it. The care
+// records are folded as they arrive into the facts the analysis reads
+// (carestate.go), and once accesses have been dropped, the visits and
+// appointments that can no longer explain an access kept are dropped
+// too; each patient's identity is kept.
 //
 // Live is safe for concurrent use: events may be added while a run is in
 // progress (they count in the next run).
@@ -27,18 +31,20 @@ type Live struct {
 	log  *slog.Logger
 	// MaxAccesses is how many audit events are kept: once an eighth more
 	// have arrived, the oldest are dropped down to it (and counted in
-	// Dropped), so that the copy is paid once per eighth. Set before the
-	// first event.
+	// Dropped), so that the copy is paid once per eighth; the care facts
+	// that ended before the oldest access kept go with them (Stats).
+	// Set before the first event.
 	MaxAccesses int
 
 	mu        sync.Mutex
 	staff     []Staff
 	vip       []string
 	reviews   []Review
-	care      []careRecord // ADT and SIU messages, in arrival order
+	care      *Auditor     // ADT and SIU messages, folded in arrival order (newCareState)
 	accesses  []liveAccess // audit events, in arrival order
 	strs      liveStrings  // the strings accesses name
 	dropped   uint64
+	careDrop  careDropped // what dropCareBefore dropped, in all
 	changed   bool
 	save      *liveSave    // nil: cases are not saved
 	saved     *SavedCases  // the cases saved before the start, until the first analysis
@@ -53,8 +59,12 @@ type Live struct {
 // takes about 38 bytes: its 32-byte liveAccess, the spare room of the
 // slice it is appended to, and its share of the strings it names, each
 // kept once (BenchmarkLiveMemory, on a generated medium trust's month:
-// 42 MB for its 1.1 million accesses). The care records (ADT and SIU) are
-// kept beside them, and are not bounded by this: 165 MB for that month.
+// 42 MB for its 1.1 million accesses). The care records (ADT and SIU)
+// are kept beside them as folded facts, 46 MB for that month (165 MB
+// when Live kept the parsed messages), and are bounded by this too: once
+// accesses are dropped, the visits, appointments and links that ended
+// before the oldest access kept go (BenchmarkLiveSteady); what stays
+// without bound is each patient's identity, about 750 bytes a patient.
 const DefaultMaxAccesses = 5_000_000
 
 // NewLive returns a Live analysis with the given options, logging to log
@@ -63,7 +73,7 @@ func NewLive(opts Options, log *slog.Logger) *Live {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses, strs: newLiveStrings()}
+	return &Live{opts: opts, log: log, MaxAccesses: DefaultMaxAccesses, strs: newLiveStrings(), care: newCareState(opts)}
 }
 
 // SetRoster replaces the staff roster (reloaded from the HR export).
@@ -85,6 +95,23 @@ func (l *Live) AddReview(r Review) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reviews, l.changed = append(l.reviews, r), true
+}
+
+// dropAccesses drops the n oldest accesses (in arrival order) and then
+// the care facts that ended before the oldest access kept. l.mu is held.
+func (l *Live) dropAccesses(n int) {
+	l.accesses, l.strs = compact(l.accesses, l.strs.names, n)
+	l.dropped += uint64(n)
+	if len(l.accesses) == 0 {
+		return
+	}
+	oldest := l.accesses[0].t
+	for i := range l.accesses {
+		oldest = min(oldest, l.accesses[i].t)
+	}
+	d := l.care.dropCareBefore(oldest)
+	l.careDrop.episodes += d.episodes
+	l.careDrop.links += d.links
 }
 
 // Dropped is how many audit events were dropped for MaxAccesses.
@@ -110,7 +137,10 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 			return false
 		}
 		l.mu.Lock()
-		l.care, l.changed = append(l.care, cr), true
+		if err := cr.addTo(l.care); err != nil {
+			l.care.AddInputError("adt")
+		}
+		l.changed = true
 		l.mu.Unlock()
 		return true
 	default:
@@ -122,8 +152,7 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 		l.mu.Lock()
 		l.accesses, l.changed = append(l.accesses, l.strs.keep(f)), true
 		if n := len(l.accesses) - l.MaxAccesses; l.MaxAccesses > 0 && n > l.MaxAccesses/8 {
-			l.accesses, l.strs = compact(l.accesses, l.strs.names, n)
-			l.dropped += uint64(n)
+			l.dropAccesses(n)
 		}
 		l.mu.Unlock()
 		return true
@@ -133,22 +162,18 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 // Analyse runs the analysis now over everything kept, makes it the
 // result Cases answers from, and returns it.
 func (l *Live) Analyse() *Result {
+	a := New(l.opts)
 	l.mu.Lock()
-	staff, vip, reviews := l.staff, l.vip, l.reviews
-	care, accs, names := l.care, l.accesses, l.strs.names
+	for _, s := range l.staff {
+		a.AddStaff(s)
+	}
+	a.importCare(l.care) // a copy: the care state changes as messages arrive
+	vip, reviews := l.vip, l.reviews
+	accs, names := l.accesses, l.strs.names
 	l.changed = false
 	l.mu.Unlock()
 	// The slices are only appended to (or replaced) under the lock, so the
 	// prefixes taken above stay as they were while the run reads them.
-	a := New(l.opts)
-	for _, s := range staff {
-		a.AddStaff(s)
-	}
-	for _, cr := range care {
-		if err := cr.addTo(a); err != nil {
-			a.AddInputError("adt")
-		}
-	}
 	for i := range accs {
 		a.addFact(accs[i].fact(names))
 	}

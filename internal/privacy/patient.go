@@ -32,13 +32,15 @@ type kin struct {
 	relation                 string
 }
 
-// setDemographics updates p from a PID read by the hl7 package; empty
-// values keep what an earlier message gave.
-func (p *patientRec) setDemographics(h *hl7.Patient, nk []hl7.Contact) {
-	setIf(&p.Given, h.Name.Given)
-	setIf(&p.Family, h.Name.Family)
-	setIf(&p.Address, h.Address.Street)
-	setIf(&p.Postcode, h.Address.Postcode)
+// setDemographics updates patient i from a PID read by the hl7 package;
+// empty values keep what an earlier message gave. The strings kept are
+// the Auditor's (owned, common).
+func (a *Auditor) setDemographics(i uint32, h *hl7.Patient, nk []hl7.Contact) {
+	p := &a.patients[i]
+	a.setIf(&p.Given, h.Name.Given)
+	a.setIf(&p.Family, h.Name.Family)
+	a.setIf(&p.Address, h.Address.Street)
+	a.setIf(&p.Postcode, h.Address.Postcode)
 	if !h.BirthDate.IsZero() {
 		p.BirthDate = h.BirthDate
 	}
@@ -46,15 +48,16 @@ func (p *patientRec) setDemographics(h *hl7.Patient, nk []hl7.Contact) {
 		p.Death = h.DeathTime
 	}
 	if len(nk) > 0 {
-		p.Kin = p.Kin[:0]
+		// A new slice: Live's analyses may be reading the old one.
+		p.Kin = make([]kin, 0, len(nk))
 		for _, c := range nk {
 			rel := c.RelationText
 			if rel == "" {
 				rel = c.Relationship
 			}
 			p.Kin = append(p.Kin, kin{
-				fam: foldName(c.Name.Family), given: foldName(c.Name.Given),
-				post: normPostcode(c.Address.Postcode), street: streetName(c.Address.Street), relation: rel,
+				fam: a.owned(foldName(c.Name.Family)), given: a.owned(foldName(c.Name.Given)),
+				post: a.owned(normPostcode(c.Address.Postcode)), street: a.owned(streetName(c.Address.Street)), relation: a.common(rel),
 			})
 		}
 	}
@@ -63,9 +66,10 @@ func (p *patientRec) setDemographics(h *hl7.Patient, nk []hl7.Contact) {
 	p.name = displayName(p.Given, p.Family, p.Key)
 }
 
-func setIf(dst *string, v string) {
-	if v != "" {
-		*dst = v
+// setIf sets *dst to v unless v is empty or the same.
+func (a *Auditor) setIf(dst *string, v string) {
+	if v != "" && v != *dst {
+		*dst = a.owned(v)
 	}
 }
 

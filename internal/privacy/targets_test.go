@@ -25,19 +25,7 @@ func TestTargetsOnGeneratedTrust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(DefaultOptions())
-	l := NewLoader(a, nil)
-	for _, step := range []struct {
-		load func(string) error
-		path string
-	}{
-		{l.Staff, "staff.csv"}, {l.ADT, "adt"}, {l.ADT, "appointments"}, {l.Access, "access.ndjson"},
-		{l.VIP, "vip.txt"}, {l.Reviews, "breakglass_reviews.csv"},
-	} {
-		if err := step.load(filepath.Join(dir, step.path)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a, l := loadTrust(t, dir)
 	if len(l.Errors) > 0 {
 		t.Fatalf("generated inputs gave errors: %v", l.Errors)
 	}
