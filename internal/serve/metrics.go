@@ -53,6 +53,7 @@ func (s *Service) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		s.guidance.metrics(m)
 	}
 	s.peopleMetrics(m)
+	s.privacyMetrics(m)
 	m.one("vigil_flow_sources", "gauge", "Sources the flow watch follows.", float64(len(s.flow.Sources())))
 	m.one("vigil_flow_evicted_total", "counter", "Sources the flow watch forgot to stay within its limit.", float64(s.flow.Evicted()))
 	ready := 0.0

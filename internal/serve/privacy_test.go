@@ -51,6 +51,18 @@ func TestLivePrivacyCases(t *testing.T) {
 	})
 	t.Logf("%d cases, %d of them injected misuse (%d pairs injected); %d accesses analysed",
 		len(resp.Cases), found, len(misuse), resp.Summary.Accesses)
+	// What the guardian holds is on /metrics; nothing is dropped within
+	// the default bound.
+	for _, name := range []string{"vigil_privacy_accesses", "vigil_privacy_care_messages_total", "vigil_privacy_patients", "vigil_privacy_episodes"} {
+		if v := ts.metric(t, name); v <= 0 {
+			t.Errorf("/metrics %s = %v, want a count above 0", name, v)
+		}
+	}
+	for _, name := range []string{"vigil_privacy_accesses_dropped_total", "vigil_privacy_episodes_dropped_total"} {
+		if v := ts.metric(t, name); v != 0 {
+			t.Errorf("/metrics %s = %v, want 0", name, v)
+		}
+	}
 }
 
 // sendADT sends every message of the generated ADT files over one MLLP

@@ -169,3 +169,20 @@ func (s *Service) privacyFollowMetrics(m metricWriter) {
 	m.one("vigil_privacy_follow_read_errors_total", "counter", "Rounds of reading the stored events that failed (tried again).", float64(st.errors.Load()))
 	m.one("vigil_privacy_follow_lag_seconds", "gauge", "Seconds since the analysis last read every partition of the stored events to its end (since its start, before the first time).", st.lag(s.node.follow.now()).Seconds())
 }
+
+// privacyMetrics writes what the live guardian holds and has dropped to
+// stay within its bound (privacy.Live.Stats); nothing when it does not run.
+func (s *Service) privacyMetrics(m metricWriter) {
+	if s.privacy == nil {
+		return
+	}
+	st := s.privacy.Stats()
+	m.one("vigil_privacy_accesses", "gauge", "Accesses to patients' records the live analysis holds.", float64(st.Accesses))
+	m.one("vigil_privacy_accesses_dropped_total", "counter", "Accesses dropped, oldest first, to stay within the analysis's bound.", float64(st.AccessesDropped))
+	m.one("vigil_privacy_care_messages_total", "counter", "ADT and SIU messages folded into the care records.", float64(st.CareMessages))
+	m.one("vigil_privacy_patients", "gauge", "Patients whose identity the care records hold.", float64(st.Patients))
+	m.one("vigil_privacy_episodes", "gauge", "Visits and appointments the care records hold.", float64(st.Episodes))
+	m.one("vigil_privacy_episodes_dropped_total", "counter", "Visits and appointments dropped once they ended before the oldest access held.", float64(st.EpisodesDropped))
+	m.one("vigil_privacy_links", "gauge", "Care relationships outside a visit (the clerk of a message, a registered carer) held.", float64(st.Links))
+	m.one("vigil_privacy_links_dropped_total", "counter", "Care relationships outside a visit dropped once they ended before the oldest access held.", float64(st.LinksDropped))
+}

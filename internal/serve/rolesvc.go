@@ -329,6 +329,7 @@ func (s *Service) roleMetrics(m metricWriter) {
 		s.estateMetrics(m)
 	}
 	s.privacyFollowMetrics(m)
+	s.privacyMetrics(m)
 	s.peopleMetrics(m)
 }
 
