@@ -17,8 +17,9 @@ import (
 // field values by containment in the fields column, literals by LIKE on
 // text_lower. The search blocks' indexes find the blocks whose events may
 // meet them, then the events of those blocks are checked (see
-// eventblock.go). eventstore.Scan then decodes each candidate and applies
-// the whole query, so that the answer is the file store's exactly.
+// eventblock.go), both in one read-only snapshot. eventstore.Scan then
+// decodes each candidate and applies the whole query, so that the answer
+// is the file store's exactly.
 func (s *EventStore) Search(ctx context.Context, q eventstore.Query) (*eventstore.Result, error) {
 	if err := s.usable(ctx); err != nil {
 		return nil, err
@@ -28,35 +29,47 @@ func (s *EventStore) Search(ctx context.Context, q eventstore.Query) (*eventstor
 		return nil, err
 	}
 	c := newCandidates(scan.Query(), scan.Required())
-	sql, args := c.events(nil)
-	if c.selective() {
-		ranges, err := s.blockRanges(ctx, c)
-		if err != nil {
-			return nil, err
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err = pgx.BeginTxFunc(ctx, s.db.pool, opts, func(tx pgx.Tx) error {
+		sql, args := c.events(nil)
+		if c.selective() {
+			ranges, err := blockRanges(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			if ranges != nil {
+				sql, args = c.events(ranges)
+			}
 		}
-		if ranges != nil {
-			sql, args = c.events(ranges)
-		}
-	}
-	rows, err := s.db.pool.Query(ctx, sql, args...)
+		return scanEvents(ctx, tx, scan, sql, args)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: search events: %w", err)
+		return nil, err
+	}
+	return scan.Result(), nil
+}
+
+// scanEvents hands the candidates that sql selects to scan.
+func scanEvents(ctx context.Context, tx pgx.Tx, scan *eventstore.Scan, sql string, args []any) error {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return fmt.Errorf("pgstore: search events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var seq int64
 		var data []byte // a new slice each row: a hit keeps it
 		if err := rows.Scan(&seq, &data); err != nil {
-			return nil, fmt.Errorf("pgstore: search events: %w", err)
+			return fmt.Errorf("pgstore: search events: %w", err)
 		}
 		if err := scan.Record(uint64(seq), data); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: search events: %w", err)
+		return fmt.Errorf("pgstore: search events: %w", err)
 	}
-	return scan.Result(), nil
+	return nil
 }
 
 // maxBlockRanges bounds the blocks a search reads by their ranges: past
@@ -66,10 +79,16 @@ func (s *EventStore) Search(ctx context.Context, q eventstore.Query) (*eventstor
 var maxBlockRanges = 20_000
 
 // blockRanges returns the merged ranges of the blocks that may hold a
-// candidate, or nil when there are more than maxBlockRanges blocks.
-func (s *EventStore) blockRanges(ctx context.Context, c candidates) ([]seqRange, error) {
+// candidate, or nil when there are more than maxBlockRanges blocks. It
+// keeps the planner to the blocks' indexes: on a table of a few hundred
+// blocks it would read them all, decompressing each block's document and
+// text, which costs far more than its estimate.
+func blockRanges(ctx context.Context, tx pgx.Tx, c candidates) ([]seqRange, error) {
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+		return nil, fmt.Errorf("pgstore: search the events' blocks: %w", err)
+	}
 	sql, args := c.blocks()
-	rows, err := s.db.pool.Query(ctx, sql, args...)
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: search the events' blocks: %w", err)
 	}
@@ -79,6 +98,9 @@ func (s *EventStore) blockRanges(ctx context.Context, c candidates) ([]seqRange,
 		out = append(out, r)
 		return nil
 	})
+	if err == nil {
+		_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = on")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: search the events' blocks: %w", err)
 	}
