@@ -145,3 +145,18 @@ func FuzzBlockCovers(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkIndexBatch: the Go side of storing a detect node's batch of
+// 256 events: each event's search columns and the batch's block.
+func BenchmarkIndexBatch(b *testing.B) {
+	recs := storetest.Records(1, storetest.Numbered(blockEvents)...)
+	b.ReportAllocs()
+	for b.Loop() {
+		var ix indexer
+		for _, r := range recs {
+			ix.index(int64(r.Seq), r.Data)
+		}
+		ix.blocks.blocks()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/event")
+}

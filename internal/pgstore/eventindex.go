@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"encoding/json"
 	"math"
 	"strings"
 	"time"
@@ -25,6 +24,7 @@ func fromNanos(n *int64) time.Time {
 type indexer struct {
 	ev     event.Event
 	text   strings.Builder
+	doc    fieldsDoc
 	blocks blockBuilder
 }
 
@@ -55,13 +55,15 @@ func (ix *indexer) index(seq int64, data []byte) (int64, []byte, string) {
 		t = nanos(ev.Time)
 	}
 	ix.blocks.startEvent(seq, t)
-	doc := indexDoc{F: make(map[string][]string, ev.Len()), M: make(map[string][]string, 5)}
+	ix.doc.reset()
 	ix.text.Reset()
 	for i := range ev.Len() {
 		id, _ := ev.Field(i)
-		name, v := jsonSafe(event.ToLowerASCII(id.String())), ev.Lower(i)
+		// Names made valid UTF-8 here, so that two that JSON would make one
+		// key are one group, not two keys of which jsonb keeps the last.
+		name, v := text(event.ToLowerASCII(id.String())), ev.Lower(i)
 		safe := jsonSafe(v)
-		doc.F[name] = append(doc.F[name], safe)
+		ix.doc.add(name, safe)
 		ix.blocks.addField(false, name, safe)
 		ix.addText(v)
 	}
@@ -69,19 +71,14 @@ func (ix *indexer) index(seq int64, data []byte) (int64, []byte, string) {
 	if host == "" {
 		host, _ = ev.Get(event.Computer)
 	}
-	for _, m := range [...][2]string{{"host", host}, {"source", ev.Source}, {"product", ev.LogSource.Product},
-		{"category", ev.LogSource.Category}, {"service", ev.LogSource.Service}} {
-		v := event.ToLowerASCII(m[1])
+	for i, v := range [...]string{host, ev.Source, ev.LogSource.Product, ev.LogSource.Category, ev.LogSource.Service} {
+		v = event.ToLowerASCII(v)
 		safe := jsonSafe(v)
-		doc.M[m[0]] = []string{safe}
-		ix.blocks.addField(true, m[0], safe)
+		ix.doc.meta[i] = safe
+		ix.blocks.addField(true, metaNames[i], safe)
 		ix.addText(v)
 	}
-	b, err := json.Marshal(doc)
-	if err != nil { // maps of strings always encode
-		panic(err)
-	}
-	return t, b, text(ix.text.String())
+	return t, ix.doc.encode(), text(ix.text.String())
 }
 
 func (ix *indexer) addText(v string) {
