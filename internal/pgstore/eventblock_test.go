@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigilhealth/vigil/internal/event"
+	"github.com/vigilhealth/vigil/internal/eventstore"
 	"github.com/vigilhealth/vigil/internal/eventstore/storetest"
 )
 
@@ -37,19 +38,13 @@ func TestBlocksSummariseEvents(t *testing.T) {
 	evs := storetest.Numbered(blockEvents + 10)
 	evs[3].Fields = append(evs[3].Fields, [2]string{"Image", `C:\Tools\Mimikatz.EXE`}, [2]string{"Odd", "a\nb"})
 	var ix indexer
-	var rowDocs []indexDoc
-	var rowTexts []string
-	for i, r := range storetest.Records(101, evs...) {
-		_, f, text := ix.index(int64(r.Seq), r.Data)
-		var d indexDoc
-		if err := json.Unmarshal(f, &d); err != nil {
-			t.Fatal(err)
-		}
-		rowDocs, rowTexts = append(rowDocs, d), append(rowTexts, text)
-		if i == 0 && len(ix.blocks.done) != 0 {
-			t.Fatal("a block closed after one event")
-		}
+	recs := storetest.Records(101, evs...)
+	rowDocs, rowTexts := indexAll(t, &ix, recs[:1])
+	if len(ix.blocks.done) != 0 {
+		t.Fatal("a block closed after one event")
 	}
+	moreDocs, moreTexts := indexAll(t, &ix, recs[1:])
+	rowDocs, rowTexts = append(rowDocs, moreDocs...), append(rowTexts, moreTexts...)
 	ix.blocks.close()
 	blocks := ix.blocks.done
 	if len(blocks) != 2 || blocks[0].first != 101 || blocks[0].last != 100+blockEvents ||
@@ -81,6 +76,22 @@ func TestBlocksSummariseEvents(t *testing.T) {
 	if !strings.Contains(blocks[0].text, `c:\tools\mimikatz.exe`) || !strings.Contains(blocks[0].text, "a\nb\n") {
 		t.Errorf("the first block's text lacks an added value: %.200q", blocks[0].text)
 	}
+}
+
+// indexAll indexes recs and returns each one's decoded document and text.
+func indexAll(t testing.TB, ix *indexer, recs []eventstore.Record) ([]indexDoc, []string) {
+	t.Helper()
+	var docs []indexDoc
+	var texts []string
+	for _, r := range recs {
+		_, f, text := ix.index(int64(r.Seq), r.Data)
+		var d indexDoc
+		if err := json.Unmarshal(f, &d); err != nil {
+			t.Fatal(err)
+		}
+		docs, texts = append(docs, d), append(texts, text)
+	}
+	return docs, texts
 }
 
 func nanosOf(e storetest.Event) int64 { return e.Time.UnixNano() }
@@ -116,16 +127,7 @@ func FuzzBlockCovers(f *testing.F) {
 				Fields:    [][2]string{{n1, v1 + strings.Repeat("x", i)}, {n2, v2}}})
 		}
 		var ix indexer
-		var docs []indexDoc
-		var texts []string
-		for _, r := range storetest.Records(1, evs...) {
-			_, fj, text := ix.index(int64(r.Seq), r.Data)
-			var d indexDoc
-			if err := json.Unmarshal(fj, &d); err != nil {
-				t.Fatal(err)
-			}
-			docs, texts = append(docs, d), append(texts, text)
-		}
+		docs, texts := indexAll(t, &ix, storetest.Records(1, evs...))
 		ix.blocks.close()
 		if len(ix.blocks.done) != 1 {
 			t.Fatalf("%d blocks of 3 events", len(ix.blocks.done))
