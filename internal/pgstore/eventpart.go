@@ -28,11 +28,12 @@ const insertPartition = `WITH ins AS (
 	WHERE i.lo IS NOT NULL`
 
 // AppendPartition stores recs, the events of stream partition p by their
-// stream sequence numbers, with their search blocks, in one statement. It is idempotent by (p, Seq):
-// a record already stored is ignored, whatever order the partitions'
-// batches come in, so that a detect node that takes a partition over may
-// store again what its previous holder stored. It leaves Position alone
-// (that is the single log's). It does not keep recs.
+// stream sequence numbers, with their search blocks, in one statement. It
+// is idempotent by (p, Seq): a record already stored is ignored (and gets
+// no new block), whatever order the partitions' batches come in, so that
+// a detect node that takes a partition over may store again what its
+// previous holder stored. It leaves Position alone (that is the single
+// log's). It does not keep recs.
 func (s *EventStore) AppendPartition(ctx context.Context, p int, recs []eventstore.Record) error {
 	if err := s.usable(ctx); err != nil {
 		return err
