@@ -2,7 +2,9 @@ package pgstore_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,6 +115,42 @@ func TestRetainBlocks(t *testing.T) {
 		}
 		if got := hitSeqs(r); !slices.Equal(got, tc.wantFound) {
 			t.Errorf("%s: found %v after retention, want %v", tc.name, got, tc.wantFound)
+		}
+	}
+}
+
+// TestAppendPartitionConcurrently: holders storing overlapping batches of
+// one partition at once (an old holder's late store beside the new
+// holder's) leave each event once, each found once through its block.
+func TestAppendPartitionConcurrently(t *testing.T) {
+	ctx := context.Background()
+	s := pgtest.Open(t, t.TempDir(), pgstore.Options{}).Events(eventstore.Options{})
+	recs := detectEvents(200)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for w := range errs {
+		wg.Go(func() {
+			for lo := w * 10; lo < len(recs); lo += 40 {
+				if errs[w] = s.AppendPartition(ctx, 0, recs[lo:min(lo+60, len(recs))]); errs[w] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for w, err := range errs {
+		if err != nil {
+			t.Fatalf("holder %d: %v", w, err)
+		}
+	}
+	r, err := s.Search(ctx, eventstore.Query{Text: "source:detect", Limit: eventstore.MaxLimit})
+	if err != nil || r.Matched != int64(len(recs)) {
+		t.Fatalf("source:detect: %v, %v; want %d matched", r, err, len(recs))
+	}
+	for _, i := range []int{0, 9, 10, 59, 60, 123, 199} {
+		r, err := s.Search(ctx, eventstore.Query{Text: fmt.Sprintf(`Index:%d "number %d of"`, i, i)})
+		if err != nil || !slices.Equal(hitSeqs(r), []uint64{uint64(i + 1)}) {
+			t.Errorf("Index:%d: %v (%v), want sequence %d once", i, hitSeqs(r), err, i+1)
 		}
 	}
 }
