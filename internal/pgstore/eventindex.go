@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"encoding/json"
 	"math"
 	"strings"
 	"time"
@@ -20,10 +19,13 @@ func fromNanos(n *int64) time.Time {
 	return time.Unix(0, *n).UTC()
 }
 
-// indexer builds the search columns of events, reusing its buffers.
+// indexer builds the search columns of events, reusing its buffers, and
+// the search blocks of the events in the order it indexes them.
 type indexer struct {
-	ev   event.Event
-	text strings.Builder
+	ev     event.Event
+	text   strings.Builder
+	doc    fieldsDoc
+	blocks blockBuilder
 }
 
 // indexDoc is the JSON of the fields column: lower-cased values by
@@ -33,15 +35,18 @@ type indexDoc struct {
 	M map[string][]string `json:"m"`
 }
 
-// index returns an encoded event's time (Unix nanoseconds), fields
-// document and lower-cased text. A record that does not decode gets
-// empty ones: no search matches it, as in the file store.
-func (ix *indexer) index(data []byte) (int64, []byte, string) {
+// index returns the time (Unix nanoseconds), fields document and
+// lower-cased text of the encoded event with sequence seq, and adds it to
+// the current block. A record that does not decode gets empty ones: no
+// search matches it, as in the file store.
+func (ix *indexer) index(seq int64, data []byte) (int64, []byte, string) {
+	defer ix.blocks.endEvent()
 	if ix.ev.UnmarshalBinary(data) != nil {
 		t := int64(minNanosInt)
 		if bt, err := event.BinaryTime(data); err == nil && !bt.IsZero() {
 			t = nanos(bt)
 		}
+		ix.blocks.startEvent(seq, t)
 		return t, []byte(`{"f":{},"m":{}}`), ""
 	}
 	ev := &ix.ev
@@ -49,35 +54,38 @@ func (ix *indexer) index(data []byte) (int64, []byte, string) {
 	if !ev.Time.IsZero() {
 		t = nanos(ev.Time)
 	}
-	doc := indexDoc{F: make(map[string][]string, ev.Len()), M: make(map[string][]string, 5)}
+	ix.blocks.startEvent(seq, t)
+	ix.doc.reset()
 	ix.text.Reset()
 	for i := range ev.Len() {
 		id, _ := ev.Field(i)
-		name, v := jsonSafe(event.ToLowerASCII(id.String())), ev.Lower(i)
-		doc.F[name] = append(doc.F[name], jsonSafe(v))
+		// Names made valid UTF-8 here, so that two that JSON would make one
+		// key are one group, not two keys of which jsonb keeps the last.
+		name, v := text(event.ToLowerASCII(id.String())), ev.Lower(i)
+		safe := jsonSafe(v)
+		ix.doc.add(name, safe)
+		ix.blocks.addField(false, name, safe)
 		ix.addText(v)
 	}
 	host := ev.Host
 	if host == "" {
 		host, _ = ev.Get(event.Computer)
 	}
-	for _, m := range [...][2]string{{"host", host}, {"source", ev.Source}, {"product", ev.LogSource.Product},
-		{"category", ev.LogSource.Category}, {"service", ev.LogSource.Service}} {
-		v := event.ToLowerASCII(m[1])
-		doc.M[m[0]] = []string{jsonSafe(v)}
+	for i, v := range [...]string{host, ev.Source, ev.LogSource.Product, ev.LogSource.Category, ev.LogSource.Service} {
+		v = event.ToLowerASCII(v)
+		safe := jsonSafe(v)
+		ix.doc.meta[i] = safe
+		ix.blocks.addField(true, metaNames[i], safe)
 		ix.addText(v)
 	}
-	b, err := json.Marshal(doc)
-	if err != nil { // maps of strings always encode
-		panic(err)
-	}
-	return t, b, text(ix.text.String())
+	return t, ix.doc.encode(), text(ix.text.String())
 }
 
 func (ix *indexer) addText(v string) {
 	if v != "" {
 		ix.text.WriteString(v)
 		ix.text.WriteByte('\n')
+		ix.blocks.addText(v)
 	}
 }
 

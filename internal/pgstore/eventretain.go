@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -20,22 +21,37 @@ func (s *EventStore) Retain(ctx context.Context) error {
 	var byAge, bySize int64
 	err := s.db.inTx(ctx, func(tx pgx.Tx) error {
 		if s.opts.MaxAge > 0 {
-			tag, err := tx.Exec(ctx, "DELETE FROM events WHERE stored_ns < $1", nanos(s.now().Add(-s.opts.MaxAge)))
+			cut := nanos(s.now().Add(-s.opts.MaxAge))
+			tag, err := tx.Exec(ctx, "DELETE FROM events WHERE stored_ns < $1", cut)
 			if err != nil {
 				return fmt.Errorf("by age: %w", err)
 			}
 			byAge = tag.RowsAffected()
+			// A block's stored_ns is the latest of its events'.
+			if _, err := tx.Exec(ctx, "DELETE FROM event_blocks WHERE stored_ns < $1", cut); err != nil {
+				return fmt.Errorf("search blocks by age: %w", err)
+			}
 		}
 		if s.opts.MaxBytes > 0 {
 			// newer is the bytes of an event and of every later one: those
 			// whose newer exceeds the limit go.
-			tag, err := tx.Exec(ctx, `DELETE FROM events WHERE seq <= (
-				SELECT seq FROM (SELECT seq, sum(bytes) OVER (ORDER BY seq DESC) AS newer FROM events) t
-				WHERE newer > $1 ORDER BY seq DESC LIMIT 1)`, s.opts.MaxBytes)
+			var last *int64
+			err := tx.QueryRow(ctx, `SELECT seq FROM (SELECT seq, sum(bytes) OVER (ORDER BY seq DESC) AS newer FROM events) t
+				WHERE newer > $1 ORDER BY seq DESC LIMIT 1`, s.opts.MaxBytes).Scan(&last)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("by size: %w", err)
+			}
+			if last == nil {
+				return nil
+			}
+			tag, err := tx.Exec(ctx, "DELETE FROM events WHERE seq <= $1", *last)
 			if err != nil {
 				return fmt.Errorf("by size: %w", err)
 			}
 			bySize = tag.RowsAffected()
+			if _, err := tx.Exec(ctx, "DELETE FROM event_blocks WHERE last_seq <= $1", *last); err != nil {
+				return fmt.Errorf("search blocks by size: %w", err)
+			}
 		}
 		return nil
 	})

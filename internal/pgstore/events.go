@@ -54,13 +54,16 @@ func (s *EventStore) Append(ctx context.Context, recs []eventstore.Record) error
 		if err := tx.QueryRow(ctx, "SELECT position FROM event_position FOR UPDATE").Scan(&pos); err != nil {
 			return fmt.Errorf("read position: %w", err)
 		}
-		rows, last, err := eventRows(recs, uint64(pos), now)
+		rows, blocks, last, err := eventRows(recs, uint64(pos), now)
 		if err != nil || len(rows) == 0 {
 			return err
 		}
 		cols := []string{"seq", "time_ns", "stored_ns", "bytes", "data", "fields", "text_lower"}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"events"}, cols, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy %d events: %w", len(rows), err)
+		}
+		if _, err := tx.Exec(ctx, insertLogBlocks, append([]any{now}, blocks...)...); err != nil {
+			return fmt.Errorf("store the search blocks of %d events: %w", len(rows), err)
 		}
 		_, err = tx.Exec(ctx, "UPDATE event_position SET position = $1", int64(last))
 		return err
@@ -71,9 +74,17 @@ func (s *EventStore) Append(ctx context.Context, recs []eventstore.Record) error
 	return nil
 }
 
-// eventRows builds the rows of the records above pos, in order, and
-// returns the last sequence number among them.
-func eventRows(recs []eventstore.Record, pos uint64, now int64) ([][]any, uint64, error) {
+// insertLogBlocks stores the search blocks of the single log's events
+// (partition -1) stored at $1, as blockBuilder.blocks gives them from $2.
+const insertLogBlocks = `INSERT INTO event_blocks (partition, first_seq, last_seq, stored_ns, min_time_ns, max_time_ns, fields, text_lower)
+	SELECT -1, first, last, $1, min_t, max_t, fields::jsonb, text_lower
+	FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+		AS b(first, last, min_t, max_t, fields, text_lower)`
+
+// eventRows builds the rows of the records above pos, in order, and their
+// search blocks (insertLogBlocks' arguments from $2), and returns the last
+// sequence number among them.
+func eventRows(recs []eventstore.Record, pos uint64, now int64) ([][]any, []any, uint64, error) {
 	rows := make([][]any, 0, len(recs))
 	var ix indexer
 	for _, r := range recs {
@@ -82,13 +93,13 @@ func eventRows(recs []eventstore.Record, pos uint64, now int64) ([][]any, uint64
 		}
 		seq, err := toInt64("sequence", r.Seq)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
-		t, fields, text := ix.index(r.Data)
+		t, fields, text := ix.index(seq, r.Data)
 		rows = append(rows, []any{seq, t, now, int32(len(r.Data)), r.Data, fields, text})
 		pos = r.Seq
 	}
-	return rows, pos, nil
+	return rows, ix.blocks.blocks(), pos, nil
 }
 
 // Position implements eventstore.Store.
