@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -149,5 +151,50 @@ func TestStatsSumsTargetsOfOneName(t *testing.T) {
 	st := runFor(t, d, 4)
 	if got := st["webhook https://soc"].Sent; got != 4 {
 		t.Errorf("sent %d under the shared name, want 4", got)
+	}
+}
+
+// TestSetRoutesUnderLoad changes the routes over and over while alerts
+// are notified from several goroutines and sent: the route kept
+// throughout receives every alert, once (run with -race).
+func TestSetRoutesUnderLoad(t *testing.T) {
+	kept := &recorder{name: "kept"}
+	d := NewDispatcher(nil, Options{Throttle: -1, QueueLen: 1 << 14}, nil)
+	d.SetRoutes([]Route{{Key: "kept", Target: kept}})
+	stop := running(t, d)
+	const senders, each = 4, 200
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			routes := []Route{{Key: "kept", Target: kept}}
+			if i%2 == 0 {
+				routes = append(routes, Route{Key: "flap", Target: &recorder{name: "flap"}, MinLevel: "low"})
+			}
+			d.SetRoutes(routes)
+			if d.Stats()["kept"].Sent == senders*each {
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			for i := range each {
+				d.Notify(withID(strconv.Itoa(s)+"-"+strconv.Itoa(i), "high"))
+			}
+		})
+	}
+	wg.Wait()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("kept route sent %+v of %d", d.Stats()["kept"], senders*each)
+	}
+	stop()
+	ids := kept.ids()
+	slices.Sort(ids)
+	if len(ids) != senders*each || len(slices.Compact(ids)) != senders*each {
+		t.Errorf("kept route got %d alerts (%d distinct), want each of %d once", len(kept.ids()), len(slices.Compact(ids)), senders*each)
 	}
 }
