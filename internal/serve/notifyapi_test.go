@@ -230,3 +230,29 @@ func TestNotifyTargetsReload(t *testing.T) {
 		t.Errorf("targets file: %v (%v), want mode 0600", info, err)
 	}
 }
+
+func TestDescribeTarget(t *testing.T) {
+	at := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		t                 targetstore.Target
+		kind, where, note string
+	}{
+		{targetstore.Target{Kind: "slack", URL: "https://hooks.slack.com/services/T/B/SECRET", MinLevel: "high"},
+			"Slack", "https://hooks.slack.com/…", "alerts of level high and above"},
+		{targetstore.Target{Kind: "webhook", URL: "https://soc.nhs.uk/h?token=SECRET", MinLevel: "low",
+			HeadersEnv: map[string]string{"X-Key": "VIGIL_B", "Authorization": "VIGIL_A"}},
+			"webhook (JSON)", "https://soc.nhs.uk/…", "alerts of level low and above; with extra headers from environment variables VIGIL_A, VIGIL_B"},
+		{targetstore.Target{Kind: "syslog", Network: "udp", Addr: "siem:514", MinLevel: "critical"},
+			"syslog (CEF)", "udp siem:514", "alerts of level critical and above"},
+	}
+	for _, tt := range tests {
+		tt.t.ID, tt.t.Name, tt.t.CreatedAt, tt.t.CreatedBy = "nt-x", "n", at, "ada"
+		d := describeTarget(tt.t)
+		if d.Kind != tt.kind || d.Where != tt.where || d.Note != tt.note || d.FromFile || !d.CreatedAt.Equal(at) {
+			t.Errorf("%s: %+v, want %s at %s, %q", tt.t.Kind, d, tt.kind, tt.where, tt.note)
+		}
+		if info := targetInfo(d); info.Kind != tt.t.Kind || info.Source != "console" || strings.Contains(info.Where+info.Note, "SECRET") {
+			t.Errorf("%s: API shows %+v", tt.t.Kind, info)
+		}
+	}
+}

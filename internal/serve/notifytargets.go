@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,8 +134,12 @@ func (n *notifyTargets) list(ctx context.Context) ([]console.NotifyTarget, error
 // describeTarget is a target added at run time as the settings page and
 // the API show it.
 func describeTarget(t targetstore.Target) console.NotifyTarget {
+	note := "alerts of level " + t.MinLevel + " and above"
+	if len(t.HeadersEnv) > 0 {
+		note += "; with extra headers from environment variables " + strings.Join(slices.Sorted(maps.Values(t.HeadersEnv)), ", ")
+	}
 	return console.NotifyTarget{ID: t.ID, Name: t.Name, Kind: kindLabel(t.Kind), Where: t.Where(),
-		Note: "alerts of level " + t.MinLevel + " and above", MinLevel: t.MinLevel, CreatedAt: t.CreatedAt, CreatedBy: t.CreatedBy}
+		Note: note, MinLevel: t.MinLevel, CreatedAt: t.CreatedAt, CreatedBy: t.CreatedBy}
 }
 
 // kindLabels name the kinds of target as the settings page shows them.
