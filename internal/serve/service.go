@@ -73,7 +73,9 @@ type Service struct {
 	peopleReload reloader
 	// targets are the notification targets: the file's and those added
 	// at run time (notifytargets.go); nil on an ingest node.
-	targets      *notifyTargets
+	targets *notifyTargets
+	// notifyReload looks for targets added or removed elsewhere,
+	// counting the failed looks (watchTargets).
 	notifyReload reloader
 	// guidance sends staff named by alerts short guidance; nil when off.
 	guidance *guidance
