@@ -11,6 +11,23 @@ import (
 	"github.com/vigilhealth/vigil/internal/auth"
 )
 
+// adminSession makes a local administrator, ada, in data and logs her in
+// through the API, returning her session's client and login answer (its
+// CSRF token).
+func adminSession(t *testing.T, ts *testService, data string) (*client, auth.LoginAnswer) {
+	t.Helper()
+	if err := auth.OpenUsers(data, auth.DefaultArgon2).Add("ada", auth.RoleAdmin, "three random words", false); err != nil {
+		t.Fatal(err)
+	}
+	c := &client{ts: ts}
+	code, body := c.call(t, "POST", "/api/v1/login", []byte(`{"name":"ada","password":"three random words"}`), "")
+	var ans auth.LoginAnswer
+	if code != 200 || json.Unmarshal(body, &ans) != nil || c.cookie == nil {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	return c, ans
+}
+
 // TestNotifyTargetsNeedTheSessionsCSRF: in a session, adding a target
 // (console form or API), testing and removing one each need the
 // session's CSRF token; without it nothing changes and nothing is sent.
@@ -20,15 +37,7 @@ func TestNotifyTargetsNeedTheSessionsCSRF(t *testing.T) {
 	defer hook.Close()
 	cfg := testConfig(t)
 	ts := startService(t, cfg)
-	if err := auth.OpenUsers(cfg.Data, auth.DefaultArgon2).Add("ada", auth.RoleAdmin, "three random words", false); err != nil {
-		t.Fatal(err)
-	}
-	c := &client{ts: ts}
-	code, body := c.call(t, "POST", "/api/v1/login", []byte(`{"name":"ada","password":"three random words"}`), "")
-	var ans auth.LoginAnswer
-	if code != 200 || json.Unmarshal(body, &ans) != nil {
-		t.Fatalf("login: %d %s", code, body)
-	}
+	c, ans := adminSession(t, ts, cfg.Data)
 	listed := func() []NotifyTargetInfo {
 		var l targetsAnswer
 		if code := ts.apiJSON(t, "GET", "/api/v1/notify/targets", nil, &l); code != 200 {
