@@ -89,8 +89,9 @@ type Deps struct {
 	// SourceWindow is the span the flow watch measures sources' rates
 	// over (flow.Options.Window).
 	SourceWindow time.Duration
-	// Targets are the notification targets configured, without secrets.
-	Targets []NotifyTarget
+	// Notify lists, adds, removes and tests the notification targets on
+	// the settings page; nil shows none.
+	Notify NotifyTargets
 	// Audit writes what a change or a download was (who, from the
 	// request's principal; action; object; outcome) to the audit log,
 	// beside the guard's entry for the request; nil writes nothing.

@@ -50,7 +50,7 @@ func newPagesFixture(t *testing.T) *pagesFixture {
 	d.Auth.Tokens = auth.OpenTokens(dir)
 	d.RuleCounts = func() map[*sigma.Meta]int64 { return map[*sigma.Meta]int64{&set.Rules[1].Meta: 7} }
 	d.SourceWindow = 30 * time.Minute
-	d.Targets = []NotifyTarget{{Kind: "Slack", Where: "https://hooks.slack.com/…", Note: "alerts of level high and above"}}
+	d.Notify = &fakeTargets{list: []NotifyTarget{{ID: "file-0", Kind: "Slack", Where: "https://hooks.slack.com/…", Note: "alerts of level high and above", MinLevel: "high", FromFile: true}}}
 	d.Audit = func(r *http.Request, action, object, outcome string) error {
 		p, _ := auth.FromContext(r.Context())
 		f.audited = append(f.audited, auditLine{p.Name, action, object, outcome})
@@ -234,9 +234,10 @@ func TestSettingsPage(t *testing.T) {
 	admin := as(auth.RoleAdmin)
 	w := f.get(t, admin, "/settings")
 	contains(t, "settings", w.Body.String(), "People and their roles", "<td>sam</td>", "security analyst", "API tokens", "No API token yet",
-		"Notification targets", "read-only here", "https://hooks.slack.com/…", `name="csrf_token" value="csrf-admin"`,
+		"Notification targets", "From the configuration file", "https://hooks.slack.com/…", `name="csrf_token" value="csrf-admin"`,
 		`<label class="label" for="user-role">Role</label>`, `<option value="ingest">`)
-	for _, p := range []string{"GET /settings", "POST /settings/users", "POST /settings/users/password", "POST /settings/tokens", "POST /settings/tokens/revoke"} {
+	for _, p := range []string{"GET /settings", "POST /settings/users", "POST /settings/users/password", "POST /settings/tokens", "POST /settings/tokens/revoke",
+		"POST /settings/notify", "POST /settings/notify/remove", "POST /settings/notify/test"} {
 		if len(f.pages[p].Roles) != 0 {
 			t.Errorf("%s admits %v: want admin only", p, f.pages[p].Roles)
 		}

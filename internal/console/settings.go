@@ -13,22 +13,24 @@ import (
 // list admits only admin). Every change is audited twice: the guard
 // records the request, and the handler what it changed.
 func (c *Console) settingsPages() []Page {
-	return []Page{
+	return append([]Page{
 		{Pattern: "GET /settings", Nav: "Settings", Handler: http.HandlerFunc(c.settings)},
 		{Pattern: "POST /settings/users", Handler: http.HandlerFunc(c.addUser)},
 		{Pattern: "POST /settings/users/password", Handler: http.HandlerFunc(c.resetPassword)},
 		{Pattern: "POST /settings/tokens", Handler: http.HandlerFunc(c.createToken)},
 		{Pattern: "POST /settings/tokens/revoke", Handler: http.HandlerFunc(c.revokeToken)},
-	}
+	}, c.notifyPages()...)
 }
 
 // settingsDone are the messages a change returns to the settings page
 // with (?done=KEY): fixed texts, so that a link cannot make the page say
 // anything else.
 var settingsDone = map[string]string{
-	"user":     "The account was made. Tell its owner their user name and password in person or by another channel.",
-	"password": "The password was reset and the account's sessions were ended. Tell its owner the new password in person or by another channel.",
-	"revoked":  "The token was revoked: it no longer opens anything.",
+	"user":           "The account was made. Tell its owner their user name and password in person or by another channel.",
+	"password":       "The password was reset and the account's sessions were ended. Tell its owner the new password in person or by another channel.",
+	"revoked":        "The token was revoked: it no longer opens anything.",
+	"target":         "The notification target was added. Vigil tells it of alerts from now on (other Vigil nodes within notify.reload); send it a test to see that it works.",
+	"target-removed": "The notification target was removed: it is told of no more alerts.",
 }
 
 // settings answers GET /settings.
@@ -54,7 +56,15 @@ func (c *Console) renderSettings(w http.ResponseWriter, r *http.Request, code in
 		c.Error(w, r, http.StatusServiceUnavailable, "The settings could not be shown", "Vigil could not read its accounts or tokens: "+err.Error()+".")
 		return
 	}
-	v := newSettingsView(users, tokens, c.deps.Targets)
+	v := newSettingsView(users, tokens)
+	if c.deps.Notify != nil {
+		targets, err := c.deps.Notify.List(r.Context())
+		if err != nil {
+			c.deps.Log.Error("console: settings: notification targets", "err", err)
+			v.TargetsError = "Vigil could not read its notification targets: " + err.Error() + "."
+		}
+		v.setTargets(targets)
+	}
 	edit(&v)
 	c.Render(w, r, code, "settings", v)
 }

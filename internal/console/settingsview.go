@@ -1,15 +1,25 @@
 package console
 
 import (
+	"time"
+
 	"github.com/vigilhealth/vigil/internal/auth"
 )
 
-// NotifyTarget is one configured notification target as the settings page
-// lists it: never a secret, only what it is and where it goes.
+// NotifyTarget is one notification target as the settings page lists
+// it: never a secret, only what it is and where it goes.
 type NotifyTarget struct {
-	Kind  string // webhook, Microsoft Teams, Slack, email, syslog
-	Where string // a host, an address, or the environment variable holding it
-	Note  string // what else is set, such as the lowest level notified
+	ID       string // file-N for the configuration file's; the target store's otherwise
+	Name     string // what the administrator called it; "" for the file's
+	Kind     string // webhook (JSON), Microsoft Teams, Slack, email, syslog (CEF)
+	Where    string // a host, an address, or the environment variable holding it
+	Note     string // what else is set, such as the lowest level notified
+	MinLevel string // the lowest level notified
+	// FromFile marks the configuration file's targets, which are changed
+	// there, not here.
+	FromFile  bool
+	CreatedAt time.Time // when and by whom one added here was added
+	CreatedBy string
 }
 
 // userRow is one local account.
@@ -48,18 +58,18 @@ var tokenRoles = append(append([]roleChoice(nil), personRoles...),
 type settingsView struct {
 	Users      []userRow
 	Tokens     []tokenRow
-	Targets    []NotifyTarget
 	UserRoles  []roleChoice
 	TokenRoles []roleChoice
+	notifyView
 	// NewSecret is a token just created, shown this once; NewName names it.
 	NewSecret, NewName string
 	Done               string // what the last change did
 	Error              string // why the last change was refused
 }
 
-// newSettingsView lays out the accounts, tokens and targets.
-func newSettingsView(users []auth.User, tokens []auth.Token, targets []NotifyTarget) settingsView {
-	v := settingsView{Targets: targets, UserRoles: personRoles, TokenRoles: tokenRoles}
+// newSettingsView lays out the accounts and tokens.
+func newSettingsView(users []auth.User, tokens []auth.Token) settingsView {
+	v := settingsView{UserRoles: personRoles, TokenRoles: tokenRoles, notifyView: newNotifyView()}
 	for _, u := range users {
 		v.Users = append(v.Users, userRow{Name: u.Name, Role: u.Role, Created: londonTime(u.Created), Disabled: u.Disabled})
 	}

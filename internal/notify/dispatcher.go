@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -63,22 +64,40 @@ type TargetStats struct {
 	Queued    int    `json:"queued"`    // waiting now
 }
 
-// Stats maps each target's Name to its counts.
-type Stats map[string]TargetStats
-
-// Dispatcher fans alerts out to targets, each with its own bounded queue
-// and worker so that a slow target never delays the others.
-type Dispatcher struct {
-	opts    Options
-	minRank int
-	log     *slog.Logger
-	lanes   []*lane
-	now     func() time.Time
-	sleep   func(ctx context.Context, d time.Duration) error
+// add adds o's counts to s.
+func (s *TargetStats) add(o TargetStats) {
+	s.Sent += o.Sent
+	s.Failed += o.Failed
+	s.Dropped += o.Dropped
+	s.Throttled += o.Throttled
+	s.Queued += o.Queued
 }
 
-// NewDispatcher returns a Dispatcher for targets. An unknown MinLevel is
-// treated as "high" and logged; a nil log discards.
+// Stats maps each target's Name to its counts; targets of one Name (two
+// webhooks on one host) are summed. A route taken away by SetRoutes takes
+// its counts with it.
+type Stats map[string]TargetStats
+
+// Dispatcher fans alerts out to routes, each with its own bounded queue
+// and workers so that a slow target never delays the others. Its routes
+// may be replaced while it runs (SetRoutes).
+type Dispatcher struct {
+	opts    Options
+	minRank int // the rank of Options.MinLevel
+	log     *slog.Logger
+	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
+
+	mu      sync.RWMutex
+	lanes   []*lane         // in the order the routes were given
+	runCtx  context.Context // Run's, once it has started; nil before
+	stopped bool            // Run's context has ended: no worker starts any more
+	workers sync.WaitGroup
+}
+
+// NewDispatcher returns a Dispatcher for targets, each a route at
+// Options.MinLevel keyed by its position ("0", "1", ...). An unknown
+// MinLevel is treated as "high" and logged; a nil log discards.
 func NewDispatcher(targets []Target, opts Options, log *slog.Logger) *Dispatcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -90,50 +109,82 @@ func NewDispatcher(targets []Target, opts Options, log *slog.Logger) *Dispatcher
 		rank = alert.LevelRank("high")
 	}
 	d := &Dispatcher{opts: opts, minRank: rank, log: log, now: time.Now, sleep: wait.Sleep}
-	for _, t := range targets {
-		d.lanes = append(d.lanes, newLane(t, opts.QueueLen))
+	routes := make([]Route, len(targets))
+	for i, t := range targets {
+		routes[i] = Route{Key: strconv.Itoa(i), Target: t}
 	}
+	d.SetRoutes(routes)
 	return d
 }
 
-// Notify queues a copy of a for every target, unless its level is below
-// MinLevel or the same alert ID was queued for that target within
-// Throttle. It never blocks.
+// Notify queues a copy of a for every route whose lowest level a reaches,
+// unless the same alert ID was queued for that route within Throttle. It
+// never blocks.
 func (d *Dispatcher) Notify(a *alert.Alert) {
-	if a == nil || alert.LevelRank(a.Level) < d.minRank {
+	if a == nil {
 		return
 	}
-	c := copyAlert(a)
+	rank := alert.LevelRank(a.Level)
+	var c *alert.Alert // copied once, for the first route that takes it
 	now := d.now()
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	for _, l := range d.lanes {
+		if rank < l.minRank {
+			continue
+		}
+		if c == nil {
+			c = copyAlert(a)
+		}
 		l.offer(c, now, d.opts.Throttle)
 	}
 }
 
 // Stats returns the counts of every target so far.
 func (d *Dispatcher) Stats() Stats {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	s := make(Stats, len(d.lanes))
 	for _, l := range d.lanes {
-		s[l.target.Name()] = l.stats()
+		st := s[l.target.Name()]
+		st.add(l.stats())
+		s[l.target.Name()] = st
 	}
 	return s
 }
 
 // Run sends queued alerts until ctx is done, then goes on for at most
-// Drain sending what is still queued, without retries, and returns. Call
-// it once.
+// Drain sending what is still queued, without retries, and returns. Routes
+// that SetRoutes adds meanwhile are served as well. Call it once.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
+	d.mu.Lock()
+	d.runCtx = ctx
 	for _, l := range d.lanes {
-		for range d.opts.Workers {
-			wg.Go(func() { d.work(ctx, l) })
-		}
+		d.startLocked(l)
 	}
-	wg.Wait()
+	d.mu.Unlock()
+	<-ctx.Done()
+	d.mu.Lock()
+	d.stopped = true // after this no Add races the Wait below
+	d.mu.Unlock()
+	d.workers.Wait()
 	return nil
 }
 
-// work is one target's worker.
+// startLocked starts l's workers if Run is running. The caller holds mu.
+func (d *Dispatcher) startLocked(l *lane) {
+	if d.runCtx == nil || d.stopped {
+		return
+	}
+	ctx, cancel := context.WithCancel(d.runCtx)
+	l.cancel = cancel
+	for range d.opts.Workers {
+		d.workers.Go(func() { d.work(ctx, l) })
+	}
+}
+
+// work is one of a lane's workers. Its context ends when Run's does (it
+// then drains the lane) or when the lane is taken away (it just stops).
 func (d *Dispatcher) work(ctx context.Context, l *lane) {
 	for {
 		a, ok := l.pop()
@@ -142,16 +193,24 @@ func (d *Dispatcher) work(ctx context.Context, l *lane) {
 			case <-l.ready:
 				continue
 			case <-ctx.Done():
-				d.drain(l)
+				d.finish(l)
 				return
 			}
 		}
 		l.wake() // more queued: let another worker send it meanwhile
 		d.deliver(ctx, l, a)
 		if ctx.Err() != nil {
-			d.drain(l)
+			d.finish(l)
 			return
 		}
+	}
+}
+
+// finish drains l when the Dispatcher is stopping, and leaves it when it
+// was taken away: a removed target is not to be told any more.
+func (d *Dispatcher) finish(l *lane) {
+	if !l.removed.Load() {
+		d.drain(l)
 	}
 }
 

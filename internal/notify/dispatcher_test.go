@@ -244,7 +244,7 @@ func TestPermanentErrorNotRetried(t *testing.T) {
 // TestFullQueueDropsLowestLevelFirst fills a lane and checks that a burst
 // of low alerts never pushes out a critical one, and that order is kept.
 func TestFullQueueDropsLowestLevelFirst(t *testing.T) {
-	l := newLane(nil, 3)
+	l := newLane("0", nil, 3)
 	now := time.Now()
 	offer := func(id, level string) { l.offer(&alert.Alert{ID: id, Level: level}, now, 0) }
 	offer("h1", "high")

@@ -2,9 +2,16 @@
 // JSON webhook, Microsoft Teams and Slack incoming webhooks, SMTP email,
 // and syslog/CEF forwarding to another SIEM. Each of these is a Target; a
 // Dispatcher sits between the alert pipeline and the targets, filtering by
-// level, throttling repeats of the same alert, queueing boundedly and
-// retrying with backoff, so that a slow or broken target never holds up
-// detection.
+// level (per Route: each target may have its own lowest level),
+// throttling repeats of the same alert, queueing boundedly and retrying
+// with backoff, so that a slow or broken target never holds up detection.
+// Its routes may be replaced while it runs (SetRoutes, when an
+// administrator adds or removes a target in the console): a route kept
+// keeps what it had queued. SendTest sends one clearly-marked test alert
+// straight to a target, bypassing the Dispatcher, to show it works.
+//
+// Package targetstore keeps the targets added at run time; those of the
+// configuration file below stay as the file says.
 //
 // Ownership: Dispatcher.Notify copies the alert it is given (the caller
 // may go on changing it); a Target's Send must not keep or change the
@@ -39,7 +46,8 @@
 //	      addr: siem.example.nhs.uk:514
 //
 // Teams and Slack webhook URLs carry their own secret; where that matters
-// the service may also accept url_env in their place.
+// the service may also accept url_env in their place. Errors and target
+// names show a URL's scheme and host only, never its path or query.
 //
 // Wire formats. The webhook POSTs {"version":1,"alert":{...}} where the
 // alert object has the JSON shape of alert.Alert (id, rule_id, rule_title,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,8 +46,8 @@ func (t httpTarget) post(ctx context.Context, body any) error {
 		return permanent(fmt.Errorf("%s: encode payload: %w", t.Name(), err))
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(b))
-	if err != nil {
-		return permanent(fmt.Errorf("%s: %w", t.kind, err))
+	if err != nil { // the error quotes the URL: name the target only
+		return permanent(fmt.Errorf("%s: the address is not a URL that can be posted to", t.Name()))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Vigil")
@@ -55,7 +56,14 @@ func (t httpTarget) post(ctx context.Context, body any) error {
 	}
 	resp, err := t.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", t.Name(), err) // network errors are worth retrying
+		// Network errors are worth retrying. The client's error quotes the
+		// whole URL, whose path is the secret of a Teams or Slack hook:
+		// keep only what went wrong.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("%s: POST: %w", t.Name(), err)
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
@@ -63,7 +71,10 @@ func (t httpTarget) post(ctx context.Context, body any) error {
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}
-	err = fmt.Errorf("%s: answered %s: %s", t.Name(), resp.Status, bytes.TrimSpace(snippet))
+	err = fmt.Errorf("HTTP %s from %s", resp.Status, t.Name())
+	if said := bytes.TrimSpace(snippet); len(said) > 0 {
+		err = fmt.Errorf("%w: %s", err, said)
+	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return retryAfter(err, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))

@@ -1,16 +1,24 @@
 package notify
 
 import (
+	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/alert"
 )
 
-// lane is one target's bounded queue, throttle memory and counts.
+// lane is one route's bounded queue, throttle memory and counts.
 type lane struct {
-	target Target
-	ready  chan struct{} // signalled when the queue gains an alert
+	key     string
+	target  Target
+	ready   chan struct{} // signalled when the queue gains an alert
+	minRank int           // the lowest level rank sent; changed under the Dispatcher's mu
+	// cancel ends the lane's workers (nil until they start); removed
+	// says that SetRoutes took the lane away, so they leave its queue.
+	cancel  context.CancelFunc
+	removed atomic.Bool
 
 	mu      sync.Mutex
 	queue   []*alert.Alert // ring of cap max
@@ -20,8 +28,8 @@ type lane struct {
 	st      TargetStats
 }
 
-func newLane(t Target, max int) *lane {
-	return &lane{target: t, ready: make(chan struct{}, 1), queue: make([]*alert.Alert, max), last: map[string]time.Time{}, sweepAt: 1024}
+func newLane(key string, t Target, max int) *lane {
+	return &lane{key: key, target: t, ready: make(chan struct{}, 1), queue: make([]*alert.Alert, max), last: map[string]time.Time{}, sweepAt: 1024}
 }
 
 // offer queues a unless throttled; when the queue is full the oldest of

@@ -77,6 +77,7 @@ func (s *Service) apiRoutes() []apiRoute {
 		{pattern: "POST /api/v1/logout", roles: peopleRoles, audit: auditNone, handler: http.HandlerFunc(s.auth.Logout)},
 	}
 	routes = append(routes, s.peopleRoutes()...)
+	routes = append(routes, s.notifyRoutes()...)
 	return append(routes, apiRoute{
 		// Any other /api/ path: admin only, so that a route without its
 		// own line here is refused to every other role, then not found.

@@ -42,7 +42,12 @@ var wantRoles = map[string][]auth.Role{
 	"GET /api/v1/phishing-reports":  {auth.RoleAnalyst},
 	"GET /api/v1/pulse":             {auth.RoleBoard},
 	"GET /api/v1/assets":            {auth.RoleAnalyst, auth.RoleBoard},
-	"/api/":                         {}, // any other path: admin only, then 404
+	// Notification targets: admin only.
+	"GET /api/v1/notify/targets":            {},
+	"POST /api/v1/notify/targets":           {},
+	"DELETE /api/v1/notify/targets/{id}":    {},
+	"POST /api/v1/notify/targets/{id}/test": {},
+	"/api/":                                 {}, // any other path: admin only, then 404
 	// The console's pages (internal/console), under the same guard.
 	"GET /{$}":             {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
 	"POST /logout":         {auth.RoleAnalyst, auth.RolePrivacyOfficer, auth.RoleBoard},
@@ -70,6 +75,9 @@ var wantRoles = map[string][]auth.Role{
 	"POST /settings/users/password":               {},
 	"POST /settings/tokens":                       {},
 	"POST /settings/tokens/revoke":                {},
+	"POST /settings/notify":                       {},
+	"POST /settings/notify/remove":                {},
+	"POST /settings/notify/test":                  {},
 }
 
 // publicRoutes need no credentials.

@@ -110,6 +110,7 @@ func DefaultConfig() Config {
 		Privacy:     PrivacyConfig{Every: DefaultPrivacyEvery},
 		Events:      EventsConfig{MaxAge: DefaultEventsMaxAge, MaxBytes: DefaultEventsMaxBytes},
 		People:      PeopleConfig{Reload: DefaultPeopleReload},
+		Notify:      NotifyConfig{Reload: DefaultNotifyReload},
 		Estate:      EstateConfig{LearnedMaxAge: estate.DefaultLearnedMaxAge},
 	}
 }

@@ -89,6 +89,7 @@ var envVars = []envVar{
 	dur("VIGIL_FLOW_CHECK_EVERY", "flow.check_every", func(c *Config) *time.Duration { return &c.Flow.CheckEvery }),
 	dur("VIGIL_FLOW_SAVE_EVERY", "flow.save_every", func(c *Config) *time.Duration { return &c.Flow.SaveEvery }),
 	str("VIGIL_NOTIFY_MIN_LEVEL", "notify.min_level", func(c *Config) *string { return &c.Notify.MinLevel }),
+	dur("VIGIL_NOTIFY_RELOAD", "notify.reload", func(c *Config) *time.Duration { return &c.Notify.Reload }),
 	{"VIGIL_NOTIFY_WEBHOOKS", "notify.webhooks", func(c *Config, v string) error {
 		c.Notify.Webhooks = nil
 		for _, u := range strings.Fields(v) {

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/vigilhealth/vigil/internal/audit"
 	"github.com/vigilhealth/vigil/internal/auth"
 	"github.com/vigilhealth/vigil/internal/console"
+	"github.com/vigilhealth/vigil/internal/notify/targetstore"
 	"github.com/vigilhealth/vigil/internal/privacy"
 	"github.com/vigilhealth/vigil/internal/sigma"
 )
@@ -20,7 +23,10 @@ import (
 // the saved summary and the board pack read one record.
 func (s *Service) consolePageDeps(d *console.Deps) error {
 	d.SourceWindow = s.sourceWindow()
-	d.Targets = consoleTargets(&s.cfg.Notify)
+	if err := s.openTargets(os.Getenv); err != nil {
+		return err
+	}
+	d.Notify = consoleNotify{s.targets}
 	d.Audit = s.consoleAudit
 	d.Reports = s.gatherReport
 	if s.node != nil {
@@ -78,28 +84,35 @@ func (s *Service) consoleAudit(r *http.Request, action, object, outcome string) 
 // address shows only its host (such URLs carry their own token), or the
 // environment variable that holds it; header values and passwords never
 // show.
+//
+// Each has the ID file-N, N its place in this list, which is the order
+// NotifyConfig.targets builds them in.
 func consoleTargets(n *NotifyConfig) []console.NotifyTarget {
-	level := "alerts of level " + cmp.Or(n.MinLevel, "high") + " and above"
+	min := cmp.Or(n.MinLevel, "high")
+	level := "alerts of level " + min + " and above"
 	var out []console.NotifyTarget
+	add := func(kind, where, note string) {
+		out = append(out, console.NotifyTarget{ID: fileIDPrefix + strconv.Itoa(len(out)), Kind: kind, Where: where,
+			Note: note, MinLevel: min, FromFile: true})
+	}
 	for _, w := range n.Webhooks {
 		note := level
 		if len(w.Headers)+len(w.HeadersEnv) > 0 {
 			note += "; with extra headers (values not shown)"
 		}
-		out = append(out, console.NotifyTarget{Kind: "webhook (JSON)", Where: urlWhere(URLRef{w.URL, w.URLEnv}), Note: note})
+		add(kindLabel(targetstore.KindWebhook), urlWhere(URLRef{w.URL, w.URLEnv}), note)
 	}
 	for _, r := range n.Teams {
-		out = append(out, console.NotifyTarget{Kind: "Microsoft Teams", Where: urlWhere(r), Note: level})
+		add(kindLabel(targetstore.KindTeams), urlWhere(r), level)
 	}
 	for _, r := range n.Slack {
-		out = append(out, console.NotifyTarget{Kind: "Slack", Where: urlWhere(r), Note: level})
+		add(kindLabel(targetstore.KindSlack), urlWhere(r), level)
 	}
 	if s := n.SMTP; s != nil {
-		out = append(out, console.NotifyTarget{Kind: "email", Where: strings.Join(s.To, ", "),
-			Note: level + "; from " + s.From + " through " + s.Addr})
+		add(kindLabel("email"), strings.Join(s.To, ", "), level+"; from "+s.From+" through "+s.Addr)
 	}
 	for _, s := range n.Syslog {
-		out = append(out, console.NotifyTarget{Kind: "syslog (CEF)", Where: s.Network + " " + s.Addr, Note: level})
+		add(kindLabel(targetstore.KindSyslog), s.Network+" "+s.Addr, level)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -73,15 +72,7 @@ func (c *client) form(t *testing.T, route string, v url.Values, csrf string) (in
 func TestConsoleSettingsEndToEnd(t *testing.T) {
 	cfg := testConfig(t)
 	ts := startService(t, cfg)
-	if err := auth.OpenUsers(cfg.Data, auth.DefaultArgon2).Add("ada", auth.RoleAdmin, "three random words", false); err != nil {
-		t.Fatal(err)
-	}
-	c := &client{ts: ts}
-	code, body := c.call(t, "POST", "/api/v1/login", []byte(`{"name":"ada","password":"three random words"}`), "")
-	var ans auth.LoginAnswer
-	if code != 200 || json.Unmarshal(body, &ans) != nil || c.cookie == nil {
-		t.Fatalf("login: %d %s", code, body)
-	}
+	c, ans := adminSession(t, ts, cfg.Data)
 	mk := url.Values{"name": {"siem"}, "role": {"analyst"}}
 	for _, bad := range []string{"", "not-the-token"} {
 		if code, page := c.form(t, "/settings/tokens", mk, bad); code != 403 || !strings.Contains(page, "Your change was not made") {

@@ -92,6 +92,7 @@ func (s *Service) notifyMetrics(m metricWriter) {
 	if s.notify == nil {
 		return
 	}
+	m.one("vigil_notify_reload_errors_total", "counter", "Looks for notification targets added or removed that failed.", float64(s.notifyReload.errors.Load()))
 	st := s.notify.Stats()
 	targets := sortedKeys(st)
 	for _, f := range []struct {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,6 +26,9 @@ type NotifyConfig struct {
 	Slack    []URLRef        `yaml:"slack"`
 	SMTP     *SMTPConfig     `yaml:"smtp"`
 	Syslog   []SyslogTarget  `yaml:"syslog"`
+	// Reload is how often a node that notifies looks for targets added
+	// or removed in the console on another node (DefaultNotifyReload).
+	Reload time.Duration `yaml:"reload"`
 }
 
 // WebhookConfig is one generic JSON webhook. URL or URLEnv gives the
@@ -78,6 +82,9 @@ type SyslogTarget struct {
 
 // validate checks the section and names the first wrong key.
 func (n *NotifyConfig) validate() error {
+	if n.Reload < 0 {
+		return fmt.Errorf("config key notify.reload: %v is not a positive duration", n.Reload)
+	}
 	if n.MinLevel != "" && alert.LevelRank(n.MinLevel) == 0 {
 		return fmt.Errorf("config key notify.min_level: %q is not informational, low, medium, high or critical", n.MinLevel)
 	}

@@ -261,6 +261,7 @@ func (s *Service) runDetect(ctx context.Context, g *errgroup.Group) {
 	notifyCtx, stopNotify := context.WithCancel(context.Background())
 	if s.notify != nil {
 		g.Go(func() error { return s.notify.Run(notifyCtx) })
+		g.Go(func() error { return s.watchTargets(ctx) })
 	}
 	stopEstate := s.runNodeEstate(g)
 	g.Go(func() error { return s.node.linker.run(ctx) })

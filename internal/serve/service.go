@@ -69,8 +69,14 @@ type Service struct {
 	privacy *privacy.Live // explains accesses to patients' records
 	estate  *estateWatch  // assets learned from events, checked against the feeds
 	people  *people.Store // staff, training, phishing reports, pulse
-	// peopleReloadErrors counts the failed looks for a new import.
-	peopleReloadErrors atomic.Int64
+	// peopleReload looks for a new import, counting the failed looks.
+	peopleReload reloader
+	// targets are the notification targets: the file's and those added
+	// at run time (notifytargets.go); nil on an ingest node.
+	targets *notifyTargets
+	// notifyReload looks for targets added or removed elsewhere,
+	// counting the failed looks (watchTargets).
+	notifyReload reloader
 	// guidance sends staff named by alerts short guidance; nil when off.
 	guidance *guidance
 	// pulseLimit counts pulse requests per address, in memory only.
@@ -247,16 +253,23 @@ func (s *Service) openFlow() error {
 }
 
 // openNotify builds the dispatcher from the notify section, reading the
-// secrets it names with getenv; the detector notifies what it commits.
+// secrets it names with getenv, and the targets added at run time; the
+// detector notifies what it commits. The dispatcher runs even with no
+// target, as an administrator may add one at any time.
 func (s *Service) openNotify(getenv func(string) string) error {
 	targets, err := s.cfg.Notify.targets(getenv)
 	if err != nil {
 		return err
 	}
-	if len(targets) == 0 {
-		return nil
+	if err := s.openTargets(getenv); err != nil {
+		return err
 	}
-	s.notify = notify.NewDispatcher(targets, notify.Options{MinLevel: s.cfg.Notify.MinLevel}, s.log.With("component", "notify"))
+	s.notify = notify.NewDispatcher(nil, notify.Options{MinLevel: s.cfg.Notify.MinLevel}, s.log.With("component", "notify"))
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	if err := s.targets.attach(ctx, s.notify, targets); err != nil {
+		return fmt.Errorf("notification targets: %w", err)
+	}
 	if s.det != nil { // a detect node's partition detector takes it in openDetect
 		s.det.notify = s.notify.Notify
 	}
@@ -408,6 +421,7 @@ func (s *Service) Run(ctx context.Context) error {
 		g.Go(func() error { return s.guidance.run(notifyCtx) })
 	}
 	g.Go(func() error { return s.watchPeople(gctx) })
+	g.Go(func() error { return s.watchTargets(gctx) })
 	g.Go(func() error { return s.watchFlow(gctx) })
 	// The inventory learns until the detector has stopped offering.
 	estCtx, stopEstate := context.WithCancel(context.Background())
@@ -515,6 +529,9 @@ func (s *Service) closeAll() {
 		if err := s.privacy.Close(); err != nil {
 			s.log.Error("close the privacy state", "err", err)
 		}
+	}
+	if s.targets != nil {
+		s.targets.store.Close()
 	}
 	if s.people != nil {
 		if err := s.people.Close(); err != nil {

@@ -43,6 +43,11 @@ const (
 		document.getElementById("token-name").value = "a11y-audit";
 		document.querySelector('form[action="/settings/tokens"]').submit();
 	})()`
+	submitPlainHTTPTarget = `(() => {
+		document.getElementById("target-name").value = "a11y audit hook";
+		document.getElementById("target-url").value = "http://hooks.example.nhs.uk/x";
+		document.querySelector('form[action="/settings/notify"]').submit();
+	})()`
 	submitNoOutcome = `(() => {
 		const f = document.querySelector('form[action^="/privacy/cases/"]');
 		f.querySelectorAll('input[name="outcome"]').forEach(r => { r.checked = false; });
@@ -57,6 +62,11 @@ const errorSummary = "main .error-summary"
 // reasonError is a close without a reason: the summary links to the
 // reason's field, which is marked invalid and described by the error.
 const reasonError = `main:has(.error-summary a[href="#reason"]):has(select#reason[aria-invalid="true"][aria-describedby="reason-error"])`
+
+// targetURLError is a notification target refused for its address: the
+// summary links to the field, which is marked invalid and described by
+// its hint and the error.
+const targetURLError = `main:has(.error-summary a[href="#target-url"]):has(input#target-url[aria-invalid="true"][aria-describedby="target-url-hint target-url-error"])`
 
 // auditPages are the pages each person sees, by the account they log in
 // with ("" is nobody logged in): every page of the console, as each role
@@ -105,6 +115,7 @@ func auditPages(ids auditIDs) map[string][]auditPage {
 			{name: "settings", path: "/settings", want: 200, shows: "main tbody tr"},
 			{name: "settings, password too short", path: "/settings", submit: submitShortPassword, want: 400, shows: errorSummary},
 			{name: "settings, a new token", path: "/settings", submit: submitNewToken, want: 200, shows: "#new-token"},
+			{name: "settings, a target's address refused", path: "/settings", submit: submitPlainHTTPTarget, want: 400, shows: targetURLError},
 		},
 	}
 }
