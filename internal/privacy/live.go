@@ -36,19 +36,27 @@ type Live struct {
 	// Set before the first event.
 	MaxAccesses int
 
-	mu        sync.Mutex
-	staff     []Staff
-	vip       []string
-	reviews   []Review
-	care      *Auditor     // ADT and SIU messages, folded in arrival order (newCareState)
-	accesses  []liveAccess // audit events, in arrival order
-	strs      liveStrings  // the strings accesses name
-	dropped   uint64
-	careDrop  careDropped // what dropCareBefore dropped, in all
-	changed   bool
-	save      *liveSave    // nil: cases are not saved
-	saved     *SavedCases  // the cases saved before the start, until the first analysis
-	decisions *DecisionLog // nil before OpenState
+	// running is held for a whole analysis, so that analyses run one at
+	// a time and each result stored is of a later snapshot than the last:
+	// a periodic run overlapping an asked-for one could otherwise finish
+	// second and put back the older cases.
+	running sync.Mutex
+	// afterSnapshot, set by tests only, runs between an analysis's
+	// snapshot of the inputs and its run.
+	afterSnapshot func()
+	mu            sync.Mutex
+	staff         []Staff
+	vip           []string
+	reviews       []Review
+	care          *Auditor     // ADT and SIU messages, folded in arrival order (newCareState)
+	accesses      []liveAccess // audit events, in arrival order
+	strs          liveStrings  // the strings accesses name
+	dropped       uint64
+	careDrop      careDropped // what dropCareBefore dropped, in all
+	changed       bool
+	save          *liveSave    // nil: cases are not saved
+	saved         *SavedCases  // the cases saved before the start, until the first analysis
+	decisions     *DecisionLog // nil before OpenState
 
 	res atomic.Pointer[Result]
 }
@@ -162,6 +170,8 @@ func (l *Live) AddEvent(ev *event.Event) bool {
 // Analyse runs the analysis now over everything kept, makes it the
 // result Cases answers from, and returns it.
 func (l *Live) Analyse() *Result {
+	l.running.Lock()
+	defer l.running.Unlock()
 	a := New(l.opts)
 	l.mu.Lock()
 	for _, s := range l.staff {
@@ -172,6 +182,9 @@ func (l *Live) Analyse() *Result {
 	accs, names := l.accesses, l.strs.names
 	l.changed = false
 	l.mu.Unlock()
+	if l.afterSnapshot != nil {
+		l.afterSnapshot()
+	}
 	// The slices are only appended to (or replaced) under the lock, so the
 	// prefixes taken above stay as they were while the run reads them.
 	for i := range accs {
