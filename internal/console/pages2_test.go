@@ -309,7 +309,7 @@ func TestSettingsPage(t *testing.T) {
 	if _, ok, _ := tokens.Lookup(secret); ok {
 		t.Error("a revoked token still works")
 	}
-	contains(t, "settings after revoking", f.get(t, admin, "/settings?done=revoked").Body.String(), "revoked 28 Nov 2026", "The token was revoked")
+	contains(t, "settings after revoking", f.get(t, admin, "/settings?done=revoked").Body.String(), "revoked "+time.Now().In(London).Format("2 Jan 2006"), "The token was revoked")
 	if w := f.post(t, admin, "/settings/tokens/revoke", map[string][]string{"id": {tok.ID}}); w.Code != 400 || !strings.Contains(w.Body.String(), "revoked already") {
 		t.Errorf("revoking twice: %d", w.Code)
 	}
