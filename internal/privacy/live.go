@@ -10,6 +10,7 @@ import (
 	"github.com/vigilhealth/vigil/internal/event"
 	"github.com/vigilhealth/vigil/internal/ingest/access"
 	"github.com/vigilhealth/vigil/internal/ingest/hl7"
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // Live runs the analysis inside vigil serve: it takes audit and ADT events
@@ -205,25 +206,19 @@ func (l *Live) Analyse() *Result {
 // Run re-analyses every period while anything changed, until ctx is done.
 // It returns ctx's error.
 func (l *Live) Run(ctx context.Context, every time.Duration) error {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
+	wait.Every(ctx, every, func(context.Context) {
 		l.mu.Lock()
 		changed := l.changed
 		l.mu.Unlock()
 		if !changed {
-			continue
+			return
 		}
 		began := time.Now()
 		res := l.Analyse()
 		l.log.Info("privacy analysis", "accesses", res.Summary.Accesses, "explained", res.Summary.Explained,
 			"cases", res.Summary.Cases, "took", time.Since(began).Round(time.Millisecond))
-	}
+	})
+	return ctx.Err()
 }
 
 // Result is the last complete analysis, or nil before the first.

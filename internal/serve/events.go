@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigilhealth/vigil/internal/eventstore"
+	"github.com/vigilhealth/vigil/internal/wait"
 	"github.com/vigilhealth/vigil/internal/wal"
 )
 
@@ -158,14 +159,7 @@ func (f *eventsFollower) floor() uint64 {
 // maintain periodically applies the event store's retention and deletes
 // the log segments every consumer has passed.
 func (s *Service) maintain(ctx context.Context) error {
-	tick := time.NewTicker(maintainEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
+	wait.Every(ctx, maintainEvery, func(ctx context.Context) {
 		if r, ok := s.events.(eventstore.Retainer); ok {
 			if err := r.Retain(ctx); err != nil {
 				s.log.Error("event store retention", "err", err)
@@ -174,7 +168,8 @@ func (s *Service) maintain(ctx context.Context) error {
 		if err := s.truncateLog(); err != nil {
 			s.log.Error("event log retention", "err", err)
 		}
-	}
+	})
+	return nil
 }
 
 // truncateLog deletes the log segments before the lowest floor: the first

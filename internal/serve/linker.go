@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/bus"
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 const (
@@ -44,18 +45,12 @@ type incidentLinker struct {
 // run tries a round every linkEvery until ctx ends. A failed round is
 // logged and tried again.
 func (l *incidentLinker) run(ctx context.Context) error {
-	tick := time.NewTicker(linkEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
+	wait.Every(ctx, linkEvery, func(ctx context.Context) {
 		if _, err := l.round(ctx); err != nil && ctx.Err() == nil {
 			l.log.Warn("incident linker: round failed; trying again", "err", err)
 		}
-	}
+	})
+	return nil
 }
 
 // round takes the lock if it is free, links the newest incidents and

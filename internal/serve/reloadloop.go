@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/vigilhealth/vigil/internal/wait"
 )
 
 // reloader looks, every period, whether something shared has changed
@@ -23,16 +25,8 @@ type reloader struct {
 // run calls look every period until ctx ends. look says whether it took
 // a change in; it is called from run's goroutine only.
 func (r *reloader) run(ctx context.Context, period time.Duration, look func(context.Context) (bool, error)) error {
-	tick := time.NewTicker(period)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-		r.once(ctx, look)
-	}
+	wait.Every(ctx, period, func(ctx context.Context) { r.once(ctx, look) })
+	return nil
 }
 
 // once makes one look and says whether it took a change in.
