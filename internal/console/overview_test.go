@@ -139,7 +139,17 @@ func TestOverviewSignal(t *testing.T) {
 			name:    "neither: no chart",
 			fixture: func(t *testing.T, _ *fakeBars) *fixture { return newFixture(t) },
 			want:    []string{`<td>http</td><td class="num">1000</td><td class="num">16.7</td>`},
-			unwant:  []string{"Events received in the last hour", "From the event store", "Counted by this process"},
+			unwant:  []string{"Events received in the last hour", "From the event store", "Counted by this process", "No listener runs"},
+		},
+		{
+			name: "no listener in the process: the event store's histogram",
+			fixture: func(t *testing.T, _ *fakeBars) *fixture {
+				f := newPagesFixture(t).fixture
+				f.stats.EventsIn = map[string]int64{}
+				return f
+			},
+			want:   []string{"No listener runs in this process", "From the event store"},
+			unwant: []string{"Events accepted by each listener"},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
