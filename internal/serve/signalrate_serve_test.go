@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/vigilhealth/vigil/internal/pgstore/pgtest"
 )
 
 // TestListenerRatesLive sends events to the HTTP listener of a running
@@ -52,5 +54,37 @@ func TestListenerRatesLive(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the overview lacks %q", want)
 		}
+	}
+}
+
+// TestAPINodeOverviewFromEventStore: an API node runs no listener, so its
+// stats have no live rates and its overview's hour chart is the event
+// store's, saying so.
+func TestAPINodeOverviewFromEventStore(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Role, cfg.Node = RoleAPI, "api-1"
+	cfg.Store.Postgres = PostgresConfig{DSN: pgtest.SchemaDSN(t, t.TempDir()), MaxConns: 4}
+	api := startService(t, cfg)
+	var st map[string]any
+	if code := api.do(t, "GET", "/api/v1/stats", testToken, nil, &st); code != http.StatusOK {
+		t.Fatalf("stats: %d", code)
+	}
+	if r, ok := st["events_per_minute"]; ok {
+		t.Errorf("the API node's stats have live rates %v", r)
+	}
+	if _, ok := st["events_in"]; !ok {
+		t.Error("the API node's stats lack events_in")
+	}
+	code, _, page := api.page(t, "GET", "/", testToken)
+	if code != http.StatusOK {
+		t.Fatalf("overview: %d", code)
+	}
+	for _, want := range []string{"From the event store: the events stored in the last hour", "No listener runs in this process"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the API node's overview lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "by listener") {
+		t.Error("the API node's overview shows a chart by listener")
 	}
 }
