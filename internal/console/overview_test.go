@@ -1,6 +1,7 @@
 package console
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,7 @@ func TestOverviewSignal(t *testing.T) {
 			body := w.Body.String()
 			contains(t, c.name, body, c.want...)
 			lacks(t, c.name, body, c.unwant...)
+			checkHTML(t, c.name, body)
 			wantStart := time.Date(2026, 11, 28, 15, 10, 0, 0, time.UTC) // the first whole 5 minutes within the hour before testNow
 			if asked := bars.n != 0; asked != c.asked {
 				t.Fatalf("listener bars asked for: %v, want %v", asked, c.asked)
@@ -170,5 +172,35 @@ func TestOverviewSignal(t *testing.T) {
 				t.Errorf("listener bars asked from %v, %v wide, %d of them; want from %v, 5m wide, 12", bars.start, bars.width, bars.n, wantStart)
 			}
 		})
+	}
+}
+
+// TestListenerSignalColours: listeners beyond the stylesheet's six colours
+// take them again in turn, and every listener keeps its own series.
+func TestListenerSignalColours(t *testing.T) {
+	f := newFixture(t)
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	f.deps.ListenerBars = func(_ time.Time, _ time.Duration, n int) ([]string, [][]int) {
+		counts := make([][]int, n)
+		for i := range counts {
+			counts[i] = make([]int, len(names))
+			counts[i][i%len(names)] = 1
+		}
+		return names, counts
+	}
+	f.rebuild(t)
+	ch := f.c.listenerSignal(testNow.Add(-55 * time.Minute))
+	want := []string{"src1", "src2", "src3", "src4", "src5", "src6", "src1", "src2"}
+	if !slices.Equal(ch.Classes, want) || !slices.Equal(ch.Series, names) {
+		t.Errorf("series %v with classes %v; want %v with %v", ch.Series, ch.Classes, names, want)
+	}
+	if len(ch.Labels) != 12 || ch.Labels[0] != "15:10" || ch.Labels[11] != "16:05" {
+		t.Errorf("labels %v, want 12 from 15:10 to 16:05", ch.Labels)
+	}
+	svg := string(ch.SVG())
+	for _, w := range []string{`<rect class="bar-src6"`, `<rect class="bar-src1"`, "12 events in the last hour"} {
+		if !strings.Contains(svg, w) {
+			t.Errorf("the chart lacks %q", w)
+		}
 	}
 }
