@@ -24,6 +24,17 @@ type StackedBars struct {
 	Labels      []string // one per bar, shown under every few bars
 	Series      []string // bottom first; the class of series s is "bar-s"
 	Counts      [][]int  // Counts[bar][series]
+	// Classes, when set, name the series' classes instead ("bar-" and
+	// Classes[s]), for series named by data rather than by the stylesheet.
+	Classes []string
+}
+
+// class is series s's class suffix.
+func (c StackedBars) class(s int) string {
+	if s < len(c.Classes) {
+		return c.Classes[s]
+	}
+	return c.Series[s]
 }
 
 // SVG draws the chart.
@@ -36,7 +47,7 @@ func (c StackedBars) SVG() template.HTML {
 	slot := (chartW - chartLeft) / float64(max(1, len(c.Counts)))
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %.0f %.0f" aria-labelledby="%[3]s-t %[3]s-d">`, chartW, chartH, chartID(c.Title))
-	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%[1]s-d">%s</desc>`, chartID(c.Title), html.EscapeString(c.Title), html.EscapeString(c.Desc))
+	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%[1]s-d">%[3]s</desc>`, chartID(c.Title), html.EscapeString(c.Title), html.EscapeString(c.Desc))
 	axis(&b, maxTotal, plotH)
 	every := max(1, len(c.Labels)/8)
 	for i, bar := range c.Counts {
@@ -46,7 +57,7 @@ func (c StackedBars) SVG() template.HTML {
 			h := float64(n) / float64(maxTotal) * plotH
 			y -= h
 			if n > 0 {
-				fmt.Fprintf(&b, `<rect class="bar-%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>`, c.Series[s], x+1, y, slot-2, h)
+				fmt.Fprintf(&b, `<rect class="bar-%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>`, html.EscapeString(c.class(s)), x+1, y, slot-2, h)
 			}
 		}
 		if i%every == 0 && i < len(c.Labels) {

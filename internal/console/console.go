@@ -44,6 +44,11 @@ type Stats struct {
 	Detections   int64
 	Ready        bool
 	Uptime       time.Duration
+	// Recent are each listener's events a minute over the last 1 and 5
+	// minutes, by name, for the listeners set up (one missing is shown as
+	// not set up); nil where the process counts no listener (a scaled-out
+	// API node), and the overview then shows the rates since start alone.
+	Recent map[string]RecentRate
 }
 
 // Source is one log source as the flow watch sees it: its listener and
@@ -86,6 +91,12 @@ type Deps struct {
 	Decisions privacy.DecisionStore
 	// RuleCounts gives each rule's detections since start; nil shows none.
 	RuleCounts RuleCounts
+	// ListenerBars counts each listener's accepted events in n bars of
+	// width from start, from the process's own counts: the listeners
+	// sorted, and counts[bar][listener]. Nil where the process counts
+	// none (a scaled-out API node): the overview's hour chart then comes
+	// from the event store.
+	ListenerBars func(start time.Time, width time.Duration, n int) (listeners []string, counts [][]int)
 	// SourceWindow is the span the flow watch measures sources' rates
 	// over (flow.Options.Window).
 	SourceWindow time.Duration

@@ -9,7 +9,6 @@ import (
 
 	"github.com/vigilhealth/vigil/internal/alert"
 	"github.com/vigilhealth/vigil/internal/auth"
-	"github.com/vigilhealth/vigil/internal/eventstore"
 )
 
 // Overview limits: how many alerts the charts read, and the heat map's
@@ -25,7 +24,7 @@ type OverviewPage struct {
 	Board     bool
 	Stats     Stats
 	Listeners []ListenerRate
-	Signal    *StackedBars // events a minute over the last hour; nil without an event store
+	Signal    *StackedBars // events in 5-minute bars over the last hour; nil with neither source
 	Sources   []Source     // every source, quiet ones first
 	Quiet     int          // sources silent or dropping
 	Range     string       // the alerts chart's range: 24h or 7d
@@ -33,13 +32,30 @@ type OverviewPage struct {
 	Incidents []*alert.Incident // open and acknowledged
 	Heat      HeatMap
 	Notes     []string // parts that could not be read
+
+	Live bool // the listeners' recent rates are known (Stats.Recent)
+	// SignalFrom says where Signal's figures come from: the listeners'
+	// own counts, by listener, or the event store's, all together.
+	SignalFrom string
+	ByListener bool // Signal has a series per listener
 }
 
-// ListenerRate is one listener's events since start and its mean rate.
+// ListenerRate is one listener's events since start and its mean rate
+// since then and, where the process counts them live, its events a minute
+// over the last 1 and 5 minutes.
 type ListenerRate struct {
 	Name      string
 	Total     int64
-	PerMinute float64
+	PerMinute float64 // since start
+
+	// Live is true when LastMinute and LastFive are known: the process
+	// counts its listeners and this one is set up.
+	Live       bool
+	LastMinute float64
+	LastFive   float64
+	// Quiet is true when the rates are live and the listener accepted
+	// nothing in the last 5 minutes.
+	Quiet bool
 }
 
 func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
@@ -55,13 +71,13 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, _ := auth.FromContext(ctx)
-	page := OverviewPage{Board: p.Role == auth.RoleBoard, Stats: st, Range: rng, Listeners: listenerRates(st)}
+	page := OverviewPage{Board: p.Role == auth.RoleBoard, Stats: st, Range: rng, Listeners: listenerRates(st), Live: st.Recent != nil}
 	if page.Sources, err = c.deps.Sources(ctx); err != nil {
 		c.deps.Log.Error("console: overview sources", "err", err)
 		page.Notes = append(page.Notes, "The sources' status could not be read.")
 	}
 	page.Quiet = sortSources(page.Sources)
-	if page.Signal, err = c.signal(ctx); err != nil {
+	if err = c.signal(ctx, &page); err != nil {
 		c.deps.Log.Error("console: overview signal", "err", err)
 		page.Notes = append(page.Notes, "The signal rate could not be read from the event store.")
 	}
@@ -80,12 +96,17 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request) {
 	c.Render(w, r, http.StatusOK, "overview", page)
 }
 
-// listenerRates are the listeners' counts since start, by name.
+// listenerRates are the listeners' counts since start and their recent
+// rates where known, by name.
 func listenerRates(st Stats) []ListenerRate {
 	var out []ListenerRate
 	mins := max(st.Uptime.Minutes(), 1)
 	for name, n := range st.EventsIn {
-		out = append(out, ListenerRate{Name: name, Total: n, PerMinute: float64(n) / mins})
+		l := ListenerRate{Name: name, Total: n, PerMinute: float64(n) / mins}
+		if r, ok := st.Recent[name]; ok {
+			l.LastMinute, l.LastFive, l.Live, l.Quiet = r.LastMinute, r.LastFive, true, r.LastFive == 0
+		}
+		out = append(out, l)
 	}
 	slices.SortFunc(out, func(a, b ListenerRate) int { return strings.Compare(a.Name, b.Name) })
 	return out
@@ -119,26 +140,6 @@ func sortSources(src []Source) int {
 		}
 	}
 	return n
-}
-
-// signal is the events stored per 5 minutes over the last hour.
-func (c *Console) signal(ctx context.Context) (*StackedBars, error) {
-	if c.deps.Events == nil {
-		return nil, nil
-	}
-	now := c.deps.Now()
-	since := now.Add(-time.Hour).Truncate(5 * time.Minute).Add(5 * time.Minute)
-	res, err := c.deps.Events.Search(ctx, eventstore.Query{Since: since, Until: since.Add(time.Hour), Limit: 1, Buckets: 12})
-	if err != nil {
-		return nil, err
-	}
-	ch := &StackedBars{Title: "Events received in the last hour", Series: []string{"events"},
-		Desc: plural(int(res.Matched), "event") + " in the last hour, in 5-minute bars; the table below gives each bar."}
-	for _, b := range res.Histogram {
-		ch.Labels = append(ch.Labels, b.Start.In(c.deps.Location).Format("15:04"))
-		ch.Counts = append(ch.Counts, []int{int(b.Count)})
-	}
-	return ch, nil
 }
 
 // alertsChart counts alerts by level per hour (24h) or per local day

@@ -206,6 +206,9 @@ type Stats struct {
 	Detections      int64            `json:"detections"`
 	Ready           bool             `json:"ready"`
 	UptimeSeconds   float64          `json:"uptime_seconds"`
+	// EventsPerMinute are the live rates of each listener set up; absent
+	// where the process counts no listener (a scaled-out role).
+	EventsPerMinute map[string]ListenerRate `json:"events_per_minute,omitempty"`
 }
 
 func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) {
@@ -242,6 +245,7 @@ func (s *Service) stats(ctx context.Context) (Stats, error) {
 	for k, v := range s.eventsIn {
 		st.EventsIn[k] = v.Load()
 	}
+	st.EventsPerMinute = s.signal.rates(s.now())
 	return st, nil
 }
 

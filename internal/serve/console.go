@@ -18,6 +18,11 @@ func (s *Service) openConsole() error {
 		Log: s.log.With("component", "console"), Now: s.now,
 		OIDCEnabled: s.cfg.OIDC.enabled(),
 	}
+	if s.node == nil { // the single process counts its listeners (s.signal, made once they are bound)
+		d.ListenerBars = func(start time.Time, width time.Duration, n int) ([]string, [][]int) {
+			return s.signal.bars(s.now(), start, width, n)
+		}
+	}
 	if err := s.consolePageDeps(&d); err != nil {
 		return err
 	}
@@ -77,6 +82,7 @@ func (s *Service) consoleStats(ctx context.Context) (console.Stats, error) {
 	return console.Stats{
 		EventsStored: st.EventsStored, Alerts: st.Alerts, Quarantined: st.Quarantined, EventsIn: st.EventsIn,
 		Detections: st.Detections, Ready: st.Ready, Uptime: time.Duration(st.UptimeSeconds * float64(time.Second)),
+		Recent: recentRates(st.EventsPerMinute),
 	}, nil
 }
 
@@ -91,4 +97,17 @@ func (s *Service) consoleSources(ctx context.Context) ([]console.Source, error) 
 			Observed: st.Observed, Expected: st.Expected, State: st.State}
 	}
 	return out, nil
+}
+
+// recentRates are the stats' live rates for the console; nil where the
+// process has none.
+func recentRates(in map[string]ListenerRate) map[string]console.RecentRate {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]console.RecentRate, len(in))
+	for k, r := range in {
+		out[k] = console.RecentRate{LastMinute: r.LastMinute, LastFive: r.LastFiveMinutes}
+	}
+	return out
 }

@@ -92,6 +92,7 @@ type Service struct {
 	console    *console.Console
 	processed  atomic.Uint64 // the detector's committed position
 	eventsIn   map[string]*atomic.Int64
+	signal     *signalRing // samples of the listeners' eventsIn for the live rates; nil on a scaled-out node
 	started    time.Time
 	ran        atomic.Bool
 }
@@ -149,6 +150,7 @@ func New(cfg Config, log *slog.Logger) (s *Service, err error) {
 	if err := s.openListeners(); err != nil {
 		return nil, err
 	}
+	s.signal = newSignalRing(s.listening(), signalEvery, signalKeep)
 	return s, nil
 }
 
@@ -410,6 +412,8 @@ func (s *Service) Run(ctx context.Context) error {
 		return s.evf.run(evCtx)
 	})
 	g.Go(func() error { return s.maintain(gctx) })
+	s.signal.sample(s.now()) // the listeners' baseline, before any runs
+	g.Go(func() error { return s.signal.run(gctx, s.now) })
 	// Notifications go on until the detector has committed its last
 	// alerts, so that the drain's alerts are notified too.
 	notifyCtx, stopNotify := context.WithCancel(context.Background())
