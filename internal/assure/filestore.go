@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
+
+	"github.com/vigilhealth/vigil/internal/storeguard"
 )
 
 // The FileStore's files inside a data folder.
@@ -18,10 +19,9 @@ const (
 // folder, each line appended and synced. The history file is the one
 // AppendHistory and ReadHistory use, so reports read it as before.
 type FileStore struct {
-	mu       sync.Mutex
+	guard    storeguard.Guard
 	history  string
 	evidence string
-	closed   bool
 }
 
 var _ Store = (*FileStore)(nil)
@@ -49,15 +49,7 @@ func OpenFileStore(dataDir string) (*FileStore, error) {
 
 // use runs fn under the lock unless the store is closed or ctx is done.
 func (s *FileStore) use(ctx context.Context, fn func() error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return fn()
+	return s.guard.Do(ctx, ErrClosed, fn)
 }
 
 // RecordEvidence implements Store.
@@ -124,8 +116,5 @@ func (s *FileStore) History(ctx context.Context) ([]Assessment, error) {
 
 // Close implements Store.
 func (s *FileStore) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	return nil
+	return s.guard.Close(nil)
 }

@@ -3,7 +3,8 @@ package estate
 import (
 	"context"
 	"fmt"
-	"sync"
+
+	"github.com/vigilhealth/vigil/internal/storeguard"
 )
 
 // FileStore is the embedded Store: the data folder's register file
@@ -11,9 +12,8 @@ import (
 // assets (LearnedFile, through SaveLearned and LoadLearned), each
 // rewritten whole and atomically.
 type FileStore struct {
-	mu     sync.Mutex
-	dir    string
-	closed bool
+	guard storeguard.Guard
+	dir   string
 }
 
 var _ Store = (*FileStore)(nil)
@@ -24,15 +24,7 @@ func NewFileStore(dataDir string) *FileStore { return &FileStore{dir: dataDir} }
 
 // use runs fn under the lock unless the store is closed or ctx is done.
 func (s *FileStore) use(ctx context.Context, fn func() error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return fn()
+	return s.guard.Do(ctx, ErrClosed, fn)
 }
 
 // Register implements Store.
@@ -89,8 +81,5 @@ func (s *FileStore) Learned(ctx context.Context) (assets []Asset, ok bool, err e
 
 // Close implements Store.
 func (s *FileStore) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	return nil
+	return s.guard.Close(nil)
 }

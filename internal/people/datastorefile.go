@@ -9,7 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
+
+	"github.com/vigilhealth/vigil/internal/storeguard"
 )
 
 // StoreDir is the folder, inside a Vigil data folder, that holds the
@@ -39,8 +40,7 @@ type fileData struct {
 	dir string
 	key []byte
 
-	mu       sync.Mutex // held across each write, so files and memory agree
-	closed   bool
+	guard    storeguard.Guard // held across each write, so files and memory agree
 	imported Imported
 	// importedSeen is imported.json as it was when imported was read
 	// from it (nil: no file then); nil too after a save of our own, so
@@ -114,15 +114,7 @@ func decodeInto[T any](list *[]T) func(int, []byte) error {
 
 // use runs fn under the lock unless the store is closed or ctx is done.
 func (f *fileData) use(ctx context.Context, fn func() error) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed {
-		return ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return fn()
+	return f.guard.Do(ctx, ErrClosed, fn)
 }
 
 // LoadImported implements DataStore: what imported.json holds now.
@@ -170,7 +162,7 @@ func (f *fileData) SaveImported(ctx context.Context, im Imported) (gen uint64, e
 
 // refreshImported reads imported.json again when it is not the file last
 // read: a save replaces it by renaming a new file over it, so its inode,
-// modification time or size differ. It runs under f.mu.
+// modification time or size differ. It runs under f.guard.
 func (f *fileData) refreshImported() error {
 	path := f.path(importedFile)
 	info, err := os.Stat(path)
@@ -283,15 +275,11 @@ func (f *fileData) PulseKey(ctx context.Context) (key []byte, err error) {
 
 // Close implements DataStore: it closes the logs.
 func (f *fileData) Close() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed {
-		return nil
-	}
-	f.closed = true
-	err := f.reportLog.close()
-	if gerr := f.guidanceLog.close(); err == nil {
-		err = gerr
-	}
-	return err
+	return f.guard.Close(func() error {
+		err := f.reportLog.close()
+		if gerr := f.guidanceLog.close(); err == nil {
+			err = gerr
+		}
+		return err
+	})
 }

@@ -4,16 +4,16 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
+
+	"github.com/vigilhealth/vigil/internal/storeguard"
 )
 
 // CaseFile is the embedded CaseStore: CasesFile in a state folder (StateDir
 // in the data folder), replaced atomically by each save, as Live.SaveCases
 // keeps it and LoadSummary reads it.
 type CaseFile struct {
-	mu     sync.Mutex
-	dir    string
-	closed bool
+	guard storeguard.Guard
+	dir   string
 }
 
 var _ CaseStore = (*CaseFile)(nil)
@@ -23,15 +23,7 @@ var _ CaseStore = (*CaseFile)(nil)
 func NewCaseFile(dir string) *CaseFile { return &CaseFile{dir: dir} }
 
 func (f *CaseFile) use(ctx context.Context, fn func() error) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed {
-		return ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return fn()
+	return f.guard.Do(ctx, ErrClosed, fn)
 }
 
 // SaveCases implements CaseStore.
@@ -57,8 +49,5 @@ func (f *CaseFile) LoadCases(ctx context.Context) (*SavedCases, error) {
 
 // Close implements CaseStore.
 func (f *CaseFile) Close() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.closed = true
-	return nil
+	return f.guard.Close(nil)
 }

@@ -11,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 
 	"github.com/vigilhealth/vigil/internal/atomicfile"
+	"github.com/vigilhealth/vigil/internal/storeguard"
 )
 
 // The file store's place in the data folder.
@@ -35,10 +35,9 @@ type fileDoc struct {
 // fileStore is the embedded Store: the targets in memory, written whole to
 // targets.json at every change.
 type fileStore struct {
-	path   string
-	mu     sync.Mutex
-	doc    fileDoc
-	closed bool
+	path  string
+	guard storeguard.Guard
+	doc   fileDoc
 }
 
 // OpenFile opens (creating its folder) the store of data folder dataDir:
@@ -92,15 +91,7 @@ func decodeFile(b []byte) (fileDoc, error) {
 
 // use runs fn under the lock unless the store is closed or ctx is done.
 func (f *fileStore) use(ctx context.Context, fn func() error) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed {
-		return ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return fn()
+	return f.guard.Do(ctx, ErrClosed, fn)
 }
 
 // List implements Store.
@@ -168,10 +159,7 @@ func (f *fileStore) save(doc fileDoc) error {
 
 // Close implements Store.
 func (f *fileStore) Close() error {
-	f.mu.Lock()
-	f.closed = true
-	f.mu.Unlock()
-	return nil
+	return f.guard.Close(nil)
 }
 
 func cloneTargets(ts []Target) []Target {
